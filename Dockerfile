@@ -1,0 +1,24 @@
+# The dangpt image: one image for web (gunicorn), worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+RUN useradd --create-home --uid 10001 dangpt
+COPY pyproject.toml constraints.txt ./
+COPY dangpt ./dangpt
+COPY patients ./patients
+COPY assessments ./assessments
+COPY programs ./programs
+RUN pip install --no-cache-dir -c constraints.txt .
+COPY manage.py ./
+COPY templates ./templates
+COPY static ./static
+# collectstatic needs settings that load; the values here are for this build step only.
+RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xyz ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build@localhost/build EMAIL_URL=console:// \
+    python manage.py collectstatic --no-input
+
+USER dangpt
+EXPOSE 8000
+CMD ["gunicorn", "dangpt.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--access-logfile", "-"]

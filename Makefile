@@ -1,0 +1,26 @@
+# Two commands: `make run` and `make test`. Both install into .venv/ and start embedded
+# PostgreSQL and Redis under .data/ when DATABASE_URL / REDIS_URL are unset.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install clean-data
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dangpt needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m dangpt.localenv run
+
+test: $(STAMP)
+	@$(PY) -m dangpt.localenv test $(PYTEST_ARGS)
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,170 @@
+"""The JSON API: one NinjaAPI at /api/v1/, token auth, and one error format for every failure."""
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from dangpt.roles import role_of
+from dangpt.services import api_token_authenticate, api_token_create, api_token_revoke
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; the request acts as the token's user."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        found = api_token_authenticate(raw=token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        return found
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+api = NinjaAPI(
+    title="dangpt API",
+    version="1",
+    description="Clinic API of Dang PT. Authenticate with `Authorization: Bearer <token>`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request, status: int, detail: str, errors: dict | None = None):
+    """The one error body: {"detail": ..., "errors": {field: [messages]}}."""
+    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_input(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
+        errors.setdefault(_field_name(error.get("loc", ())), []).append(message)
+    return error_response(request, 422, "The request has invalid fields.", errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rejected_by_service(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = {
+            field: [m for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
+        }
+    else:
+        errors = {"__all__": list(exc.messages)}
+    return error_response(request, 400, "The request could not be accepted.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(request, 401, "A valid API token is required.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "Not found.")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing_object(request, exc):
+    return error_response(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error_response(request, 404, "Not found.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("Unhandled API error on %s %s", request.method, request.resolver_match.route)
+    return error_response(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+# --- Auth and the caller ------------------------------------------------------------------
+auth_router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    hint: str
+
+
+@auth_router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 422: ErrorOut})
+def create_token(request, payload: TokenIn):
+    """Exchange a username and password for a new API token (shown once)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return Status(401, {"detail": "Invalid username or password.", "errors": {}})
+    token, raw = api_token_create(user=user, name=payload.name or "API login")
+    return Status(201, {"token": raw, "hint": token.hint})
+
+
+@auth_router.delete("/token", response={204: None, 401: ErrorOut})
+def revoke_token(request):
+    """Revoke the token this request was made with."""
+    api_token_revoke(token=request.api_token)
+    return Status(204, None)
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None
+    patient_id: int | None
+
+
+me_router = Router(tags=["me"])
+
+
+@me_router.get("", response={200: MeOut, 401: ErrorOut})
+def me(request):
+    """Who the token belongs to, and their role."""
+    user = request.user
+    patient = getattr(user, "patient", None)
+    role = role_of(user)
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": role.value if role else None,
+        "patient_id": patient.pk if patient else None,
+    }
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/me", me_router)

@@ -1,0 +1,51 @@
+"""The four roles of the clinic, kept as auth groups, and helpers to scope views by role."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.http import Http404, HttpRequest
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", "Front desk"
+    THERAPIST = "therapist", "Therapist"
+    MANAGER = "manager", "Manager"
+    RUNNER = "runner", "Runner"
+
+
+STAFF_ROLES = frozenset({Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER})
+
+
+def role_of(user) -> Role | None:
+    """Return the user's role (cached on the user), or None for anonymous or role-less users."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_dangpt_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._dangpt_role = next((role for role in Role if role.value in names), None)
+    return user._dangpt_role
+
+
+def role_required(*roles: Role) -> Callable:
+    """Let only the given roles through; anonymous users go to login, anyone else gets a 404."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if role_of(request.user) not in roles:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def role_context(request: HttpRequest) -> dict:
+    """Template context: the signed-in user's role, for the role-aware navigation."""
+    role = role_of(getattr(request, "user", None))
+    return {"role": role, "Role": Role, "is_staff_role": role in STAFF_ROLES}

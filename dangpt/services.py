@@ -1,0 +1,41 @@
+"""Writes owned by the dangpt app: API tokens and heartbeats."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
+
+
+@transaction.atomic
+def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for the user; returns the row and the raw token, which is never stored."""
+    raw = new_raw_token()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_hash=hash_token(raw), hint=raw[:10]
+    )
+    return token, raw
+
+
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    """Return the active token for a raw value, recording its use, or None."""
+    token = (
+        ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
+    )
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke a token; it answers 401 from now on."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def heartbeat_record(*, name: str) -> Heartbeat:
+    """Record that a background process is alive now."""
+    beat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+    return beat

@@ -1,0 +1,132 @@
+"""Token authentication, the error format and the OpenAPI document."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from openapi_spec_validator import validate
+
+from dangpt.models import ApiToken
+
+API = "/api/v1"
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def token_for(db):
+    def make(user) -> str:
+        from io import StringIO
+
+        out = StringIO()
+        call_command("create_api_token", user.username, stdout=out)
+        return out.getvalue().strip()
+
+    return make
+
+
+def test_command_token_authenticates_and_is_stored_hashed(runner, token_for, client):
+    token = token_for(runner)
+    response = client.get(f"{API}/me", **bearer(token))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == runner.username
+    assert body["role"] == "runner"
+    assert body["patient_id"] == runner.patient.pk
+    stored = ApiToken.objects.get(user=runner)
+    assert token not in (stored.key_hash, stored.hint)
+    assert stored.last_used_at is not None
+
+
+def test_password_exchange_gives_a_token(therapist, client):
+    response = client.post(
+        f"{API}/auth/token",
+        {"username": therapist.username, "password": "correct-horse-battery-staple"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert client.get(f"{API}/me", **bearer(token)).json()["role"] == "therapist"
+
+
+def test_wrong_password_gets_401_and_no_token(therapist, client):
+    response = client.post(
+        f"{API}/auth/token",
+        {"username": therapist.username, "password": "wrong"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid username or password.", "errors": {}}
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "header", [None, "Bearer nonsense", "Bearer ", "Token abc", "Basic dXNlcjpwYXNz"]
+)
+def test_missing_or_wrong_token_gets_401(header, client, db):
+    extra = {"HTTP_AUTHORIZATION": header} if header is not None else {}
+    response = client.get(f"{API}/me", **extra)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "A valid API token is required."
+    assert response.json()["errors"] == {}
+
+
+def test_revoked_token_gets_401(runner, token_for, client):
+    token = token_for(runner)
+    assert client.delete(f"{API}/auth/token", **bearer(token)).status_code == 204
+    assert client.get(f"{API}/me", **bearer(token)).status_code == 401
+
+
+def test_revoke_command_ends_a_token(runner, token_for, client):
+    token = token_for(runner)
+    call_command("revoke_api_tokens", runner.username)
+    assert client.get(f"{API}/me", **bearer(token)).status_code == 401
+
+
+def test_token_of_deactivated_user_gets_401(runner, token_for, client):
+    token = token_for(runner)
+    runner.is_active = False
+    runner.save()
+    assert client.get(f"{API}/me", **bearer(token)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"password": "x"}, "username"),
+        ({"username": "x"}, "password"),
+        ({"username": 5, "password": "x"}, "username"),
+    ],
+)
+def test_invalid_body_gets_422_naming_the_field(body, field, client, db):
+    response = client.post(f"{API}/auth/token", body, content_type="application/json")
+    assert response.status_code == 422
+    payload = response.json()
+    assert payload["detail"] == "The request has invalid fields."
+    assert field in payload["errors"]
+
+
+def test_malformed_json_is_a_json_error_not_a_500(client, db):
+    response = client.post(f"{API}/auth/token", "{not json", content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert "detail" in response.json()
+
+
+def test_unknown_api_path_is_404(client, runner, token_for):
+    response = client.get(f"{API}/nothing-here", **bearer(token_for(runner)))
+    assert response.status_code == 404
+
+
+def test_openapi_document_is_valid(client, db):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    validate(document)
+    assert "/api/v1/me" in document["paths"]
+    assert "/api/v1/auth/token" in document["paths"]
+
+
+def test_interactive_docs_render(client, db):
+    assert client.get(f"{API}/docs").status_code == 200

@@ -1,0 +1,108 @@
+"""Configuration comes from environment variables and a bad value stops start-up in one line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dangpt import config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    for key, value in env_changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *(args or ("check",))],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "variable"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DATABASE_URL": "mysql://root@localhost/dangpt"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://u@host:notaport/dangpt"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://u@host:5432"}, "DATABASE_URL"),
+        ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
+        ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE"),
+        ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
+        ({"PORT": None, "DEBUG": "false", "SECRET_KEY": None}, "SECRET_KEY"),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "abcdefghij" * 6, "ALLOWED_HOSTS": None},
+            "ALLOWED_HOSTS",
+        ),
+        ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "SECRET_KEY"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line_naming_the_variable(changes, variable):
+    result = run_manage(changes)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dangpt: configuration error: ")
+    assert variable in lines[0]
+
+
+def test_production_settings_load_with_safe_defaults():
+    """With DEBUG off the secure cookie, HSTS and SSL settings are on."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_SSL_REDIRECT)"
+    )
+    result = run_manage(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "Kq2-vX9_pL4mZ" * 5,
+            "ALLOWED_HOSTS": "clinic.test",
+            "EMAIL_URL": "smtp://127.0.0.1:1025",
+        },
+        "shell",
+        "-c",
+        code,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "31536000", "True"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("YES", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_yes_and_no_words(raw, expected, monkeypatch):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert config.env_bool("X_FLAG", not expected) is expected
+
+
+def test_socket_directory_database_url():
+    parsed = config.database_from_url("DATABASE_URL", "postgres://postgres@%2Fsrv%2Fpg/dangpt")
+    assert parsed["HOST"] == "/srv/pg"
+    assert parsed["NAME"] == "dangpt"
+
+
+def test_email_url_forms():
+    tls = config.email_settings("EMAIL_URL", "smtp+tls://me:p%40ss@mail.test:2587", debug=False)
+    assert (
+        tls["EMAIL_HOST"],
+        tls["EMAIL_PORT"],
+        tls["EMAIL_USE_TLS"],
+        tls["EMAIL_HOST_PASSWORD"],
+    ) == ("mail.test", 2587, True, "p@ss")
+    assert config.email_settings("EMAIL_URL", None, debug=True)["EMAIL_BACKEND"].endswith(
+        "console.EmailBackend"
+    )
+    with pytest.raises(config.ConfigError, match="EMAIL_URL"):
+        config.email_settings("EMAIL_URL", None, debug=False)

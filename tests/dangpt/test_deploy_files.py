@@ -1,0 +1,67 @@
+"""docker-compose.yml is a valid Compose file whose commands name real modules."""
+
+import importlib
+import re
+from pathlib import Path
+
+import yaml
+from compose_spec import PyOptions
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def interpolated() -> str:
+    """The file as docker compose sees it with no .env: ${VAR:-default} becomes the default."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", COMPOSE.read_text())
+
+
+def load():
+    return yaml.safe_load(interpolated())
+
+
+def test_compose_file_is_valid():
+    compose = PyOptions(apply_merge=True).from_yaml(interpolated())
+    compose.validate()
+    assert set(compose.service_names()) >= {"postgres", "redis", "web", "worker", "beat"}
+    assert compose.get_service("worker").command[:3] == ["celery", "-A", "dangpt"]
+
+
+def test_every_long_running_service_has_a_healthcheck_or_is_beat():
+    services = load()["services"]
+    for name in ["postgres", "redis", "web", "worker"]:
+        assert "healthcheck" in services[name], name
+
+
+def _target(command: list[str]) -> str:
+    if command[0] == "gunicorn":
+        return command[1]
+    if command[0] == "celery":
+        return command[command.index("-A") + 1]
+    if command[:2] == ["python", "manage.py"]:
+        return "manage"
+    raise AssertionError(f"unexpected command {command}")
+
+
+def test_service_commands_name_real_modules():
+    services = load()["services"]
+    for name in ["web", "worker", "beat", "migrate"]:
+        target = _target(services[name]["command"])
+        if target == "manage":
+            assert (ROOT / "manage.py").exists()
+            continue
+        module, _, attribute = target.partition(":")
+        imported = importlib.import_module(module)
+        assert getattr(imported, attribute or "celery_app")
+
+
+def test_dockerfile_default_command_matches_web():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "dangpt.wsgi:application" in dockerfile
+    assert "collectstatic" in dockerfile
+
+
+def test_env_example_documents_required_variables():
+    text = (ROOT / ".env.example").read_text()
+    for variable in ["DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "TIME_ZONE"]:
+        assert f"{variable}=" in text
