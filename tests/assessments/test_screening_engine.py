@@ -1,0 +1,376 @@
+"""Unit tests of the screening engine: validation, gates, scoring, overrides and rules data."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assessments.screening import (
+    CONDITION_CODES,
+    EXAM_FINDINGS,
+    FEATURE_LABELS,
+    HIGH_RISK_REGIONS,
+    QUESTIONS,
+    RULESET_VERSION,
+    SUSPECTED_BSI_MESSAGE,
+    ScreeningValidationError,
+    bench,
+    screen,
+    validate_answers,
+)
+from assessments.screening.compiler import Compiler, RulesetError
+from assessments.screening.engine import RULES
+from tests.assessments.test_screening_properties import assert_valid_result
+
+PACKAGE = Path(__file__).resolve().parents[2] / "assessments" / "screening"
+
+
+def knee(**extra):
+    """Return minimal valid answers for anterior knee pain, with extra answers."""
+    answers = {
+        "regions": ["anterior_knee"],
+        "side": "left",
+        "onset": "gradual",
+        "pain_now": 2,
+        "pain_worst_24h": 4,
+        "pain_running": 5,
+    }
+    answers.update(extra)
+    return answers
+
+
+def condition(result, code):
+    """Return one condition entry of a result."""
+    return next(entry for entry in result["conditions"] if entry["code"] == code)
+
+
+def flag_codes(result):
+    """Return the red-flag codes of a result."""
+    return [flag["code"] for flag in result["red_flags"]]
+
+
+# Public API
+
+
+def test_public_constants():
+    """The package exposes the fixed condition codes, version and high-risk regions."""
+    assert CONDITION_CODES == (
+        "pfps",
+        "mtss",
+        "achilles_tendinopathy",
+        "plantar_fasciitis",
+        "itbs",
+        "bone_stress_injury",
+    )
+    assert re.fullmatch(r"\d{4}\.\d+\.\d+", RULESET_VERSION)
+    assert {"groin_hip", "dorsal_midfoot", "anterior_shin"} == HIGH_RISK_REGIONS
+    assert SUSPECTED_BSI_MESSAGE.startswith("Pattern consistent with")
+
+
+def test_minimal_answers_screen_to_a_valid_result():
+    """Only the required answers give a full, valid result."""
+    result = screen(knee())
+    assert_valid_result(result)
+    assert result["conditions"][0]["code"] == "pfps"
+    assert result["disposition"] == "treat"
+
+
+def test_package_has_no_django_imports():
+    """The engine imports and runs without Django."""
+    code = (
+        "import sys, assessments.screening as s; "
+        "s.screen({'regions': ['calf'], 'side': 'left', 'onset': 'gradual', "
+        "'pain_now': 0, 'pain_worst_24h': 0, 'pain_running': 0}); "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
+    )
+    root = PACKAGE.parents[1]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+    for source in PACKAGE.glob("*.py"):
+        assert not re.search(r"^\s*(from|import)\s+django", source.read_text(), re.M), source.name
+
+
+# Validation
+
+
+def test_validate_returns_normalised_copy():
+    """Lists come back in schema order, exam in finding order; input untouched, absent kept out."""
+    answers = knee(
+        regions=["lateral_knee", "anterior_knee"],
+        timing=["after_running", "first_steps_morning"],
+        exam={"squat_pain": True, "patellar_palpation_pain": False},
+    )
+    original = json.loads(json.dumps(answers))
+    normalised = validate_answers(answers)
+    assert normalised["regions"] == ["anterior_knee", "lateral_knee"]
+    assert normalised["timing"] == ["first_steps_morning", "after_running"]
+    assert list(normalised["exam"]) == ["patellar_palpation_pain", "squat_pain"]
+    assert "aggravators" not in normalised
+    assert answers == original
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"limp": 1}, "limp"),
+        ({"limp": 0}, "limp"),
+        ({"limp": "false"}, "limp"),
+        ({"limp": None}, "limp"),
+        ({"pain_now": 11}, "pain_now"),
+        ({"pain_now": -1}, "pain_now"),
+        ({"pain_now": 5.0}, "pain_now"),
+        ({"pain_now": True}, "pain_now"),
+        ({"pain_running": "3"}, "pain_running"),
+        ({"duration_weeks": -0.5}, "duration_weeks"),
+        ({"duration_weeks": float("nan")}, "duration_weeks"),
+        ({"duration_weeks": "2"}, "duration_weeks"),
+        ({"duration_weeks": True}, "duration_weeks"),
+        ({"regions": []}, "regions"),
+        ({"regions": ["anterior_knee", "anterior_knee"]}, "regions"),
+        ({"regions": ["knee"]}, "regions"),
+        ({"regions": "anterior_knee"}, "regions"),
+        ({"side": "middle"}, "side"),
+        ({"onset": None}, "onset"),
+        ({"timing": ["sometimes"]}, "timing"),
+        ({"aggravators": "squatting"}, "aggravators"),
+        ({"focal_bone_tenderness": True}, "focal_bone_tenderness"),
+        ({"swelling": "lots"}, "swelling"),
+        ({"age_years": 121}, "age_years"),
+        ({"exam": []}, "exam"),
+        ({"exam": None}, "exam"),
+        ({"exam": {"hop_pain": 1}}, "exam.hop_pain"),
+        ({"exam": {"x_ray": True}}, "exam.x_ray"),
+        ({"favourite_shoe": "x"}, "favourite_shoe"),
+    ],
+)
+def test_each_bad_answer_is_named(changes, field):
+    """A wrong type, out-of-range value or unknown key names exactly that field."""
+    with pytest.raises(ScreeningValidationError) as caught:
+        validate_answers(knee(**changes))
+    assert list(caught.value.errors) == [field]
+    assert field in str(caught.value)
+
+
+def test_all_errors_are_collected():
+    """Every bad field is reported at once, not only the first."""
+    answers = knee(pain_now=11, limp=1, regions=[], exam={"hop_pain": "yes", "bogus": True})
+    del answers["side"]
+    answers["extra"] = 1
+    with pytest.raises(ScreeningValidationError) as caught:
+        screen(answers)
+    assert set(caught.value.errors) == {
+        "pain_now",
+        "limp",
+        "regions",
+        "exam.hop_pain",
+        "exam.bogus",
+        "side",
+        "extra",
+    }
+    assert str(caught.value).startswith("Invalid screening answers: ")
+
+
+def test_answers_must_be_an_object():
+    """A list or string instead of an answers object is an error, not a crash."""
+    for bad in ([], "answers", None):
+        with pytest.raises(ScreeningValidationError) as caught:
+            screen(bad)
+        assert list(caught.value.errors) == ["answers"]
+
+
+def test_error_is_a_value_error():
+    """Callers that catch ValueError also catch validation errors."""
+    assert issubclass(ScreeningValidationError, ValueError)
+    assert ScreeningValidationError({"a": ["b"]}).errors == {"a": ["b"]}
+
+
+# Scoring
+
+
+def test_missing_answers_mean_not_asked_not_no():
+    """An unasked question leaves the score alone; answering 'none of these' lowers it."""
+    not_asked = condition(screen(knee(aggravators=["squatting"])), "pfps")
+    said_no = condition(screen(knee(aggravators=["squatting"], timing=[])), "pfps")
+    assert not_asked == said_no  # timing does not feed PFP, so asking it changes nothing
+    no_exam = condition(screen(knee(aggravators=["squatting"])), "pfps")
+    negative_exam = condition(
+        screen(
+            knee(
+                aggravators=["squatting"],
+                exam={
+                    "squat_pain": False,
+                    "resisted_knee_extension_pain": False,
+                    "patellar_palpation_pain": False,
+                },
+            )
+        ),
+        "pfps",
+    )
+    assert no_exam["score_pct"] > negative_exam["score_pct"]
+    assert no_exam["reasons"] == negative_exam["reasons"]
+
+
+def test_unsure_counts_as_not_asked():
+    """'Not sure' about a tender spot weighs the same as not being asked."""
+    unsure = screen(knee(focal_bone_tenderness="unsure", recent_load_increase=True))
+    absent = screen(knee(recent_load_increase=True))
+    assert unsure == absent
+
+
+def test_score_is_normalised_over_answered_items():
+    """PFP with every answered PFP item present scores 100."""
+    result = screen(knee(aggravators=["squatting", "stairs_down", "prolonged_sitting", "downhill"]))
+    pfps = condition(result, "pfps")
+    assert pfps["score_pct"] == 100
+    assert pfps["band"] == "high"
+    assert {"feature": "pain_with_squatting", "points": 2} in pfps["reasons"]
+
+
+def test_negative_points_are_listed_and_floor_at_zero():
+    """Points against a condition are listed as reasons and the score never goes below zero."""
+    result = screen(knee(onset="trauma", locking_or_giving_way=True, swelling="joint"))
+    pfps = condition(result, "pfps")
+    assert {"feature": "locking_or_giving_way", "points": -3} in pfps["reasons"]
+    assert pfps["score_pct"] == 0
+
+
+def test_region_gate_zeroes_other_conditions():
+    """Conditions whose regions were not chosen score 0 with the gate as the reason."""
+    result = screen(knee(aggravators=["squatting"]))
+    for code in ("mtss", "achilles_tendinopathy", "plantar_fasciitis", "itbs"):
+        gated = condition(result, code)
+        assert gated["score_pct"] == 0
+        assert gated["reasons"] == [{"feature": "region_not_typical", "points": 0}]
+
+
+def test_equal_scores_keep_the_fixed_order():
+    """With nothing to go on every condition scores 0 and bone stress comes first."""
+    result = screen(knee(regions=["other"]))
+    assert [c["code"] for c in result["conditions"]] == RULES["tie_break_order"]
+    assert result["pattern"] == "mixed"
+
+
+def test_close_top_two_is_mixed():
+    """Two conditions within 10 points make a mixed pattern."""
+    result = screen(
+        knee(
+            regions=["anterior_knee", "lateral_knee"],
+            timing=["builds_at_predictable_distance"],
+            aggravators=["squatting", "stairs_down", "downhill"],
+            recent_load_increase=False,
+            new_shoes_or_surface=False,
+        )
+    )
+    assert {c["code"] for c in result["conditions"][:2]} == {"pfps", "itbs"}
+    assert result["pattern"] == "mixed"
+
+
+# Red flags and bone stress
+
+
+def test_most_urgent_flag_sets_urgency_and_comes_first():
+    """Several flags: urgency is the most urgent, and flags are listed most urgent first."""
+    result = screen(knee(numbness_tingling=True, history_of_cancer=True, calf_swelling_warmth=True))
+    assert result["urgency"] == "same_day"
+    assert flag_codes(result) == ["suspected_dvt", "history_of_cancer", "numbness_or_tingling"]
+
+
+def test_specific_flag_replaces_general_one():
+    """Fever with a swollen joint shows the septic-joint flag, not the general ones."""
+    result = screen(knee(fever_or_unwell=True, swelling="joint"))
+    assert flag_codes(result) == ["suspected_joint_infection"]
+    assert result["urgency"] == "same_day"
+
+
+def test_suspected_bsi_alone_refers_promptly():
+    """A tender spot on the bone with hop pain refers promptly with no red flag."""
+    result = screen(
+        knee(regions=["medial_shin"], focal_bone_tenderness="yes", exam={"hop_pain": True})
+    )
+    assert result["red_flags"] == []
+    assert result["suspected_bsi"] is True
+    assert (result["disposition"], result["urgency"]) == ("refer", "prompt")
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "trigger_focal_tenderness_with_hop_pain", "points": 0} in reasons
+
+
+def test_suspected_bsi_raises_routine_urgency_to_prompt():
+    """A routine flag with suspected bone stress refers promptly."""
+    result = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes", numbness_tingling=True))
+    assert flag_codes(result) == ["numbness_or_tingling"]
+    assert result["urgency"] == "prompt"
+
+
+def test_high_risk_region_without_bone_signs_is_not_suspected():
+    """Groin pain only while running, with no weight-bearing signs, is not flagged."""
+    result = screen(knee(regions=["groin_hip"], timing=["during_whole_run"], limp=False))
+    assert result["red_flags"] == []
+    assert result["suspected_bsi"] is False
+
+
+def test_walking_pain_with_warm_up_pattern_is_not_bone_progression():
+    """First-step heel pain that also hurts walking does not count as bone-stress progression."""
+    result = screen(knee(regions=["plantar_heel"], timing=["first_steps_morning", "with_walking"]))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} not in reasons
+    assert result["disposition"] == "treat"
+
+
+def test_referral_messages_are_decision_support():
+    """Red-flag messages suggest, never diagnose."""
+    for flag in RULES["red_flags"]:
+        message = flag["message"].lower()
+        assert "consider" in message, flag["code"]
+        assert "you have" not in message and "diagnosis:" not in message
+
+
+# Rules data and questions
+
+
+def test_every_rule_and_weight_carries_a_reference():
+    """Each feature, trigger and red flag cites a source and an evidence tag."""
+    rules = [f for c in RULES["conditions"] for f in c["features"]]
+    rules += RULES["bone_stress_override"]["hard_triggers"] + RULES["red_flags"]
+    for rule in rules:
+        assert rule["ref"].strip(), rule
+        assert rule["tag"] in ("S", "K", "D"), rule
+    urgencies = {flag["urgency"] for flag in RULES["red_flags"]}
+    assert urgencies == {"same_day", "prompt", "routine"}
+
+
+def test_every_question_option_and_finding_has_a_label():
+    """The questionnaire UI gets a plain-language label for every key and option."""
+    for question in QUESTIONS:
+        assert question["label"] and question["type"]
+        for option in question["options"]:
+            assert option["label"], (question["key"], option)
+    assert len(EXAM_FINDINGS) == 15
+    assert all(finding["label"] for finding in EXAM_FINDINGS)
+    assert set(FEATURE_LABELS) == set(CONDITION_CODES)
+
+
+def test_compiler_rejects_broken_rules():
+    """Typos in the rules data fail at import, not silently at screening time."""
+    compiler = Compiler({"loop": {"use": "loop"}})
+    broken = [
+        {"key": "no_such_question", "is": True},
+        {"key": "exam.no_such_finding", "is": True},
+        {"key": "timing", "has_any": ["sometime"]},
+        {"key": "timing", "is": True},
+        {"key": "limp", "gte": 1},
+        {"use": "missing"},
+        {"use": "loop"},
+    ]
+    for spec in broken:
+        with pytest.raises(RulesetError):
+            compiler.compile(spec)
+
+
+def test_bench_reports_rate(capsys):
+    """The benchmark screens the requested number of answer sets and prints JSON."""
+    bench.main(["--n", "50"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["answer_sets"] == 50
+    assert report["per_second"] > 0
