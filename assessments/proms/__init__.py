@@ -1,0 +1,26 @@
+"""Patient-reported outcome measures (PROMs): definitions, scoring and change classification.
+
+Pure Python with no Django imports, so the scoring rules can be unit tested on their own. The
+item definitions are data in ``definitions/*.json``; full licensed wording is overlaid from a
+clinic-supplied file with ``load_wording`` (see ``WORDING.md``).
+"""
+
+from .errors import InvalidAnswers, UnknownInstrument, WordingError
+from .registry import INSTRUMENTS, Instrument, Item, Option, describe
+from .scoring import classify_change, score
+from .wording import load_wording, reset_wording
+
+__all__ = [
+    "INSTRUMENTS",
+    "Instrument",
+    "InvalidAnswers",
+    "Item",
+    "Option",
+    "UnknownInstrument",
+    "WordingError",
+    "classify_change",
+    "describe",
+    "load_wording",
+    "reset_wording",
+    "score",
+]

@@ -1,0 +1,218 @@
+"""Instrument definitions: loaded from ``definitions/*.json`` into frozen dataclasses.
+
+Each JSON file describes one instrument and is named after its ``id``. Keys: ``id``, ``name``,
+``version``, ``wording`` (``full`` or ``paraphrased``), ``direction`` (``higher_better`` /
+``lower_better``), ``max``, ``scoring`` (``{"method": "sum"}`` or ``{"method":
+"percent_of_answered", "min_scored": n, "decimals": 1}``), ``mcid`` (``value``, ``reference``),
+``mdc`` (``value``, ``confidence``, ``reference``, or null when unknown), ``licence``, ``source``,
+``notes`` (uncertain figures are marked UNCERTAIN), optional ``option_sets`` and ``items``.
+
+Options are ``[value, points, label]`` triples, inline or named from ``option_sets``; ``points``
+is ``null`` for a "not applicable" answer. Items that share a ``branch`` (VISA-A 8A/8B/8C) are
+alternatives: the respondent answers exactly one of them.
+
+The definitions are checked when the module is imported, so a malformed file fails loudly at
+start-up rather than producing a wrong score later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .errors import UnknownInstrument
+
+Direction = Literal["higher_better", "lower_better"]
+DIRECTIONS = ("higher_better", "lower_better")
+METHODS = ("sum", "percent_of_answered")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int | str
+    points: int | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    label: str
+    options: tuple[Option, ...]
+    branch: str | None = None
+
+    @property
+    def max_points(self) -> int:
+        return max(o.points for o in self.options if o.points is not None)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    method: str
+    min_scored: int | None = None
+    decimals: int = 1
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    name: str
+    version: str
+    items: tuple[Item, ...]
+    max: int
+    direction: Direction
+    mcid: dict[str, Any]
+    mdc: dict[str, Any] | None
+    scoring: Scoring
+    licence: str
+    source: str
+    wording: str
+    notes: tuple[str, ...]
+    wording_sha256: str | None = None
+    wording_version: str | None = None
+
+    def item(self, item_id: str) -> Item | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+    def branches(self) -> dict[str, tuple[Item, ...]]:
+        """Alternative items grouped by branch name, in the instrument's order."""
+        groups: dict[str, list[Item]] = {}
+        for item in self.items:
+            if item.branch:
+                groups.setdefault(item.branch, []).append(item)
+        return {name: tuple(items) for name, items in groups.items()}
+
+
+def _parse_options(raw: Any, option_sets: dict[str, Any]) -> tuple[Option, ...]:
+    triples = option_sets[raw] if isinstance(raw, str) else raw
+    return tuple(Option(value=v, points=p, label=label) for v, p, label in triples)
+
+
+def parse_definition(data: dict[str, Any]) -> Instrument:
+    """Build an Instrument from one definition file's JSON and check that it is consistent."""
+    option_sets = data.get("option_sets", {})
+    items = tuple(
+        Item(
+            id=raw["id"],
+            label=raw["label"],
+            options=_parse_options(raw["options"], option_sets),
+            branch=raw.get("branch"),
+        )
+        for raw in data["items"]
+    )
+    instrument = Instrument(
+        code=data["id"],
+        name=data["name"],
+        version=data["version"],
+        items=items,
+        max=data["max"],
+        direction=data["direction"],
+        mcid=dict(data["mcid"]),
+        mdc=dict(data["mdc"]) if data.get("mdc") else None,
+        scoring=Scoring(**data["scoring"]),
+        licence=data["licence"],
+        source=data["source"],
+        wording=data["wording"],
+        notes=tuple(data.get("notes", ())),
+    )
+    problems = definition_problems(instrument)
+    if problems:
+        raise ValueError(f"PROM definition {instrument.code!r} is inconsistent: {problems}")
+    return instrument
+
+
+def definition_problems(instrument: Instrument) -> list[str]:
+    """Every inconsistency in a definition (empty when it can be scored safely)."""
+    problems = []
+    ids = [item.id for item in instrument.items]
+    if len(set(ids)) != len(ids):
+        problems.append("duplicate item ids")
+    if instrument.direction not in DIRECTIONS:
+        problems.append(f"direction must be one of {DIRECTIONS}")
+    if instrument.scoring.method not in METHODS:
+        problems.append(f"scoring method must be one of {METHODS}")
+    if not instrument.mcid.get("value", 0) > 0 or not instrument.mcid.get("reference"):
+        problems.append("mcid needs a positive value and a reference")
+    for item in instrument.items:
+        values = [o.value for o in item.options]
+        if len(set(values)) != len(values) or not item.label:
+            problems.append(f"{item.id}: duplicate option values or empty label")
+        if any(isinstance(v, bool) or not isinstance(v, int | str) for v in values):
+            problems.append(f"{item.id}: option values must be integers or strings")
+        if any(o.points is not None and o.points < 0 for o in item.options):
+            problems.append(f"{item.id}: negative points")
+        has_na = any(o.points is None for o in item.options)
+        if has_na and instrument.scoring.method == "sum":
+            problems.append(f"{item.id}: 'not applicable' needs the percent_of_answered method")
+    if instrument.scoring.method == "sum" and _sum_maximum(instrument) != instrument.max:
+        problems.append(f"max {instrument.max} != sum of item maxima {_sum_maximum(instrument)}")
+    if instrument.scoring.method == "percent_of_answered" and instrument.max != 100:
+        problems.append("percent_of_answered instruments have max 100")
+    return problems
+
+
+def _sum_maximum(instrument: Instrument) -> int:
+    plain = sum(item.max_points for item in instrument.items if not item.branch)
+    branched = sum(
+        max(item.max_points for item in group) for group in instrument.branches().values()
+    )
+    return plain + branched
+
+
+def _load_shipped() -> dict[str, Instrument]:
+    folder = resources.files(__package__) / "definitions"
+    files = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".json")),
+        key=lambda entry: entry.name,
+    )
+    shipped = {}
+    for entry in files:
+        instrument = parse_definition(json.loads(entry.read_text(encoding="utf-8")))
+        if f"{instrument.code}.json" != entry.name:
+            raise ValueError(f"{entry.name}: id {instrument.code!r} does not match the file name")
+        shipped[instrument.code] = instrument
+    return shipped
+
+
+SHIPPED: MappingProxyType[str, Instrument] = MappingProxyType(_load_shipped())
+_active: dict[str, Instrument] = dict(SHIPPED)
+
+#: Instrument code -> Instrument, with any clinic wording overlay applied (read-only view).
+INSTRUMENTS: MappingProxyType[str, Instrument] = MappingProxyType(_active)
+
+
+def install(instruments: dict[str, Instrument]) -> None:
+    """Replace the active definitions in place, so imported INSTRUMENTS references stay live."""
+    _active.clear()
+    _active.update(instruments)
+
+
+def get_instrument(code: object) -> Instrument:
+    """The active definition of ``code``; UnknownInstrument when there is none."""
+    if not isinstance(code, str) or code not in _active:
+        raise UnknownInstrument(code)
+    return _active[code]
+
+
+def describe(code: str) -> dict[str, Any]:
+    """The instrument as JSON-ready data, items and options in the instrument's own order."""
+    instrument = get_instrument(code)
+    return {
+        "instrument": instrument.code,
+        "items": [
+            {
+                "id": item.id,
+                "label": item.label,
+                "options": [
+                    {"value": o.value, "points": o.points, "label": o.label} for o in item.options
+                ],
+            }
+            for item in instrument.items
+        ],
+        "max": instrument.max,
+        "direction": instrument.direction,
+        "mcid": dict(instrument.mcid),
+    }
