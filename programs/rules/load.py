@@ -1,0 +1,141 @@
+"""Training-load checks on logged runs (reference/clinical.md §7.1, Frandsen 2025).
+
+The single-run spike check compares a run with the longest run of the previous 30 days. In 5,205
+runners, runs more than 10% longer than that went with more injuries: >10–30% "small", >30–100%
+"moderate", >100% "large". The weekly "10% rule" and the acute:chronic ratio are not used as risk
+scores; ``weekly_volume`` gives the raw weekly distance for a chart instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WINDOW_DAYS = 30
+SPIKE_RATIO = 1.10
+# Upper edges of the bands, inclusive: a run exactly 30% longer is "small", exactly 100% "moderate".
+BANDS: tuple[tuple[str, float], ...] = (("small", 1.30), ("moderate", 2.00), ("large", math.inf))
+# Division of decimal distances can land a hair above an edge (e.g. 1.1000000000000001).
+_EDGE_PRECISION = 9
+
+
+def _check_distance(name: str, km: float) -> None:
+    if isinstance(km, bool) or not isinstance(km, int | float) or not math.isfinite(km) or km < 0:
+        raise ValueError(f"{name} must be a finite distance of 0 km or more, not {km!r}.")
+
+
+def longest_recent_run(*, previous_runs: Iterable[tuple[date, float]], run_date: date) -> float:
+    """The longest distance run in the 30 days before ``run_date`` (0.0 when there is none).
+
+    The window is ``run_date - 30 days`` to ``run_date - 1 day``, both inclusive: 30 whole days.
+    Runs on ``run_date`` itself are left out (so a run never compares with itself or with a
+    second run that day, whose order the dates cannot tell), and so are runs after it.
+    """
+    start = run_date - timedelta(days=WINDOW_DAYS)
+    longest = 0.0
+    for day, km in previous_runs:
+        _check_distance("A previous run's distance", km)
+        if start <= day < run_date:
+            longest = max(longest, float(km))
+    return longest
+
+
+def spike_warning(
+    *, run_km: float, previous_runs: list[tuple[date, float]], run_date: date
+) -> dict | None:
+    """A warning when the run is more than 10% longer than the longest of the previous 30 days.
+
+    Returns None when the run is at most 10% longer (exactly 10% is not a warning), and None when
+    there was no run in the previous 30 days: with nothing to compare against, a first run (or a
+    first run after a break) cannot spike; such a runner is returning and the walk-run plan (§7.5)
+    applies instead. Otherwise ``{"level": "small" | "moderate" | "large", "ratio": 1.42,
+    "message": "…"}`` with the ratio rounded to 2 decimals. The window is described in
+    ``longest_recent_run``. ValueError for a negative or non-finite distance.
+    """
+    _check_distance("run_km", run_km)
+    longest = longest_recent_run(previous_runs=previous_runs, run_date=run_date)
+    if longest <= 0:
+        return None
+    ratio = round(run_km / longest, _EDGE_PRECISION)
+    if ratio <= SPIKE_RATIO:
+        return None
+    level = next(name for name, upper in BANDS if ratio <= upper)
+    return {
+        "level": level,
+        "ratio": round(ratio, 2),
+        "message": _message(level=level, run_km=run_km, longest=longest, ratio=ratio),
+    }
+
+
+def _km(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + " km"
+
+
+def _percent(ratio: float) -> str:
+    percent = (ratio - 1) * 100
+    # One decimal near the threshold so that "10% longer" never appears on a warning.
+    return f"{percent:.1f}%" if percent < 11 else f"{percent:.0f}%"
+
+
+_ADVICE = {
+    "small": "It is a small jump: keep the next few runs near your usual distance and notice "
+    "how your legs feel tomorrow morning.",
+    "moderate": "It is a moderate jump: go back to your usual distance for the next runs and "
+    "build up again in smaller steps.",
+    "large": "It is more than double: go back to your usual distance for the next runs, build up "
+    "in small steps, and tell your therapist if anything hurts the next morning.",
+}
+
+
+def _message(*, level: str, run_km: float, longest: float, ratio: float) -> str:
+    comparison = (
+        f"This run ({_km(run_km)}) is {_percent(ratio)} longer than your longest run of the "
+        f"previous 30 days ({_km(longest)})."
+    )
+    evidence = (
+        "In a large study of runners, single runs more than 10% longer than the recent longest "
+        "went with more injuries."
+    )
+    target = f"Runs up to about {_km(longest * SPIKE_RATIO)} stay within that 10%."
+    return f"{comparison} {evidence} {_ADVICE[level]} {target}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeekVolume:
+    """Distance run in one week (Monday to Sunday), for a chart."""
+
+    week_start: date
+    distance_km: float
+    runs: int
+
+
+def weekly_volume(
+    runs: Iterable[tuple[date, float]], *, weeks: int = 8, today: date
+) -> list[WeekVolume]:
+    """Total distance and number of runs per week for the last ``weeks`` weeks, oldest first.
+
+    Weeks run Monday to Sunday; the last one is the week containing ``today`` (runs after
+    ``today`` are left out). Weeks without runs are present with 0 km.
+    """
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1.")
+    this_monday = today - timedelta(days=today.weekday())
+    first_monday = this_monday - timedelta(weeks=weeks - 1)
+    totals = [0.0] * weeks
+    counts = [0] * weeks
+    for day, km in runs:
+        _check_distance("A run's distance", km)
+        if first_monday <= day <= today:
+            index = (day - first_monday).days // 7
+            totals[index] += km
+            counts[index] += 1
+    return [
+        WeekVolume(
+            week_start=first_monday + timedelta(weeks=i),
+            distance_km=round(totals[i], 2),
+            runs=counts[i],
+        )
+        for i in range(weeks)
+    ]
