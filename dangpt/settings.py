@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "ninja",
+    "pgtrigger",
+    "pghistory",
     "dangpt",
     "patients",
     "assessments",
@@ -143,6 +145,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dang PT <no-reply@dangpt.exa
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env_str("CLINIC_NAME", "Dang PT")
+
+# Licensed questionnaire wording supplied by the clinic (assessments/proms/WORDING.md).
+PROM_WORDING_FILE = env_str("PROM_WORDING_FILE")
 
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL

@@ -69,3 +69,14 @@ def seed_people(*, password: str) -> dict:
         )
         accounts.append((username, Role.RUNNER.label))
     return {"location": location, "accounts": accounts}
+
+
+def seed(*, password: str) -> list[str]:
+    """seed_demo's part for this app: the people; returns the lines to print."""
+    result = seed_people(password=password)
+    lines = [
+        f"Demo clinic ready at {result['location']}.",
+        f"Demo accounts (password: {password}):",
+    ]
+    lines += [f"  {username:<12} {role}" for username, role in result["accounts"]]
+    return lines

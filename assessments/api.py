@@ -1,0 +1,5 @@
+"""JSON API endpoints of the assessments app, mounted at /api/v1/ by dangpt.api."""
+
+from ninja import Router
+
+router = Router(tags=["assessments"])
