@@ -7,7 +7,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from dangpt.roles import Role
-from patients.models import Location, Patient, StaffProfile
+from patients import services
+from patients.models import (
+    Appointment,
+    AppointmentType,
+    Location,
+    Patient,
+    StaffProfile,
+    WorkingHours,
+)
+from patients.slots import free_slots
 
 DEMO_LOCATION = {
     "name": "Dang PT Silver Lake",
@@ -71,9 +80,71 @@ def seed_people(*, password: str) -> dict:
     return {"location": location, "accounts": accounts}
 
 
+DEMO_TYPES = [
+    ("Initial evaluation", 60, "#0d6efd"),
+    ("Follow-up", 45, "#198754"),
+    ("Gait analysis", 60, "#6f42c1"),
+    ("Re-assessment", 45, "#fd7e14"),
+]
+
+
+@transaction.atomic
+def seed_schedule(*, location: Location) -> int:
+    """Weekday hours 8-17 for both therapists, the four types, and appointments for the
+    runners on the next working days unless they already have upcoming ones."""
+    user_model = get_user_model()
+    for name, minutes, colour in DEMO_TYPES:
+        AppointmentType.objects.update_or_create(
+            name=name, defaults={"duration_minutes": minutes, "colour": colour, "is_active": True}
+        )
+    therapists = list(user_model.objects.filter(username__in=["therapist1", "therapist2"]))
+    for therapist in therapists:
+        for weekday in range(5):
+            WorkingHours.objects.get_or_create(
+                therapist=therapist,
+                location=location,
+                weekday=weekday,
+                defaults={"start_time": dt.time(8), "end_time": dt.time(17)},
+            )
+    return _seed_appointments(location, therapists)
+
+
+def _seed_appointments(location: Location, therapists: list) -> int:
+    from django.utils import timezone
+
+    booked = 0
+    kinds = [AppointmentType.objects.get(name=n) for n in ("Initial evaluation", "Follow-up")]
+    day = timezone.localdate()
+    for index, username in enumerate(["runner1", "runner2"]):
+        patient = Patient.objects.get(user__username=username)
+        upcoming = Appointment.objects.active().filter(patient=patient, start__gte=timezone.now())
+        if upcoming.exists():
+            continue
+        for offset in range(1, 8):
+            found = free_slots(
+                appointment_type=kinds[index],
+                day=day + dt.timedelta(days=offset + index),
+                therapist=therapists[index % len(therapists)],
+                location=location,
+            )
+            if found:
+                slot = found[len(found) // 3]
+                services.appointment_book(
+                    patient=patient,
+                    therapist=slot["therapist"],
+                    appointment_type=kinds[index],
+                    start=slot["start"],
+                    location=location,
+                )
+                booked += 1
+                break
+    return booked
+
+
 def seed(*, password: str) -> list[str]:
-    """seed_demo's part for this app: the people; returns the lines to print."""
+    """seed_demo's part for this app: people, working hours, types, appointments."""
     result = seed_people(password=password)
+    seed_schedule(location=result["location"])
     lines = [
         f"Demo clinic ready at {result['location']}.",
         f"Demo accounts (password: {password}):",

@@ -1,10 +1,20 @@
-"""People and places: locations, staff profiles and patients."""
+"""People, places and time: locations, staff, patients, working hours and appointments."""
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import (
+    ArrayField,
+    DateTimeRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F, Func, Q
+from django.db.models.functions import Lower, Mod
+from django.db.models.lookups import Exact
 
 from dangpt.roles import Role
+from patients.querysets import AppointmentQuerySet, WaitlistEntryQuerySet
 
 
 class Location(models.Model):
@@ -37,6 +47,8 @@ class StaffProfile(models.Model):
     title = models.CharField(max_length=80, blank=True, help_text="e.g. PT, DPT, OCS")
     locations = models.ManyToManyField(Location, blank=True, related_name="staff")
     colour = models.CharField(max_length=7, default="#0d6efd")
+    # sha256 of the private calendar-feed token; blank means no feed (or revoked).
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = StaffProfileQuerySet.as_manager()
 
@@ -59,6 +71,42 @@ class PatientQuerySet(models.QuerySet):
             return self.filter(user=user)
         return self.none()
 
+    def search(self, text: str):
+        """Match name (any word order), email, phone digits or a date of birth (YYYY-MM-DD)."""
+        import datetime as dt
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        try:
+            return self.filter(date_of_birth=dt.date.fromisoformat(text))
+        except ValueError:
+            pass
+        query = Q(email__icontains=text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 4:
+            query |= Q(phone__contains=digits)
+        words = Q()
+        for word in text.split():
+            words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(query | words)
+
+    def with_attendance(self):
+        """Annotate no-show and late-cancel counts for the list and detail pages."""
+        return self.annotate(
+            no_show_count=models.Count("appointments", filter=Q(appointments__status="no_show")),
+            late_cancel_count=models.Count(
+                "appointments", filter=Q(appointments__late_cancel=True)
+            ),
+        )
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    INTERSEX = "intersex", "Intersex"
+    UNDISCLOSED = "undisclosed", "Prefers not to say"
+
 
 class Patient(models.Model):
     """A runner under the clinic's care; the portal login is optional."""
@@ -79,6 +127,13 @@ class Patient(models.Model):
         Location, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sex = models.CharField(max_length=12, choices=Sex.choices, blank=True)
+    address = models.TextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(max_length=32, blank=True)
+    email_opt_in = models.BooleanField("Email reminders", default=True)
+    sms_opt_in = models.BooleanField("SMS reminders", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PatientQuerySet.as_manager()
 
@@ -88,3 +143,311 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Surface(models.TextChoices):
+    ROAD = "road", "Road"
+    TRACK = "track", "Track"
+    TRAIL = "trail", "Trail"
+    TREADMILL = "treadmill", "Treadmill"
+    MIXED = "mixed", "Mixed"
+
+
+class RunningProfile(models.Model):
+    """How the runner trains, asked at intake; load rules and evaluations read it."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="running_profile"
+    )
+    years_running = models.PositiveSmallIntegerField(null=True, blank=True)
+    runs_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekly_km = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    longest_run_km_30d = models.DecimalField(
+        "Longest run in the last 30 days (km)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    goal_race = models.CharField(max_length=120, blank=True)
+    goal_race_date = models.DateField(null=True, blank=True)
+    surfaces = ArrayField(
+        models.CharField(max_length=12, choices=Surface.choices), default=list, blank=True
+    )
+    current_shoes = models.CharField(max_length=120, blank=True)
+    shoes_km = models.PositiveIntegerField("Km on current shoes", null=True, blank=True)
+    previous_injuries = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(runs_per_week__isnull=True) | Q(runs_per_week__lte=21),
+                name="running_profile_runs_per_week_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Running profile of patient {self.patient_id}"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Consent to treatment"
+    PRIVACY = "privacy", "Privacy notice acknowledged"
+    COMMUNICATIONS = "communications", "Consent to reminders and messages"
+
+
+class Consent(models.Model):
+    """A consent as given: which text (by version) and when; a new version is a new row."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    text_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["patient", "kind", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind", "text_version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.text_version}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WorkingHours(models.Model):
+    """A therapist's weekly hours at one location, in the location's local wall time."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours"
+    )
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["therapist", "weekday", "start_time"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="working_hours_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """A stretch when a therapist takes no appointments (holiday, course, sick day)."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"Time off from {self.start:%Y-%m-%d %H:%M}"
+
+
+class AppointmentType(models.Model):
+    """What is booked (initial evaluation, follow-up...) and how long it takes."""
+
+    name = models.CharField(max_length=80, unique=True)
+    duration_minutes = models.PositiveSmallIntegerField()
+    colour = models.CharField(max_length=7, default="#198754")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15), name="appointment_type_at_least_15_min"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Mod("duration_minutes", 5), 0),
+                name="appointment_type_multiple_of_5_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class TsTzRange(Func):
+    """PostgreSQL's tstzrange(start, end, '[)') — half-open, so back-to-back slots do not touch."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Statuses that hold the room and the therapist's time; the exclusion constraints use these.
+ACTIVE_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.CHECKED_IN,
+    AppointmentStatus.COMPLETED,
+)
+
+
+class Appointment(models.Model):
+    """A booked slot; start and end are UTC, the database refuses overlaps."""
+
+    Status = AppointmentStatus
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments_as_therapist"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    period = models.GeneratedField(
+        expression=TsTzRange("start", "end", RangeBoundary()),
+        output_field=DateTimeRangeField(),
+        db_persist=True,
+    )
+    status = models.CharField(
+        max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    late_cancel = models.BooleanField(default=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    series_id = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["therapist", "start"], name="appointment_therapist_start"),
+            models.Index(fields=["location", "start"], name="appointment_location_start"),
+            models.Index(fields=["patient", "start"], name="appointment_patient_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_end_after_start"
+            ),
+            ExclusionConstraint(
+                name="appointment_no_therapist_overlap",
+                expressions=[
+                    ("therapist", RangeOperators.EQUAL),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=ACTIVE_STATUSES),
+            ),
+            ExclusionConstraint(
+                name="appointment_no_patient_overlap",
+                expressions=[
+                    ("patient", RangeOperators.EQUAL),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=ACTIVE_STATUSES),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AppointmentStatus.CANCELLED) | Q(cancelled_at__isnull=False),
+                name="appointment_cancelled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.pk} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    BOOKED = "booked", "Booked"
+    REMOVED = "removed", "Removed"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants an earlier or a specific slot; offered when one frees up."""
+
+    Status = WaitlistStatus
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="waitlist_entries")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL)
+    preferred_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preferred_weekdays = ArrayField(
+        models.PositiveSmallIntegerField(choices=Weekday.choices), default=list, blank=True
+    )
+    earliest_time = models.TimeField(null=True, blank=True)
+    latest_time = models.TimeField(null=True, blank=True, help_text="Latest start time")
+    note = models.CharField(max_length=200, blank=True, help_text="Scheduling notes only")
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+
+    def __str__(self) -> str:
+        return f"Waitlist entry {self.pk}"
+
+
+from patients.reminders.models import *  # noqa: E402,F401,F403 - the reminder outbox

@@ -1,0 +1,247 @@
+"""Forms of the front desk and the manager: validate and normalise input only."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from patients.consents import CONSENT_TEXTS
+from patients.models import (
+    AppointmentType,
+    ConsentKind,
+    Location,
+    Patient,
+    RunningProfile,
+    Surface,
+    TimeOff,
+    WaitlistEntry,
+    Weekday,
+    WorkingHours,
+)
+from patients.services import normalise_phone
+from patients.slots import therapists
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PatientForm(forms.ModelForm):
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="I checked: this is a different person, register anyway",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "address",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "preferred_location",
+            "email_opt_in",
+            "sms_opt_in",
+        ]
+        widgets = {"date_of_birth": DATE, "address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_location"].queryset = Location.objects.filter(is_active=True)
+
+    def _phone(self, field: str) -> str:
+        try:
+            return normalise_phone(self.cleaned_data[field], field=field)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict[field]) from exc
+
+    def clean_phone(self):
+        return self._phone("phone")
+
+    def clean_emergency_contact_phone(self):
+        return self._phone("emergency_contact_phone")
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise ValidationError("The date of birth cannot be in the future.")
+        return born
+
+
+class RunningProfileForm(forms.ModelForm):
+    surfaces = forms.MultipleChoiceField(
+        choices=Surface.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = RunningProfile
+        fields = [
+            "years_running",
+            "runs_per_week",
+            "weekly_km",
+            "longest_run_km_30d",
+            "goal_race",
+            "goal_race_date",
+            "surfaces",
+            "current_shoes",
+            "shoes_km",
+            "previous_injuries",
+        ]
+        widgets = {"goal_race_date": DATE, "previous_injuries": forms.Textarea(attrs={"rows": 2})}
+
+
+class ConsentForm(forms.Form):
+    """One tick box per consent; the label carries the text and its version."""
+
+    def __init__(self, *args, given=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, (version, text) in CONSENT_TEXTS.items():
+            self.fields[kind.value] = forms.BooleanField(
+                required=False,
+                label=f"{ConsentKind(kind).label} (v{version})",
+                help_text=text,
+                initial=kind.value in given,
+                disabled=kind.value in given,
+            )
+
+    def kinds(self) -> list[str]:
+        return [name for name, ticked in self.cleaned_data.items() if ticked]
+
+
+class BookingForm(forms.Form):
+    """The booking choices, read from the query string as the desk steps through them."""
+
+    appointment_type = forms.ModelChoiceField(
+        AppointmentType.objects.filter(is_active=True), empty_label="Choose a type"
+    )
+    therapist = forms.ModelChoiceField(queryset=None, required=False, empty_label="First available")
+    date = forms.DateField(widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists()
+        self.fields["therapist"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class SlotForm(forms.Form):
+    """The slot the desk clicked, posted back for booking."""
+
+    start = forms.DateTimeField()
+    therapist = forms.ModelChoiceField(queryset=None)
+    location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
+    appointment_type = forms.ModelChoiceField(AppointmentType.objects.filter(is_active=True))
+    repeat_weeks = forms.TypedChoiceField(
+        choices=[(1, "Just this one")] + [(n, f"Weekly × {n}") for n in range(2, 13)],
+        coerce=int,
+        initial=1,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=200, required=False, label="Reason (scheduling only)")
+
+
+class RescheduleForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    time = forms.TimeField(widget=TIME, help_text="Local time of the location, 15-minute grid")
+
+    def local_start(self, tz) -> dt.datetime:
+        return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=tz)
+
+
+class WaitlistForm(forms.ModelForm):
+    preferred_weekdays = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "appointment_type",
+            "location",
+            "preferred_therapist",
+            "preferred_weekdays",
+            "earliest_time",
+            "latest_time",
+            "note",
+        ]
+        widgets = {"earliest_time": TIME, "latest_time": TIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_type"].queryset = AppointmentType.objects.filter(is_active=True)
+        self.fields["preferred_therapist"].queryset = therapists()
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "time_zone", "address", "phone", "is_active"]
+
+    def clean_time_zone(self):
+        import zoneinfo
+
+        name = self.cleaned_data["time_zone"]
+        if name not in zoneinfo.available_timezones():
+            raise ValidationError("Use an IANA time zone such as America/Los_Angeles.")
+        return name
+
+
+class WorkingHoursForm(forms.ModelForm):
+    class Meta:
+        model = WorkingHours
+        fields = ["therapist", "location", "weekday", "start_time", "end_time"]
+        widgets = {"start_time": TIME, "end_time": TIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end must be after the start.")
+        return data
+
+
+class TimeOffForm(forms.ModelForm):
+    class Meta:
+        model = TimeOff
+        fields = ["therapist", "start", "end", "reason"]
+        widgets = {"start": DATETIME, "end": DATETIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The end must be after the start.")
+        return data
+
+
+class AppointmentTypeForm(forms.ModelForm):
+    class Meta:
+        model = AppointmentType
+        fields = ["name", "duration_minutes", "colour", "is_active"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if minutes < 15 or minutes % 5:
+            raise ValidationError("At least 15 minutes, in steps of 5 minutes.")
+        return minutes

@@ -1,0 +1,78 @@
+"""Read paths of the scheduling models, with their joins already applied."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import models
+
+from dangpt.roles import STAFF_ROLES, Role, role_of
+
+ACTIVE = ("booked", "confirmed", "checked_in", "completed")
+
+
+def local_day_bounds(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants where a local calendar day starts and ends (23 or 25 hours on DST days)."""
+    tz = ZoneInfo(tz_name)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related(
+            "patient", "therapist", "location", "appointment_type", "cancelled_by"
+        )
+
+    def active(self):
+        return self.filter(status__in=ACTIVE)
+
+    def visible_to(self, user):
+        """Staff see the clinic's appointments; a runner only their own."""
+        role = role_of(user)
+        if role in STAFF_ROLES:
+            return self.with_related()
+        if role == Role.RUNNER:
+            return self.with_related().filter(patient__user=user)
+        return self.none()
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def for_day(self, location, day: dt.date):
+        """Appointments at a location on a local calendar day, cancelled ones included."""
+        start, end = local_day_bounds(day, location.time_zone)
+        return self.with_related().filter(location=location).overlapping(start, end)
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status="waiting").select_related(
+            "patient", "appointment_type", "location", "preferred_therapist"
+        )
+
+    def matching(self, appointment):
+        """Waiting entries that fit the slot a cancelled appointment freed, oldest first."""
+        tz = ZoneInfo(appointment.location.time_zone)
+        local_start = appointment.start.astimezone(tz)
+        freed_minutes = (appointment.end - appointment.start).total_seconds() / 60
+        candidates = (
+            self.waiting()
+            .filter(appointment_type__duration_minutes__lte=freed_minutes)
+            .filter(models.Q(location__isnull=True) | models.Q(location=appointment.location_id))
+            .filter(
+                models.Q(preferred_therapist__isnull=True)
+                | models.Q(preferred_therapist=appointment.therapist_id)
+            )
+            .exclude(patient=appointment.patient_id)
+            .order_by("created_at", "id")
+        )
+        return [entry for entry in candidates if _fits_preferences(entry, local_start)]
+
+
+def _fits_preferences(entry, local_start: dt.datetime) -> bool:
+    if entry.preferred_weekdays and local_start.weekday() not in entry.preferred_weekdays:
+        return False
+    if entry.earliest_time and local_start.time() < entry.earliest_time:
+        return False
+    return not (entry.latest_time and local_start.time() > entry.latest_time)

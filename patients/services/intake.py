@@ -1,0 +1,179 @@
+"""Registering and updating patients, with their running profile and consents."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from patients.consents import version_of
+from patients.models import Consent, ConsentKind, Patient, RunningProfile
+
+DEFAULT_REGION = "US"
+PATIENT_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "preferred_location",
+    "email_opt_in",
+    "sms_opt_in",
+}
+PROFILE_FIELDS = {
+    "years_running",
+    "runs_per_week",
+    "weekly_km",
+    "longest_run_km_30d",
+    "goal_race",
+    "goal_race_date",
+    "surfaces",
+    "current_shoes",
+    "shoes_km",
+    "previous_injuries",
+}
+
+
+def normalise_phone(raw: str, *, field: str = "phone") -> str:
+    """A phone number in E.164 (+12135550100); blank stays blank; nonsense is a field error."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError({field: "Enter a valid phone number, e.g. +1 213 555 0100."})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def patient_duplicates(
+    *, first_name: str, last_name: str, date_of_birth, email: str = "", exclude_pk=None
+):
+    """Patients who are probably the same person: same name and birth date, or same email."""
+    same = Q(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if email:
+        same |= Q(email__iexact=email.strip())
+    found = Patient.objects.filter(same)
+    return found.exclude(pk=exclude_pk) if exclude_pk else found
+
+
+def _clean_patient(patient: Patient, today: dt.date) -> None:
+    errors = {}
+    for field in ("phone", "emergency_contact_phone"):
+        try:
+            setattr(patient, field, normalise_phone(getattr(patient, field), field=field))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    dob = patient.date_of_birth
+    if isinstance(dob, dt.date) and dob > today:
+        errors["date_of_birth"] = ["The date of birth cannot be in the future."]
+    elif isinstance(dob, dt.date) and dob.year < 1900:
+        errors["date_of_birth"] = ["Check the year of birth."]
+    patient.email = (patient.email or "").strip().lower()
+    try:
+        patient.full_clean(exclude=["user", *errors])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_profile(patient: Patient, values: dict | None) -> None:
+    if values is None:
+        return
+    profile = getattr(patient, "running_profile", None) or RunningProfile(patient=patient)
+    for name, value in values.items():
+        if name in PROFILE_FIELDS:
+            setattr(profile, name, value)
+    today = timezone.localdate()
+    errors = {}
+    if profile.goal_race_date and profile.goal_race_date < today - dt.timedelta(days=365):
+        errors["goal_race_date"] = ["The goal race date looks too far in the past."]
+    try:
+        profile.full_clean(exclude=["patient", *errors])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    profile.save()
+
+
+def _record_consents(patient: Patient, kinds: Iterable[str], by) -> None:
+    now = timezone.now()
+    for kind in kinds:
+        if kind not in ConsentKind.values:
+            raise ValidationError({"consents": f"Unknown consent '{kind}'."})
+        Consent.objects.get_or_create(
+            patient=patient,
+            kind=kind,
+            text_version=version_of(kind),
+            defaults={"given_at": now, "recorded_by": by},
+        )
+
+
+@transaction.atomic
+def patient_register(
+    *,
+    fields: dict,
+    running_profile: dict | None = None,
+    consents: Iterable[str] = (),
+    by=None,
+    allow_duplicate: bool = False,
+) -> Patient:
+    """Register a patient; a likely duplicate is refused unless the desk confirmed it."""
+    patient = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
+    _clean_patient(patient, timezone.localdate())
+    if not allow_duplicate:
+        twins = list(
+            patient_duplicates(
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                date_of_birth=patient.date_of_birth,
+                email=patient.email,
+            ).values_list("pk", flat=True)[:5]
+        )
+        if twins:
+            ids = ", ".join(f"#{pk}" for pk in twins)
+            raise ValidationError(
+                f"This looks like an existing patient ({ids}): same name and date of birth, "
+                "or same email. Check before registering again.",
+                code="duplicate",
+            )
+    patient.save()
+    _save_profile(patient, running_profile or {})
+    _record_consents(patient, consents, by)
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *,
+    patient: Patient,
+    fields: dict,
+    running_profile: dict | None = None,
+    consents: Iterable[str] = (),
+    by=None,
+) -> Patient:
+    """Change a patient's details; only the given fields change."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    for name, value in fields.items():
+        if name in PATIENT_FIELDS:
+            setattr(patient, name, value)
+    _clean_patient(patient, timezone.localdate())
+    patient.save()
+    _save_profile(patient, running_profile)
+    _record_consents(patient, consents, by)
+    return patient

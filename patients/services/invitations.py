@@ -1,0 +1,118 @@
+"""Inviting a runner to the portal: a signed, expiring, single-use link to set a password."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+from dangpt.roles import Role
+from patients.models import Patient
+
+INVITATION_DAYS = 7
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's reset token (its hash covers the password, so it works once) with its own salt
+    and a seven-day lifetime instead of the two hours of a password reset."""
+
+    key_salt = "patients.runner_invitation"
+    timeout_seconds = INVITATION_DAYS * 24 * 3600
+
+    def check_token(self, user, token):
+        if not (user and token) or token.count("-") != 1:
+            return False
+        try:
+            ts = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        expected = self._make_token_with_timestamp(user, ts, self.secret)
+        if not constant_time_compare(expected, token):
+            return False
+        return (self._num_seconds(self._now()) - ts) <= self.timeout_seconds
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def _portal_user(patient: Patient):
+    user_model = get_user_model()
+    if patient.user_id:
+        user = patient.user
+        if user.has_usable_password():
+            raise ValidationError("This runner already has a portal login.")
+        return user
+    if not patient.email:
+        raise ValidationError({"email": "Add the runner's email address before inviting them."})
+    if user_model.objects.filter(username__iexact=patient.email).exists():
+        raise ValidationError({"email": "Another login already uses this email address."})
+    user = user_model(
+        username=patient.email,
+        email=patient.email,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=Role.RUNNER.value)[0])
+    patient.user = user
+    patient.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def runner_invitation_send(*, patient: Patient, by=None) -> str:
+    """Create (or reuse) the runner's login without a password and email the set-password link."""
+    patient = (
+        Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
+    )
+    user = _portal_user(patient)
+    path = reverse(
+        "patients:accept_invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_tokens.make_token(user),
+        },
+    )
+    link = f"{settings.SITE_URL}{path}"
+    body = (
+        f"Hello {patient.first_name},\n\n{settings.CLINIC_NAME} has set up your runner portal, "
+        f"where you will see your appointments and home exercises.\n\nChoose your password "
+        f"here (the link works once, for {INVITATION_DAYS} days):\n{link}\n"
+    )
+    recipient = patient.email
+    transaction.on_commit(
+        lambda: send_mail(f"Your {settings.CLINIC_NAME} runner portal", body, None, [recipient])
+    )
+    return link
+
+
+def runner_invitation_check(*, uidb64: str, token: str):
+    """The invited user if the link is genuine, unused and unexpired; else None."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+        user = get_user_model().objects.get(pk=pk, patient__isnull=False)
+    except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
+        return None
+    return user if invitation_tokens.check_token(user, token) else None
+
+
+@transaction.atomic
+def runner_invitation_accept(*, user, token: str, password: str):
+    """Set the runner's password; the link stops working because the password changed."""
+    if not invitation_tokens.check_token(user, token):
+        raise ValidationError("This invitation link has expired or was already used.")
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    return user

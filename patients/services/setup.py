@@ -1,0 +1,22 @@
+"""Clinic set-up by the manager: locations, working hours, time off, appointment types."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+
+
+@transaction.atomic
+def clinic_setup_save(*, form):
+    """Save a validated set-up form (its model's own checks ran in form validation)."""
+    return form.save()
+
+
+@transaction.atomic
+def clinic_setup_delete(*, obj) -> None:
+    """Delete a set-up row; rows still used by appointments are refused with a message."""
+    try:
+        obj.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            "This is still used by appointments; mark it inactive instead."
+        ) from exc

@@ -1,0 +1,176 @@
+"""Front desk: intake, the patient list and record, and runner invitations."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangpt.roles import Role, role_required
+from patients import services
+from patients.forms import ConsentForm, PatientForm, RunningProfileForm
+from patients.models import Appointment, Patient
+from patients.views.common import apply_errors, get_patient_for_user
+
+STAFF = (Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER)
+DESK = (Role.FRONT_DESK, Role.MANAGER)
+
+
+@require_GET
+@role_required(*STAFF)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """Patients, searchable by name, email, phone or date of birth, 25 a page."""
+    query = request.GET.get("q", "").strip()
+    rows = Patient.objects.visible_to(request.user).search(query).with_attendance()
+    rows = rows.order_by("last_name", "first_name", "id")
+    page = Paginator(rows.select_related("preferred_location"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "patients/patient_list.html", {"page": page, "query": query})
+
+
+def _intake_forms(request, patient=None):
+    profile = getattr(patient, "running_profile", None) if patient else None
+    given = set(patient.consents.values_list("kind", flat=True)) if patient else set()
+    data = request.POST if request.method == "POST" else None
+    return (
+        PatientForm(data, instance=patient, prefix="p"),
+        RunningProfileForm(data, instance=profile, prefix="r"),
+        ConsentForm(data, given=given, prefix="c"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK)
+def patient_register(request: HttpRequest) -> HttpResponse:
+    """Intake: details, running profile and consents; a likely duplicate is shown first."""
+    patient_form, profile_form, consent_form = _intake_forms(request)
+    duplicates = []
+    if request.method == "POST" and all(
+        f.is_valid() for f in (patient_form, profile_form, consent_form)
+    ):
+        fields = {k: v for k, v in patient_form.cleaned_data.items() if k != "confirm_duplicate"}
+        try:
+            patient = services.patient_register(
+                fields=fields,
+                running_profile=profile_form.cleaned_data,
+                consents=consent_form.kinds(),
+                by=request.user,
+                allow_duplicate=patient_form.cleaned_data["confirm_duplicate"],
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "duplicate":
+                duplicates = list(services.patient_duplicates(**_identity(fields)))
+                # Only now is the tick box shown: the desk must look at the matches first.
+                patient_form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+            else:
+                apply_errors(exc, patient_form, profile_form, consent_form)
+        else:
+            messages.success(request, "Patient registered.")
+            return redirect("patients:detail", pk=patient.pk)
+    context = {
+        "patient_form": patient_form,
+        "profile_form": profile_form,
+        "consent_form": consent_form,
+        "duplicates": duplicates,
+    }
+    return render(request, "patients/patient_register.html", context)
+
+
+def _identity(fields: dict) -> dict:
+    keys = ("first_name", "last_name", "date_of_birth", "email")
+    return {k: fields.get(k) or "" for k in keys}
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK)
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a patient's intake details."""
+    patient = get_patient_for_user(request, pk)
+    patient_form, profile_form, consent_form = _intake_forms(request, patient)
+    if request.method == "POST" and all(
+        f.is_valid() for f in (patient_form, profile_form, consent_form)
+    ):
+        fields = {k: v for k, v in patient_form.cleaned_data.items() if k != "confirm_duplicate"}
+        try:
+            services.patient_update(
+                patient=patient,
+                fields=fields,
+                running_profile=profile_form.cleaned_data,
+                consents=consent_form.kinds(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(exc, patient_form, profile_form, consent_form)
+        else:
+            messages.success(request, "Patient details saved.")
+            return redirect("patients:detail", pk=patient.pk)
+    context = {
+        "patient": patient,
+        "patient_form": patient_form,
+        "profile_form": profile_form,
+        "consent_form": consent_form,
+    }
+    return render(request, "patients/patient_edit.html", context)
+
+
+@require_GET
+@role_required(*STAFF)
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient's record: contact, running profile, consents, appointments and attendance."""
+    patient = get_patient_for_user(request, pk)
+    counts = Patient.objects.with_attendance().get(pk=patient.pk)
+    history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
+    context = {
+        "patient": patient,
+        "profile": getattr(patient, "running_profile", None),
+        "consents": patient.consents.all(),
+        "appointments": history,
+        "no_show_count": counts.no_show_count,
+        "late_cancel_count": counts.late_cancel_count,
+        "waitlist": patient.waitlist_entries.filter(status="waiting").select_related(
+            "appointment_type"
+        ),
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@require_POST
+@role_required(*DESK)
+def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the runner a single-use link to set their portal password."""
+    patient = get_patient_for_user(request, pk)
+    try:
+        services.runner_invitation_send(patient=patient, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Invitation sent. The link works once, for 7 days.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The runner chooses a password from the invitation link and lands on their portal."""
+    user = services.runner_invitation_check(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "patients/invitation_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.runner_invitation_accept(
+                user=user, token=token, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your password is set.")
+            return redirect("home")
+    return render(request, "patients/invitation_accept.html", {"form": form})

@@ -1,0 +1,238 @@
+"""The day schedule, booking, and what the desk does to an appointment."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangpt.roles import Role, role_required
+from patients import services, slots
+from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
+from patients.models import Appointment, Location, Patient, WaitlistEntry, WorkingHours
+from patients.views.common import (
+    apply_errors,
+    get_appointment_for_user,
+    get_patient_for_user,
+    location_from,
+    parse_day,
+)
+
+DESK = (Role.FRONT_DESK, Role.MANAGER)
+
+
+def _columns(location: Location, day: dt.date) -> list[dict]:
+    """One column per therapist working there that day or holding an appointment there."""
+    appointments = list(Appointment.objects.for_day(location, day).order_by("start"))
+    working = WorkingHours.objects.filter(location=location, weekday=day.weekday())
+    people = {h.therapist_id: h.therapist for h in working.select_related("therapist")}
+    for appointment in appointments:
+        people.setdefault(appointment.therapist_id, appointment.therapist)
+    ordered = sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+    return [
+        {
+            "therapist": person,
+            "appointments": [a for a in appointments if a.therapist_id == person.pk],
+        }
+        for person in ordered
+    ]
+
+
+@require_GET
+@role_required(*DESK)
+def schedule(request: HttpRequest) -> HttpResponse:
+    """A location's day with a column per therapist; htmx swaps the day in place."""
+    location = location_from(request)
+    tz = ZoneInfo(location.time_zone) if location else ZoneInfo("UTC")
+    day = parse_day(request.GET.get("date"), tz)
+    context = {
+        "location": location,
+        "locations": Location.objects.filter(is_active=True),
+        "day": day,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "columns": _columns(location, day) if location else [],
+        "tz": tz,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "patients/_schedule_day.html", context)
+    return render(request, "patients/schedule.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK)
+def book_appointment(request: HttpRequest) -> HttpResponse:
+    """Patient → type → therapist or first available → date → click a free slot."""
+    patient = None
+    if request.GET.get("patient", "").isdigit():
+        patient = get_patient_for_user(request, int(request.GET["patient"]))
+    query = request.GET.get("q", "").strip()
+    matches = Patient.objects.visible_to(request.user).search(query)[:20] if query else []
+    choice = BookingForm(request.GET if "appointment_type" in request.GET else None)
+    found, slot_form = [], SlotForm(_slot_data(request.POST) if request.method == "POST" else None)
+    if request.method == "POST" and patient is not None and slot_form.is_valid():
+        booked = _book_from(request, patient, slot_form)
+        if booked:
+            return redirect(booked)
+    if patient and choice.is_bound and choice.is_valid():
+        found = slots.free_slots(
+            appointment_type=choice.cleaned_data["appointment_type"],
+            day=choice.cleaned_data["date"],
+            therapist=choice.cleaned_data["therapist"],
+        )
+    context = {
+        "patient": patient,
+        "query": query,
+        "matches": matches,
+        "choice": choice,
+        "slots": found,
+        "slot_form": slot_form,
+    }
+    return render(request, "patients/appointment_book.html", context)
+
+
+def _slot_data(post):
+    """The clicked slot button carries "start|therapist|location" in one value."""
+    data = post.copy()
+    parts = data.get("slot", "").split("|")
+    if len(parts) == 3:
+        data["start"], data["therapist"], data["location"] = parts
+    return data
+
+
+def _book_from(request, patient, form: SlotForm) -> str | None:
+    data = form.cleaned_data
+    common = {
+        "patient": patient,
+        "therapist": data["therapist"],
+        "appointment_type": data["appointment_type"],
+        "start": data["start"],
+        "location": data["location"],
+        "by": request.user,
+    }
+    try:
+        if (data.get("repeat_weeks") or 1) > 1:
+            booked = services.appointment_book_series(count=data["repeat_weeks"], **common)
+            messages.success(request, f"Booked {len(booked)} weekly appointments.")
+            return reverse("patients:detail", args=[patient.pk])
+        appointment = services.appointment_book(**common)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    messages.success(request, "Appointment booked.")
+    return reverse("patients:appointment", args=[appointment.pk])
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.MANAGER, Role.THERAPIST)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One appointment with the actions its status allows."""
+    appointment = get_appointment_for_user(request, pk)
+    context = {
+        "appointment": appointment,
+        "tz": ZoneInfo(appointment.location.time_zone),
+        "move_form": RescheduleForm(),
+    }
+    return render(request, "patients/appointment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK)
+def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then cancel; the freed slot is offered to matching waitlist entries."""
+    appointment = get_appointment_for_user(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("patients:appointment", pk=pk)
+        messages.success(request, "Appointment cancelled; the slot is free.")
+        return redirect("patients:freed", pk=pk)
+    context = {
+        "appointment": appointment,
+        "form": form,
+        "tz": ZoneInfo(appointment.location.time_zone),
+    }
+    return render(request, "patients/appointment_cancel.html", context)
+
+
+STATUS_ACTIONS = {
+    "confirm": services.appointment_confirm,
+    "check_in": services.appointment_check_in,
+    "complete": services.appointment_complete,
+    "no_show": services.appointment_mark_no_show,
+}
+
+
+@require_POST
+@role_required(*DESK)
+def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, check in, complete or mark a no-show."""
+    appointment = get_appointment_for_user(request, pk)
+    action = STATUS_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Unknown action.")
+        return redirect("patients:appointment", pk=pk)
+    try:
+        action(appointment=appointment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("patients:appointment", pk=pk)
+
+
+@require_POST
+@role_required(*DESK)
+def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the appointment to another local date and time in one step."""
+    appointment = get_appointment_for_user(request, pk)
+    tz = ZoneInfo(appointment.location.time_zone)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_reschedule(
+                appointment=appointment, start=form.local_start(tz), by=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, "Appointment moved.")
+            return redirect("patients:appointment", pk=pk)
+    context = {"appointment": appointment, "tz": tz, "move_form": form}
+    return render(request, "patients/appointment_detail.html", context, status=400)
+
+
+@require_GET
+@role_required(*DESK)
+def freed_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a cancellation: waiting patients who fit the freed slot, each one click to book."""
+    appointment = get_appointment_for_user(request, pk)
+    matches = WaitlistEntry.objects.matching(appointment) if not appointment.is_active else []
+    context = {
+        "appointment": appointment,
+        "matches": matches,
+        "tz": ZoneInfo(appointment.location.time_zone),
+    }
+    return render(request, "patients/appointment_freed.html", context)
+
+
+@require_POST
+@role_required(*DESK)
+def waitlist_book(request: HttpRequest, entry_pk: int, pk: int) -> HttpResponse:
+    """Book a waitlist entry into the slot of cancelled appointment `pk`."""
+    freed = get_appointment_for_user(request, pk)
+    entry = get_object_or_404(WaitlistEntry.objects.waiting(), pk=entry_pk)
+    try:
+        appointment = services.waitlist_book(entry=entry, freed=freed, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("patients:freed", pk=pk)
+    messages.success(request, "Booked from the waitlist.")
+    return redirect("patients:appointment", pk=appointment.pk)

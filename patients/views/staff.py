@@ -1,0 +1,168 @@
+"""The therapist's day and week, calendar files, the waitlist, and the manager's overview."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangpt.roles import Role, role_required
+from patients import services, slots
+from patients.forms import WaitlistForm
+from patients.models import Appointment, Location, Patient, WaitlistEntry
+from patients.views.common import (
+    apply_errors,
+    clinic_zone,
+    get_appointment_for_user,
+    get_patient_for_user,
+    parse_day,
+)
+
+DESK = (Role.FRONT_DESK, Role.MANAGER)
+
+
+@require_GET
+@role_required(Role.THERAPIST)
+def my_day(request: HttpRequest) -> HttpResponse:
+    """The therapist's own appointments for a day, or the week (?view=week)."""
+    tz = clinic_zone()
+    day = parse_day(request.GET.get("date"), tz)
+    week = request.GET.get("view") == "week"
+    first = day - dt.timedelta(days=day.weekday()) if week else day
+    last = first + dt.timedelta(days=7 if week else 1)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last, dt.time.min, tzinfo=tz)
+    rows = (
+        Appointment.objects.with_related()
+        .filter(therapist=request.user)
+        .overlapping(start, end)
+        .order_by("start")
+    )
+    step = dt.timedelta(days=7 if week else 1)
+    context = {
+        "day": day,
+        "first": first,
+        "last": last - dt.timedelta(days=1),
+        "week": week,
+        "appointments": rows,
+        "previous_day": day - step,
+        "next_day": day + step,
+        "has_feed": bool(
+            getattr(getattr(request.user, "staff_profile", None), "calendar_token_hash", "")
+        ),
+    }
+    return render(request, "patients/my_day.html", context)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """Issue a new private feed URL (the old one stops working) or turn the feed off."""
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(therapist=request.user)
+        messages.success(request, "Calendar feed turned off; the old address no longer works.")
+        return redirect("patients:my_day")
+    token = services.calendar_feed_reset(therapist=request.user)
+    url = request.build_absolute_uri(reverse("patients:feed", args=[token]))
+    messages.success(request, f"Your private calendar address (shown once; keep it secret): {url}")
+    return redirect("patients:my_day")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The therapist's private ICS feed; an unknown or revoked token answers 404."""
+    therapist = services.calendar_feed_therapist(token=token)
+    if therapist is None:
+        raise Http404
+    body = services.calendar_feed_ics(therapist=therapist, now=timezone.now())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER, Role.RUNNER)
+def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One appointment as an .ics file (staff, or the runner whose appointment it is)."""
+    appointment = get_appointment_for_user(request, pk)
+    response = HttpResponse(
+        services.appointment_ics(appointment=appointment), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    return response
+
+
+@require_GET
+@role_required(*DESK)
+def waitlist(request: HttpRequest) -> HttpResponse:
+    """Everyone waiting, oldest first."""
+    page = Paginator(WaitlistEntry.objects.waiting(), 25).get_page(request.GET.get("page"))
+    return render(request, "patients/waitlist_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK)
+def waitlist_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a patient on the waitlist with preferred therapist, days and times."""
+    patient = get_patient_for_user(request, pk)
+    form = WaitlistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.waitlist_add(patient=patient, fields=form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, "Added to the waitlist.")
+            return redirect("patients:waitlist")
+    return render(request, "patients/waitlist_add.html", {"patient": patient, "form": form})
+
+
+@require_POST
+@role_required(*DESK)
+def waitlist_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Take an entry off the waitlist."""
+    entry = get_object_or_404(WaitlistEntry.objects.waiting(), pk=entry_pk)
+    services.waitlist_remove(entry=entry, by=request.user)
+    messages.success(request, "Removed from the waitlist.")
+    return redirect("patients:waitlist")
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def clinic_overview(request: HttpRequest) -> HttpResponse:
+    """Headline figures of the clinic and the way into clinic set-up."""
+    user_model = get_user_model()
+    now = timezone.now()
+    figures = [
+        (Location.objects.filter(is_active=True).count(), "Locations"),
+        (slots.therapists().count(), "Therapists"),
+        (Patient.objects.count(), "Patients"),
+        (
+            user_model.objects.filter(groups__name=Role.RUNNER, is_active=True).count(),
+            "Runners with a portal login",
+        ),
+        (Appointment.objects.active().filter(start__gte=now).count(), "Upcoming appointments"),
+        (
+            Appointment.objects.filter(
+                status="no_show", start__gte=now - dt.timedelta(days=30)
+            ).count(),
+            "No-shows, last 30 days",
+        ),
+        (
+            Appointment.objects.filter(
+                late_cancel=True, start__gte=now - dt.timedelta(days=30)
+            ).count(),
+            "Late cancellations, last 30 days",
+        ),
+        (WaitlistEntry.objects.filter(status="waiting").count(), "Waiting on the waitlist"),
+    ]
+    context = {"figures": figures}
+    return render(request, "patients/clinic_overview.html", context)

@@ -1,0 +1,87 @@
+"""The front desk's day in Chromium: intake, booking by clicking, schedule, cancel, waitlist."""
+
+import datetime as dt
+
+import pytest
+
+from dangpt.roles import Role
+from patients.models import Appointment, WaitlistEntry
+from tests.factories import PASSWORD, PatientFactory
+from tests.patients.conftest import at, build_clinic
+
+pytestmark = pytest.mark.browser
+
+
+def test_front_desk_books_cancels_and_fills_from_the_waitlist(
+    live_server, page, transactional_db, make_user
+):
+    """Register, book the first free evaluation, see it, cancel it, book a waiting runner."""
+    clinic = build_clinic(make_user)
+    desk = make_user(Role.FRONT_DESK)
+    waiting = PatientFactory(first_name="Wendy", last_name="Waiting")
+    WaitlistEntry.objects.create(patient=waiting, appointment_type=clinic.follow_up)
+    day = clinic.monday.isoformat()
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(desk.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/desk/schedule/")
+
+    page.get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name="Register a runner").click()
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill("Newrunner")
+    page.get_by_label("Date of birth").fill("1994-06-01")
+    page.get_by_label("Email", exact=True).fill("nadia@example.test")
+    page.get_by_label("Phone", exact=True).fill("213 555 0190")
+    page.get_by_label("Consent to treatment (v2026-01)").check()
+    page.get_by_role("button", name="Register").click()
+    page.get_by_role("heading", name="Nadia Newrunner").wait_for()
+
+    page.locator("#main").get_by_role("link", name="Book an appointment").click()
+    page.get_by_label("Appointment type").select_option(label="Initial evaluation (60 min)")
+    page.get_by_label("Date").fill(day)
+    page.get_by_role("button", name="Show free times").click()
+    page.locator(".slot-button").first.click()
+    page.get_by_text("Appointment booked.").wait_for()
+    booked = Appointment.objects.get(patient__last_name="Newrunner")
+    assert booked.appointment_type == clinic.evaluation
+    assert booked.start == at(clinic.monday, 8)  # the first free slot of the day
+    assert "08:00" in page.locator("#appointment-when").inner_text()
+
+    page.goto(f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={day}")
+    card = page.locator(".appointment-card", has_text="Nadia Newrunner")
+    assert "08:00" in card.inner_text()
+    card.click()
+    page.get_by_role("link", name="Cancel appointment").click()
+    page.get_by_label("Reason (scheduling only)").fill("Work trip")
+    page.get_by_role("button", name="Yes, cancel it").click()
+    page.get_by_text("Matching waitlist entries").wait_for()
+    page.get_by_role("button", name="Book Wendy into this slot").click()
+    page.get_by_text("Booked from the waitlist.").wait_for()
+
+    booked.refresh_from_db()
+    assert booked.status == "cancelled"
+    replacement = Appointment.objects.get(patient=waiting)
+    assert replacement.start == booked.start and replacement.status == "booked"
+    page.goto(f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={day}")
+    assert page.locator(".appointment-card", has_text="Wendy Waiting").is_visible()
+
+
+def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_db, make_user):
+    """Next › swaps the day in place and updates the address bar."""
+    clinic = build_clinic(make_user)
+    desk = make_user(Role.FRONT_DESK)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(desk.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(
+        f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={clinic.monday}"
+    )
+    page.get_by_role("link", name="Next day").click()
+    tuesday = clinic.monday + dt.timedelta(days=1)
+    page.wait_for_url(f"**date={tuesday.isoformat()}")
+    assert "Tuesday" in page.locator("#schedule-date").inner_text()
+    assert page.locator("h1", has_text="Schedule").count() == 1  # swapped, not nested

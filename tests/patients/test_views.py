@@ -1,0 +1,325 @@
+"""The front desk, therapist and manager pages: success, bad input, scoping, methods, queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangpt.roles import Role
+from patients.models import Appointment, AppointmentType, Patient, WaitlistEntry
+from tests.factories import PatientFactory
+from tests.patients.conftest import at
+from tests.patients.factories import AppointmentFactory, WaitlistEntryFactory
+
+
+def intake_post(**overrides) -> dict:
+    return {
+        "p-first_name": "Casey",
+        "p-last_name": "Runner",
+        "p-date_of_birth": "1990-02-03",
+        "p-email": "casey@example.test",
+        "p-phone": "213 555 0177",
+        "p-email_opt_in": "on",
+        "r-weekly_km": "35",
+        "r-surfaces": ["road"],
+        "c-treatment": "on",
+        "c-privacy": "on",
+        **overrides,
+    }
+
+
+def test_register_saves_patient_profile_and_consents(client_for, front_desk):
+    """A valid intake redirects to the record with normalised phone and two consents."""
+    response = client_for(front_desk).post(reverse("patients:register"), intake_post())
+    patient = Patient.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("patients:detail", args=[patient.pk])
+    assert patient.phone == "+12135550177"
+    assert patient.running_profile.surfaces == ["road"]
+    assert set(patient.consents.values_list("kind", flat=True)) == {"treatment", "privacy"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"p-phone": "555"}, "valid phone number"),
+        ({"p-date_of_birth": "2999-01-01"}, "cannot be in the future"),
+        ({"p-preferred_location": "999999"}, "Select a valid choice"),
+    ],
+)
+def test_register_shows_field_errors_and_saves_nothing(client_for, front_desk, overrides, message):
+    """Bad phone, future birth date and an unknown location re-render with the message."""
+    response = client_for(front_desk).post(reverse("patients:register"), intake_post(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_register_warns_about_a_duplicate_before_saving(client_for, front_desk):
+    """Same name and birth date: a warning and a tick box; ticking it registers anyway."""
+    existing = PatientFactory(
+        first_name="Casey", last_name="Runner", date_of_birth=dt.date(1990, 2, 3)
+    )
+    client = client_for(front_desk)
+    response = client.post(reverse("patients:register"), intake_post())
+    assert response.status_code == 200
+    assert "duplicate-warning" in response.content.decode()
+    assert reverse("patients:detail", args=[existing.pk]) in response.content.decode()
+    assert Patient.objects.count() == 1
+    confirmed = client.post(
+        reverse("patients:register"), intake_post(**{"p-confirm_duplicate": "on"})
+    )
+    assert confirmed.status_code == 302
+    assert Patient.objects.count() == 2
+
+
+def test_patient_list_searches_and_paginates(client_for, front_desk):
+    """Search by surname finds one; 30 patients spread over two pages."""
+    PatientFactory(first_name="Unique", last_name="Zebrafish")
+    for _ in range(29):
+        PatientFactory()
+    client = client_for(front_desk)
+    found = client.get(reverse("patients:list"), {"q": "zebrafish"})
+    assert len(found.context["page"].object_list) == 1
+    assert client.get(reverse("patients:list"), {"page": 2}).context["page"].number == 2
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_patient_list_query_count_is_constant(client_for, front_desk, clinic):
+    """One patient or twenty-five on the page: the same number of queries."""
+    client = client_for(front_desk)
+    shared = {"therapist": clinic.therapist, "location": clinic.location}
+    AppointmentFactory(status="no_show", **shared)
+    one = _count(client, reverse("patients:list"))
+    for n in range(49):
+        AppointmentFactory(start=at(clinic.monday, 8) + dt.timedelta(hours=n), **shared)
+    assert _count(client, reverse("patients:list")) == one
+
+
+def test_schedule_query_count_is_constant(client_for, front_desk, clinic):
+    """A day with 1 or 50 appointments runs the same number of queries."""
+    client = client_for(front_desk)
+    quick = AppointmentType.objects.create(name="Check", duration_minutes=15)
+    shared = {"therapist": clinic.therapist, "location": clinic.location, "appointment_type": quick}
+    params = {"location": clinic.location.pk, "date": clinic.monday.isoformat()}
+    AppointmentFactory(start=at(clinic.monday, 6), **shared)
+    one = _count(client, reverse("patients:schedule"), params)
+    for n in range(1, 50):
+        AppointmentFactory(start=at(clinic.monday, 6) + dt.timedelta(minutes=15 * n), **shared)
+    assert _count(client, reverse("patients:schedule"), params) == one
+
+
+def test_schedule_shows_columns_and_htmx_returns_the_partial(client_for, front_desk, clinic):
+    """The day shows the therapist column; an htmx request gets only the day fragment."""
+    AppointmentFactory(
+        therapist=clinic.therapist, location=clinic.location, start=at(clinic.monday, 9)
+    )
+    client = client_for(front_desk)
+    params = {"location": clinic.location.pk, "date": clinic.monday.isoformat()}
+    page = client.get(reverse("patients:schedule"), params).content.decode()
+    assert "Dana Nguyen" in page and "09:00" in page
+    fragment = client.get(reverse("patients:schedule"), params, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode()
+    assert "schedule-date" in fragment.content.decode()
+
+
+def test_booking_flow_lists_slots_and_books_the_clicked_one(client_for, front_desk, clinic):
+    """Choosing type and date shows free slots; posting one books it."""
+    patient = PatientFactory()
+    client = client_for(front_desk)
+    params = {
+        "patient": patient.pk,
+        "appointment_type": clinic.evaluation.pk,
+        "therapist": "",
+        "date": clinic.monday.isoformat(),
+    }
+    page = client.get(reverse("patients:book"), params)
+    first = page.context["slots"][0]
+    assert first["start"] == at(clinic.monday, 8)
+    value = f"{first['start'].isoformat()}|{clinic.therapist.pk}|{clinic.location.pk}"
+    url = reverse("patients:book") + f"?patient={patient.pk}"
+    response = client.post(url, {"slot": value, "appointment_type": clinic.evaluation.pk})
+    booked = Appointment.objects.get()
+    assert response.url == reverse("patients:appointment", args=[booked.pk])
+    assert booked.start == at(clinic.monday, 8)
+    lost = client.post(
+        url.replace(str(patient.pk), str(PatientFactory().pk)),
+        {"slot": value, "appointment_type": clinic.evaluation.pk},
+        follow=True,
+    )
+    assert "just taken" in lost.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_cancel_then_book_a_waitlisted_runner_into_the_freed_slot(client_for, front_desk, clinic):
+    """Cancel asks first; the freed page lists the matching entry; one click books it."""
+    appointment = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        appointment_type=clinic.evaluation,
+        start=at(clinic.monday, 9),
+    )
+    entry = WaitlistEntryFactory(appointment_type=clinic.follow_up)
+    WaitlistEntryFactory(
+        appointment_type=AppointmentType.objects.create(name="Long", duration_minutes=90)
+    )
+    client = client_for(front_desk)
+    assert client.get(reverse("patients:cancel", args=[appointment.pk])).status_code == 200
+    response = client.post(reverse("patients:cancel", args=[appointment.pk]), {"reason": "Ill"})
+    assert response.url == reverse("patients:freed", args=[appointment.pk])
+    freed = client.get(response.url)
+    assert [e.pk for e in freed.context["matches"]] == [entry.pk]
+    client.post(reverse("patients:waitlist_book", args=[entry.pk, appointment.pk]))
+    entry.refresh_from_db()
+    assert entry.status == "booked"
+    assert entry.appointment.start == appointment.start
+
+
+def test_status_actions_and_reschedule(client_for, front_desk, clinic):
+    """Check in via the page; moving to a time outside hours shows the reason."""
+    appointment = AppointmentFactory(
+        therapist=clinic.therapist, location=clinic.location, start=at(clinic.monday, 9)
+    )
+    client = client_for(front_desk)
+    bad = client.post(
+        reverse("patients:move", args=[appointment.pk]),
+        {"date": clinic.monday.isoformat(), "time": "06:00"},
+    )
+    assert bad.status_code == 400
+    assert "does not work" in bad.content.decode()
+    client.post(
+        reverse("patients:move", args=[appointment.pk]),
+        {"date": clinic.monday.isoformat(), "time": "10:00"},
+    )
+    client.post(reverse("patients:status", args=[appointment.pk]), {"action": "check_in"})
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.status) == (at(clinic.monday, 10), "checked_in")
+
+
+def test_runner_gets_ics_for_own_appointment_and_404_for_others(client_for, runner):
+    """The .ics download is scoped: own appointment 200, someone else's 404."""
+    mine = AppointmentFactory(patient=runner.patient)
+    theirs = AppointmentFactory(start=mine.start + dt.timedelta(hours=3))
+    client = client_for(runner)
+    response = client.get(reverse("patients:ics", args=[mine.pk]))
+    assert response.status_code == 200
+    assert b"BEGIN:VEVENT" in response.content
+    assert client.get(reverse("patients:ics", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("patients:appointment", args=[mine.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["patients:detail", "patients:edit", "patients:waitlist_add"],
+)
+def test_runner_gets_404_on_desk_patient_pages(client_for, runner, name):
+    """A runner cannot open even their own record on the desk pages."""
+    assert client_for(runner).get(reverse(name, args=[runner.patient.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/desk/patients/",
+        "/desk/book/",
+        "/desk/waitlist/",
+        "/manager/setup/types/",
+        "/desk/patients/1/",
+    ],
+)
+def test_anonymous_users_go_to_login(client, db, url):
+    """Every desk page sends anonymous users to sign in."""
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_wrong_methods_are_405(client_for, front_desk):
+    """Read-only pages refuse POST; action endpoints refuse GET."""
+    client = client_for(front_desk)
+    appointment = AppointmentFactory()
+    assert client.post(reverse("patients:list")).status_code == 405
+    assert client.get(reverse("patients:status", args=[appointment.pk])).status_code == 405
+    assert client.get(reverse("patients:move", args=[appointment.pk])).status_code == 405
+
+
+def test_front_desk_cannot_open_manager_setup(client_for, front_desk):
+    """Clinic set-up is the manager's."""
+    assert client_for(front_desk).get(reverse("patients:setup", args=["types"])).status_code == 404
+
+
+def test_manager_adds_an_appointment_type_and_a_5_minute_one_is_refused(client_for, manager):
+    """60 minutes saves; 5 minutes is a field error and nothing is saved."""
+    client = client_for(manager)
+    url = reverse("patients:setup_add", args=["types"])
+    bad = client.post(url, {"name": "Quick", "duration_minutes": 5, "colour": "#000000"})
+    assert "At least 15 minutes" in bad.content.decode()
+    assert not AppointmentType.objects.filter(name="Quick").exists()
+    client.post(
+        url, {"name": "Run clinic", "duration_minutes": 60, "colour": "#000000", "is_active": "on"}
+    )
+    assert AppointmentType.objects.get(name="Run clinic").duration_minutes == 60
+    assert client.get(reverse("patients:clinic_overview")).status_code == 200
+
+
+def test_therapist_day_week_and_private_feed(client_for, clinic, client):
+    """My day lists own appointments; the feed URL works until revoked."""
+    AppointmentFactory(
+        therapist=clinic.therapist, location=clinic.location, start=at(clinic.monday, 9)
+    )
+    signed_in = client_for(clinic.therapist)
+    week = signed_in.get(
+        reverse("patients:my_day"), {"date": clinic.monday.isoformat(), "view": "week"}
+    )
+    assert len(week.context["appointments"]) == 1
+    response = signed_in.post(reverse("patients:calendar_feed"), {"action": "reset"}, follow=True)
+    message = next(iter(response.context["messages"])).message
+    feed_path = message[message.index("/calendar/") :]
+    client.logout()
+    feed = client.get(feed_path)
+    assert feed.status_code == 200 and b"patient #" in feed.content
+    client_for(clinic.therapist).post(reverse("patients:calendar_feed"), {"action": "revoke"})
+    client.logout()
+    assert client.get(feed_path).status_code == 404
+
+
+def test_invitation_link_sets_password_once(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """The mailed link sets a password, signs the runner in, and then stops working."""
+    patient = PatientFactory(email="invitee@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(front_desk).post(reverse("patients:invite", args=[patient.pk]))
+    client.logout()
+    body = mailoutbox[0].body
+    link = body[body.index("/invite/") :].split()[0]
+    password = "a-very-long-new-password-42"
+    response = client.post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.user.check_password(password)
+    assert patient.user.groups.filter(name=Role.RUNNER).exists()
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_waitlist_add_and_list(client_for, front_desk, clinic):
+    """An entry with a latest-before-earliest window is refused; a good one is listed."""
+    patient = PatientFactory()
+    client = client_for(front_desk)
+    url = reverse("patients:waitlist_add", args=[patient.pk])
+    bad = client.post(
+        url,
+        {"appointment_type": clinic.follow_up.pk, "earliest_time": "15:00", "latest_time": "09:00"},
+    )
+    assert bad.status_code == 200 and not WaitlistEntry.objects.exists()
+    client.post(url, {"appointment_type": clinic.follow_up.pk, "preferred_weekdays": ["0", "2"]})
+    assert WaitlistEntry.objects.get().preferred_weekdays == [0, 2]
+    assert len(client.get(reverse("patients:waitlist")).context["page"].object_list) == 1
