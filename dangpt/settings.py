@@ -163,7 +163,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dangpt.tasks.heartbeat", "schedule": 60.0},
+    "dispatch-reminders": {"task": "patients.tasks.dispatch_due_reminders", "schedule": 60.0},
+    "sweep-reminders": {"task": "patients.tasks.sweep_stale_reminders", "schedule": 60.0},
+    "schedule-nudges": {"task": "patients.tasks.schedule_nudges", "schedule": 300.0},
 }
+
+# Reminders (patients/reminders): tries before `failed`, first retry delay (doubling), how long
+# a row may sit in `sending` before the sweeper frees it, and when a queued row is queued again.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
+REMINDER_STALE_SECONDS = env_int("REMINDER_STALE_SECONDS", 600, minimum=1)
+REMINDER_REENQUEUE_SECONDS = env_int("REMINDER_REENQUEUE_SECONDS", 600, minimum=1)
+REMINDER_DISPATCH_BATCH = env_int("REMINDER_DISPATCH_BATCH", 500, minimum=1)
 
 # --- Security ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

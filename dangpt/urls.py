@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("programs.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.urls_clinical")),
+    path("", include("patients.reminders.urls")),
 ]

@@ -1,6 +1,11 @@
 """A real Celery worker process on the real Redis, reading the test database."""
 
+import asyncio
+import email
+import email.policy
+import logging
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -9,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,47 +29,82 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{s['NAME']}"
 
 
+class Worker:
+    """A `celery worker` subprocess consuming one queue of its own."""
+
+    def __init__(self, queue: str, env: dict[str, str], pool: str = "solo", concurrency: int = 1):
+        self.queue = queue
+        name = f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
+        self.log = open(ROOT / ".data" / name, "w+")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "dangpt",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                queue,
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"{queue}-{uuid.uuid4().hex[:4]}@localhost",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait_for_ready(self.process, self.log)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 @pytest.fixture
-def celery_worker_queue(transactional_db):
-    """Start `celery worker` on a queue of its own; yield the queue name; stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = dict(os.environ, DATABASE_URL=test_database_url(), CELERY_QUEUE=queue)
-    log = open(ROOT / ".data" / f"worker-{queue}.log", "w+")  # noqa: SIM115 - closed below
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dangpt",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"{queue}@localhost",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_ready(worker, log)
-        yield queue
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
-        os.unlink(log.name)
+def start_worker(transactional_db):
+    """Start real workers on the test database; all are stopped and their logs removed after."""
+    workers: list[Worker] = []
+
+    def start(queue: str | None = None, *, env: dict | None = None, **options) -> Worker:
+        queue = queue or f"test-{uuid.uuid4().hex[:10]}"
+        full_env = dict(os.environ, DATABASE_URL=test_database_url(), CELERY_QUEUE=queue)
+        full_env.update(env or {})
+        worker = Worker(queue, full_env, **options)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        worker.log.close()
+        os.unlink(worker.log.name)
+
+
+@pytest.fixture
+def celery_worker_queue(start_worker):
+    """The queue of one real worker process."""
+    return start_worker().queue
 
 
 def _wait_for_ready(worker: subprocess.Popen, log, timeout: float = 60) -> None:
@@ -78,3 +119,49 @@ def _wait_for_ready(worker: subprocess.Popen, log, timeout: float = 60) -> None:
         time.sleep(0.2)
     log.seek(0)
     raise RuntimeError(f"celery worker not ready after {timeout}s:\n{log.read()}")
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list = []
+        self.rcpt_delay = 0.0
+        self.controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink():
+    """A running SMTP sink; `.stop()` / `.start()` take it down and bring it back on its port."""
+    sink = SmtpSink(free_port())
+    sink.start()
+    yield sink
+    sink.stop()

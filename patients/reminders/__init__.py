@@ -1,0 +1,1 @@
+"""Appointment reminders and runner nudges: a transactional outbox drained by Celery."""

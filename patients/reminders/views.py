@@ -1,0 +1,132 @@
+"""Reminder pages: the signed links from emails, the front desk's outbox, a runner's choices."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangpt.roles import Role, role_required
+from patients.models import Appointment, AppointmentStatus, Patient
+from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
+from patients.reminders.links import LinkInvalid, read_link
+from patients.reminders.models import Reminder, ReminderKind, ReminderPreference
+from patients.reminders.services import (
+    reminder_preference_save,
+    reminder_retry,
+    reminder_unsubscribe,
+)
+from patients.services import appointment_cancel, appointment_confirm, appointment_ics
+
+LATE_WINDOW_HOURS = 24
+
+
+def _link_page(request, template: str, status: int = 200, **context) -> HttpResponse:
+    return render(request, f"patients/reminders/{template}.html", context, status=status)
+
+
+def _appointment_link(request, target) -> HttpResponse:
+    appointment = (
+        Appointment.objects.select_related("location", "therapist", "appointment_type")
+        .filter(pk=target.appointment_id)
+        .first()
+    )
+    if appointment is None:
+        return _link_page(request, "link_invalid", status=404)
+    if target.action == "calendar":
+        response = HttpResponse(appointment_ics(appointment=appointment), "text/calendar")
+        response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+        return response
+    now = timezone.now()
+    if appointment.start <= now:
+        return _link_page(request, "link_expired", status=410)
+    late = (appointment.start - now).total_seconds() < LATE_WINDOW_HOURS * 3600
+    context = {"appointment": appointment, "action": target.action, "late": late}
+    if request.method == "POST":
+        return _act(request, appointment, target.action, context)
+    return _link_page(request, "link_action", **context)
+
+
+def _act(request, appointment: Appointment, action: str, context: dict) -> HttpResponse:
+    done_already = (action == "confirm" and appointment.status != AppointmentStatus.BOOKED) or (
+        action == "cancel" and not appointment.is_active
+    )
+    if not done_already:
+        try:
+            if action == "confirm":
+                appointment = appointment_confirm(appointment=appointment)
+            else:
+                appointment = appointment_cancel(
+                    appointment=appointment, by=None, reason="Cancelled from the reminder email"
+                )
+        except ValidationError as exc:
+            return _link_page(request, "link_done", error=" ".join(exc.messages), **context)
+    context["appointment"] = appointment
+    return _link_page(request, "link_done", already=done_already, **context)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link from an email; GET shows what it will do, POST does it (once)."""
+    try:
+        target = read_link(token)
+    except LinkInvalid:
+        return _link_page(request, "link_invalid", status=400)
+    if target.action != "unsubscribe":
+        return _appointment_link(request, target)
+    patient = Patient.objects.filter(pk=target.patient_id).first()
+    if patient is None:
+        return _link_page(request, "link_invalid", status=404)
+    kind_label = ReminderKind(target.kind).label if target.kind in ReminderKind.values else ""
+    if request.method == "POST":
+        reminder_unsubscribe(patient=patient, kind=target.kind)
+        return _link_page(request, "unsubscribed", kind_label=kind_label)
+    return _link_page(request, "unsubscribe_confirm", kind_label=kind_label)
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.MANAGER)
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Upcoming, sent, failed and skipped reminders, newest due first, with errors."""
+    form = ReminderFilterForm(request.GET or None)
+    reminders = Reminder.objects.select_related(
+        "patient", "appointment__location", "appointment__therapist"
+    ).order_by("-due_at", "-id")
+    if form.is_valid() and form.cleaned_data["status"]:
+        reminders = reminders.filter(status=form.cleaned_data["status"])
+    page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    return render(request, "patients/reminders/outbox.html", {"form": form, "page": page})
+
+
+@require_POST
+@role_required(Role.FRONT_DESK, Role.MANAGER)
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed reminder again."""
+    reminder = get_object_or_404(Reminder, pk=pk)
+    try:
+        reminder_retry(reminder=reminder)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The reminder will be sent again within a minute.")
+    return redirect("reminders:outbox")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.RUNNER)
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The runner chooses which messages they get."""
+    patient = get_object_or_404(Patient, user=request.user)
+    current = ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference(
+        patient=patient
+    )
+    form = ReminderPreferenceForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        reminder_preference_save(patient=patient, values=form.cleaned_data)
+        messages.success(request, "Your message choices are saved.")
+        return redirect("reminders:preferences")
+    return render(request, "patients/reminders/preferences.html", {"form": form})

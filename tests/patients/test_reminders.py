@@ -1,0 +1,345 @@
+"""The reminder outbox: rows follow the appointment, messages stay non-clinical, links act once."""
+
+import datetime as dt
+import logging
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangpt.roles import Role
+from patients.models import AppointmentStatus
+from patients.reminders.links import appointment_link, unsubscribe_link
+from patients.reminders.messages import build_message
+from patients.reminders.models import (
+    Channel,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderStatus,
+)
+from patients.reminders.services import (
+    SendOutcome,
+    reminder_claim_due,
+    reminder_send,
+    reminder_sweep_stale,
+    retry_delay,
+)
+from patients.services import appointment_book, appointment_cancel, appointment_reschedule
+from tests.factories import PatientFactory
+from tests.patients.factories import AppointmentFactory
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture
+def booked(clinic):
+    """An appointment booked through the service two weeks ahead, Monday 10:00 in LA."""
+    patient = PatientFactory(preferred_location=clinic.location, first_name="Riley")
+    start = dt.datetime.combine(clinic.monday, dt.time(10), tzinfo=LA)
+    return appointment_book(
+        patient=patient, therapist=clinic.therapist, appointment_type=clinic.follow_up, start=start
+    )
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_booking_writes_confirmation_and_day_before_rows(booked):
+    """One row per kind; the day-before reminder is due 24 hours ahead of the start."""
+    rows = {r.kind: r for r in booked.reminders.all()}
+    assert set(rows) == {ReminderKind.CONFIRMATION, ReminderKind.REMINDER_24H}
+    assert rows[ReminderKind.REMINDER_24H].due_at == booked.start - dt.timedelta(hours=24)
+    assert all(
+        r.status == ReminderStatus.PENDING and r.channel == Channel.EMAIL for r in rows.values()
+    )
+
+
+def test_a_rolled_back_booking_leaves_no_reminder(clinic):
+    """The outbox rows live and die with the booking's transaction."""
+    start = dt.datetime.combine(clinic.monday, dt.time(11), tzinfo=LA)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        appointment_book(
+            patient=PatientFactory(),
+            therapist=clinic.therapist,
+            appointment_type=clinic.follow_up,
+            start=start,
+        )
+        raise RuntimeError("roll back")
+    assert not Reminder.objects.exists()
+
+
+def test_rescheduling_moves_the_reminder_and_rearms_it(booked):
+    """A moved appointment gets a new confirmation and a day-before reminder at the new time."""
+    booked.reminders.update(status=ReminderStatus.SENT, sent_at=timezone.now())
+    new_start = booked.start + dt.timedelta(days=1, hours=1)
+    moved = appointment_reschedule(appointment=booked, start=new_start, by=None)
+    day_before = moved.reminders.get(kind=ReminderKind.REMINDER_24H)
+    assert day_before.due_at == moved.start - dt.timedelta(hours=24)
+    assert set(moved.reminders.values_list("status", flat=True)) == {ReminderStatus.PENDING}
+    assert moved.reminders.count() == 2
+
+
+def test_cancelling_skips_pending_rows_and_adds_a_notice(booked):
+    """Pending messages are skipped; a cancellation notice is written once."""
+    appointment_cancel(appointment=booked, by=None, reason="Sick")
+    statuses = dict(booked.reminders.values_list("kind", "status"))
+    assert statuses == {
+        ReminderKind.CONFIRMATION: ReminderStatus.SKIPPED,
+        ReminderKind.REMINDER_24H: ReminderStatus.SKIPPED,
+        ReminderKind.CANCELLATION: ReminderStatus.PENDING,
+    }
+
+
+def test_database_refuses_a_second_row_of_the_same_kind(booked):
+    """A unique constraint stops duplicate rows whatever the code does."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(
+            patient=booked.patient,
+            appointment=booked,
+            kind=ReminderKind.CONFIRMATION,
+            channel=Channel.EMAIL,
+            due_at=timezone.now(),
+        )
+
+
+def test_send_delivers_once_and_a_second_send_does_nothing(booked, mailoutbox):
+    """The conditional claim makes a repeated task harmless."""
+    confirmation = booked.reminders.get(kind=ReminderKind.CONFIRMATION)
+    assert reminder_send(reminder_id=confirmation.pk) is SendOutcome.SENT
+    assert reminder_send(reminder_id=confirmation.pk) is SendOutcome.NOT_CLAIMED
+    assert len(mailoutbox) == 1
+    confirmation.refresh_from_db()
+    assert confirmation.status == ReminderStatus.SENT and confirmation.sent_at is not None
+
+
+def test_opted_out_runner_is_skipped_with_the_reason(booked, mailoutbox):
+    ReminderPreference.objects.create(patient=booked.patient, confirmation=False)
+    confirmation = booked.reminders.get(kind=ReminderKind.CONFIRMATION)
+    assert reminder_send(reminder_id=confirmation.pk) is SendOutcome.SKIPPED
+    confirmation.refresh_from_db()
+    assert confirmation.last_error == "The runner turned these messages off."
+    assert mailoutbox == []
+
+
+def test_sms_has_no_provider_and_is_never_marked_sent(clinic, caplog):
+    """An SMS row is skipped with the reason; the log names the row id only."""
+    patient = PatientFactory(
+        sms_opt_in=True,
+        phone="+12135550123",
+        last_name="Zebedee",
+        preferred_location=clinic.location,
+    )
+    start = dt.datetime.combine(clinic.monday, dt.time(9), tzinfo=LA)
+    appointment = appointment_book(
+        patient=patient, therapist=clinic.therapist, appointment_type=clinic.follow_up, start=start
+    )
+    sms = appointment.reminders.get(kind=ReminderKind.CONFIRMATION, channel=Channel.SMS)
+    with caplog.at_level(logging.INFO):
+        assert reminder_send(reminder_id=sms.pk) is SendOutcome.SKIPPED
+    sms.refresh_from_db()
+    assert sms.status == ReminderStatus.SKIPPED
+    assert "No SMS provider" in sms.last_error
+    assert "Zebedee" not in caplog.text and "+12135550123" not in caplog.text
+
+
+def test_retry_delay_doubles_and_is_capped(settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 60
+    assert [retry_delay(n) for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert retry_delay(20) == 3600
+
+
+def test_sweeper_frees_rows_stuck_in_sending(booked, settings):
+    confirmation = booked.reminders.get(kind=ReminderKind.CONFIRMATION)
+    stuck_since = timezone.now() - dt.timedelta(seconds=settings.REMINDER_STALE_SECONDS + 5)
+    Reminder.objects.filter(pk=confirmation.pk).update(
+        status=ReminderStatus.SENDING, claimed_at=stuck_since
+    )
+    assert reminder_sweep_stale() == 1
+    confirmation.refresh_from_db()
+    assert confirmation.status == ReminderStatus.PENDING and confirmation.enqueued_at is None
+
+
+def test_dispatcher_claims_only_due_rows_once(booked):
+    """Due rows are handed out once; a second run in the re-enqueue window finds nothing."""
+    enqueued: list[int] = []
+    first = reminder_claim_due(enqueue=enqueued.append)
+    assert first == [booked.reminders.get(kind=ReminderKind.CONFIRMATION).pk] == enqueued
+    assert reminder_claim_due(enqueue=enqueued.append) == []
+
+
+def test_message_has_time_place_therapist_links_and_nothing_clinical(booked):
+    """The email names the time in the clinic's zone, the place and therapist, and the links."""
+    booked.patient.email = "riley@example.test"
+    booked.patient.save()
+    reminder = booked.reminders.get(kind=ReminderKind.REMINDER_24H)
+    message = build_message(reminder)
+    local = booked.start.astimezone(LA)
+    for text in (message.text, message.html):
+        assert local.strftime("%-I:%M %p") in text
+        assert "Test Silver Lake" in text and "Dana Nguyen" in text
+        assert "/r/" in text
+    assert message.attachments[0][2] == "text/calendar"
+    clinical_words = [
+        "patellofemoral",
+        "tendinopathy",
+        "fasciitis",
+        "stress fracture",
+        "pain",
+        "diagnos",
+    ]
+    combined = (message.subject + message.text + message.html).lower()
+    assert not [word for word in clinical_words if word in combined]
+
+
+def test_confirm_link_shows_then_confirms_once(booked, client):
+    """GET changes nothing; POST confirms; a second POST says it was already done."""
+    url = path_of(appointment_link(appointment_id=booked.pk, action="confirm"))
+    page = client.get(url)
+    assert page.status_code == 200 and "Yes, I'm coming" in page.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == AppointmentStatus.BOOKED
+    assert "you are confirmed" in client.post(url).content.decode()
+    booked.refresh_from_db()
+    assert booked.status == AppointmentStatus.CONFIRMED
+    assert "Already confirmed" in client.post(url).content.decode()
+
+
+def test_cancel_link_inside_24_hours_is_a_late_cancel(clinic, client):
+    appointment = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        start=timezone.now() + dt.timedelta(hours=5),
+    )
+    url = path_of(appointment_link(appointment_id=appointment.pk, action="cancel"))
+    assert "late cancellation" in client.get(url).content.decode()
+    response = client.post(url)
+    assert "recorded as a late cancellation" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED and appointment.late_cancel
+    assert "already cancelled" in client.post(url).content.decode()
+
+
+def test_expired_and_tampered_links_show_a_clear_page(clinic, client):
+    past = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        start=timezone.now() - dt.timedelta(hours=1),
+    )
+    url = path_of(appointment_link(appointment_id=past.pk, action="confirm"))
+    expired = client.post(url)
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    past.refresh_from_db()
+    assert past.status == AppointmentStatus.BOOKED
+    tampered = client.get(url[:-6] + "abcde/")
+    assert tampered.status_code == 400 and "not valid" in tampered.content.decode()
+    forged = signing.dumps({"a": past.pk, "x": "cancel"}, salt="another-salt")
+    assert client.get(f"/r/{forged}/").status_code == 400
+
+
+def test_calendar_link_downloads_an_ics(booked, client):
+    url = path_of(appointment_link(appointment_id=booked.pk, action="calendar"))
+    response = client.get(url)
+    assert response["Content-Type"] == "text/calendar"
+    assert b"BEGIN:VEVENT" in response.content
+
+
+def test_unsubscribe_link_turns_one_kind_off(booked, client):
+    url = path_of(unsubscribe_link(patient_id=booked.patient_id, kind=ReminderKind.REMINDER_24H))
+    assert "Stop these messages?" in client.get(url).content.decode()
+    assert not ReminderPreference.objects.exists()
+    client.post(url)
+    preference = ReminderPreference.objects.get(patient=booked.patient)
+    assert preference.reminder_24h is False and preference.confirmation is True
+
+
+@pytest.mark.parametrize("role", [Role.RUNNER, Role.THERAPIST])
+def test_outbox_is_404_for_roles_other_than_desk_and_manager(role, make_user, client, db):
+    client.force_login(make_user(role))
+    assert client.get("/desk/reminders/").status_code == 404
+
+
+def test_outbox_sends_anonymous_users_to_login(client, db):
+    assert client.get("/desk/reminders/").url.startswith("/accounts/login/")
+
+
+def test_outbox_lists_failed_rows_with_the_error_and_retry_resets_them(booked, front_desk, client):
+    row = booked.reminders.get(kind=ReminderKind.CONFIRMATION)
+    Reminder.objects.filter(pk=row.pk).update(
+        status=ReminderStatus.FAILED, attempts=5, last_error="SMTPServerDisconnected: gone"
+    )
+    client.force_login(front_desk)
+    page = client.get("/desk/reminders/?status=failed").content.decode()
+    assert "SMTPServerDisconnected: gone" in page and "Retry" in page
+    assert client.get(f"/desk/reminders/{row.pk}/retry/").status_code == 405
+    client.post(f"/desk/reminders/{row.pk}/retry/")
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (ReminderStatus.PENDING, 0, "")
+
+
+def test_retry_of_a_row_that_did_not_fail_is_refused(booked, front_desk, client):
+    row = booked.reminders.get(kind=ReminderKind.CONFIRMATION)
+    client.force_login(front_desk)
+    response = client.post(f"/desk/reminders/{row.pk}/retry/", follow=True)
+    assert "Only failed reminders can be retried." in response.content.decode()
+    assert client.post("/desk/reminders/999999/retry/").status_code == 404
+
+
+def test_outbox_runs_the_same_queries_for_1_and_50_rows(clinic, front_desk, client):
+    client.force_login(front_desk)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/desk/reminders/").status_code == 200
+        return len(queries)
+
+    def add(n: int, offset: int = 0):
+        for i in range(offset, offset + n):
+            appointment = AppointmentFactory(
+                therapist=clinic.therapist,
+                location=clinic.location,
+                start=timezone.now() + dt.timedelta(days=3, hours=i),
+            )
+            Reminder.objects.create(
+                patient=appointment.patient,
+                appointment=appointment,
+                kind=ReminderKind.CONFIRMATION,
+                due_at=timezone.now(),
+            )
+
+    add(1)
+    one = count_queries()
+    add(49, offset=1)
+    assert Reminder.objects.count() == 50
+    assert count_queries() == one
+
+
+def test_runner_saves_message_preferences(runner, client):
+    client.force_login(runner)
+    assert client.get("/me/reminders/").status_code == 200
+    response = client.post(
+        "/me/reminders/",
+        {"confirmation": "on", "cancellation": "on", "program_nudge": "on", "nudge_time": "19:30"},
+    )
+    assert response.status_code == 302
+    preference = ReminderPreference.objects.get(patient=runner.patient)
+    assert preference.program_nudge and not preference.reminder_24h
+    assert preference.nudge_time == dt.time(19, 30)
+
+
+def test_bad_nudge_time_is_a_field_error(runner, client):
+    client.force_login(runner)
+    response = client.post("/me/reminders/", {"nudge_time": "25:99"})
+    assert response.status_code == 200
+    assert "Enter a valid time." in response.content.decode()
+    assert not ReminderPreference.objects.exists()
+
+
+def test_staff_get_404_for_runner_preferences(front_desk, client):
+    client.force_login(front_desk)
+    assert client.get("/me/reminders/").status_code == 404
