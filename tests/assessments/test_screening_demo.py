@@ -1,0 +1,29 @@
+"""assessments.demo.seed: the demo screenings, created once."""
+
+import pytest
+
+from assessments import demo
+from assessments.models import Screening, ScreeningSource, ScreeningStatus
+from assessments.safety import impact_block_reason
+from patients.demo import seed_people
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_creates_the_demo_screenings_once():
+    """runner1 has a reviewed screening, runner2 a draft; a second run adds nothing."""
+    seed_people(password="demo-pass-123")
+    demo.seed(password="demo-pass-123")
+    demo.seed(password="demo-pass-123")
+    reviewed = Screening.objects.get(patient__user__username="runner1")
+    draft = Screening.objects.get(patient__user__username="runner2")
+    assert reviewed.status == ScreeningStatus.REVIEWED
+    assert reviewed.source == ScreeningSource.THERAPIST
+    assert reviewed.final_diagnosis == "pfps"
+    assert reviewed.top_condition == "pfps"
+    assert draft.status == ScreeningStatus.DRAFT
+    assert draft.source == ScreeningSource.RUNNER
+    assert draft.top_condition == "achilles_tendinopathy"
+    # Demo programs prescribe impact work, so no demo screening may block it.
+    assert impact_block_reason(patient_id=reviewed.patient_id) is None
+    assert impact_block_reason(patient_id=draft.patient_id) is None
