@@ -1,0 +1,153 @@
+"""Gait analyses: recording, side-by-side comparison, asymmetry, locking with the signed note."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessments.clinical.gait import asymmetry, compare, symmetry_index
+from assessments.models_clinical import GaitAnalysis
+from assessments.services_clinical import evaluation_sign, gait_update
+from tests.assessments.clinical_factories import EvaluationFactory, GaitAnalysisFactory
+from tests.factories import PatientFactory
+
+
+def test_symmetry_index_worked_example():
+    """(L - R) / mean x 100: 6° vs 2° is +100%; missing or zero sides give None."""
+    assert symmetry_index(6, 2) == 100.0
+    assert symmetry_index(2, 6) == -100.0
+    assert symmetry_index(5, 5) == 0.0
+    assert symmetry_index(None, 5) is None
+    assert symmetry_index(0, 0) is None
+
+
+def test_asymmetry_flags_large_differences_only():
+    """Pelvic drop 6/2 is flagged for review; contact time 250/245 is not."""
+    rows = asymmetry(
+        {
+            "pelvic_drop_left_deg": 6,
+            "pelvic_drop_right_deg": 2,
+            "contact_time_left_ms": 250,
+            "contact_time_right_ms": 245,
+        }
+    )
+    by_label = {row["label"]: row for row in rows}
+    assert by_label["Pelvic drop (°)"]["flag"] is True
+    assert by_label["Contact time (ms)"]["flag"] is False
+    assert by_label["Contact time (ms)"]["index"] == 2.0
+
+
+def test_compare_marks_changes_and_small_angle_noise():
+    """Changed rows are marked; a 4° angle change is flagged as possible noise."""
+    rows = {
+        r["field"]: r
+        for r in compare(
+            {"cadence_spm": 160, "pelvic_drop_left_deg": 8, "foot_strike_left": "Rearfoot"},
+            {"cadence_spm": 172, "pelvic_drop_left_deg": 4, "foot_strike_left": "Midfoot"},
+        )
+    }
+    assert rows["cadence_spm"]["change"] == 12 and rows["cadence_spm"]["changed"]
+    assert rows["pelvic_drop_left_deg"]["maybe_noise"] is True
+    assert rows["foot_strike_left"]["changed"] is True
+
+
+GAIT_POST = {
+    "recorded_on": "2026-03-02",
+    "surface": "treadmill",
+    "speed_kmh": "10.5",
+    "cadence_spm": "162",
+    "foot_strike_left": "rearfoot",
+    "foot_strike_right": "rearfoot",
+    "overstride_cm": "14",
+    "pelvic_drop_left_deg": "7",
+    "pelvic_drop_right_deg": "3",
+    "step_width": "crossover",
+    "arm_swing": "normal",
+    "shoes": "Pegasus 40",
+    "video_links_text": "https://video.example/sagittal\nhttps://video.example/posterior",
+    "cues": "Quicker, lighter steps",
+    "target_cadence_spm": "174",
+    "follow_up_on": "2026-04-13",
+}
+
+
+@pytest.mark.django_db
+def test_therapist_records_gait_for_a_draft_note(therapist, client_for):
+    """A gait analysis saved from a note is attached to it with its video links."""
+    evaluation = EvaluationFactory(therapist=therapist)
+    response = client_for(therapist).post(
+        f"/clinical/patients/{evaluation.patient_id}/gait/new/?evaluation={evaluation.pk}",
+        GAIT_POST,
+    )
+    assert response.status_code == 302
+    gait = GaitAnalysis.objects.get()
+    assert gait.evaluation == evaluation and gait.therapist == therapist
+    assert gait.video_links == ["https://video.example/sagittal", "https://video.example/posterior"]
+    assert gait.target_cadence_spm == 174
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"cadence_spm": "40"}, "cadence_spm"),
+        ({"speed_kmh": ""}, "speed_kmh"),
+        ({"surface": "sand"}, "surface"),
+        ({"video_links_text": "javascript:alert(1)"}, "video_links_text"),
+    ],
+)
+def test_invalid_gait_input_is_refused_at_the_field(changes, field, therapist, client_for):
+    """Bad values are shown at their field and nothing is saved."""
+    patient = PatientFactory()
+    response = client_for(therapist).post(
+        f"/clinical/patients/{patient.pk}/gait/new/", {**GAIT_POST, **changes}
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not GaitAnalysis.objects.exists()
+
+
+@pytest.mark.django_db
+def test_gait_of_a_signed_note_is_locked(therapist, client_for):
+    """Once the note is signed its gait analysis cannot be edited."""
+    evaluation = EvaluationFactory(therapist=therapist)
+    gait = GaitAnalysisFactory(patient=evaluation.patient, evaluation=evaluation)
+    evaluation_sign(evaluation=evaluation, user=therapist)
+    with pytest.raises(ValidationError):
+        gait_update(gait=gait, user=therapist, fields={"cadence_spm": 180})
+    response = client_for(therapist).post(f"/clinical/gait/{gait.pk}/edit/", GAIT_POST)
+    assert response.status_code == 302
+    gait.refresh_from_db()
+    assert gait.cadence_spm == 164
+
+
+@pytest.mark.django_db
+def test_comparison_page_highlights_changes_and_asymmetry(therapist, client_for):
+    """Two analyses side by side: the cadence change is highlighted, asymmetry shown."""
+    patient = PatientFactory()
+    first = GaitAnalysisFactory(
+        patient=patient, recorded_on="2026-03-01", cadence_spm=160, pelvic_drop_left_deg=7,
+        pelvic_drop_right_deg=3,
+    )  # fmt: skip
+    second = GaitAnalysisFactory(patient=patient, recorded_on="2026-04-12", cadence_spm=172)
+    client = client_for(therapist)
+    response = client.get(
+        f"/clinical/patients/{patient.pk}/gait/compare/?before={second.pk}&after={first.pk}"
+    )
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    assert comparison["before"] == first  # ordered by date whatever the query says
+    cadence = next(r for r in comparison["rows"] if r["field"] == "cadence_spm")
+    assert cadence["change"] == 12 and cadence["changed"]
+    assert comparison["asymmetry_before"][0]["index"] == 80.0
+    assert b'class="table-info changed"' in response.content
+
+
+@pytest.mark.django_db
+def test_comparison_refuses_other_patients_and_same_analysis(therapist, client_for):
+    """Another patient's analysis or the same one twice is a form error, not a comparison."""
+    patient = PatientFactory()
+    mine = GaitAnalysisFactory(patient=patient)
+    other = GaitAnalysisFactory()
+    client = client_for(therapist)
+    url = f"/clinical/patients/{patient.pk}/gait/compare/"
+    assert client.get(f"{url}?before={mine.pk}&after={other.pk}").status_code == 400
+    assert client.get(f"{url}?before={mine.pk}&after={mine.pk}").status_code == 400

@@ -1,0 +1,325 @@
+"""Outcome measures: schedule, recording, portal filling, trends, overview and scoping."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments.clinical.schedule import due_now, measures_at
+from assessments.models_clinical import OutcomeResult, OutcomeSource
+from assessments.services_clinical import (
+    due_measures,
+    outcome_history,
+    outcome_record,
+    outcome_trend,
+)
+from dangpt.roles import Role
+from dangpt.services import api_token_create
+from tests.assessments.clinical_factories import (
+    OutcomeResultFactory,
+    PromScheduleFactory,
+    lefs_answers,
+)
+from tests.factories import PatientFactory
+
+START = dt.date(2026, 1, 5)
+
+
+def test_measures_follow_the_reference_per_condition():
+    """LEFS and NPRS for all; AKPS for PFP; VISA-A for Achilles; FAAM for heel pain; NPRS at 2 w."""
+    assert measures_at("pfps", "baseline") == ("nprs", "lefs", "akps")
+    assert "visa_a" in measures_at("achilles_tendinopathy", "week_6")
+    assert {"faam_adl", "faam_sports"} <= set(measures_at("plantar_fasciitis", "week_12"))
+    assert measures_at("itbs", "discharge") == ("nprs", "lefs")
+    assert measures_at("achilles_tendinopathy", "week_2") == ("nprs",)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (START - dt.timedelta(days=1), []),
+        (START, [("baseline", "nprs"), ("baseline", "lefs"), ("baseline", "akps")]),
+        (START + dt.timedelta(days=14), [("week_2", "nprs")]),
+        (
+            START + dt.timedelta(days=50),
+            [("week_6", "nprs"), ("week_6", "lefs"), ("week_6", "akps")],
+        ),
+    ],
+)
+def test_due_now_is_the_current_timepoint(today, expected):
+    """Only the latest reached timepoint is due; earlier ones lapse."""
+    due = due_now(condition="pfps", starts_on=START, discharge_on=None, done=set(), today=today)
+    assert [(d.timepoint, d.instrument) for d in due] == expected
+
+
+def test_discharge_replaces_later_timepoints_and_filled_ones_drop_out():
+    """A discharge before 12 weeks makes discharge due; filled measures are not asked again."""
+    discharge = START + dt.timedelta(days=60)
+    due = due_now(
+        condition="itbs",
+        starts_on=START,
+        discharge_on=discharge,
+        done={("discharge", "nprs")},
+        today=discharge + dt.timedelta(days=30),
+    )
+    assert [(d.timepoint, d.instrument) for d in due] == [("discharge", "lefs")]
+
+
+@pytest.mark.django_db
+def test_outcome_record_scores_and_keeps_history(therapist):
+    """Recording stores score, max and completeness, and the history keeps the insert."""
+    patient = PatientFactory()
+    result = outcome_record(
+        patient=patient,
+        instrument="lefs",
+        answers=lefs_answers(2),
+        collected_by=therapist,
+        source=OutcomeSource.CLINIC,
+    )
+    assert (result.score, result.max_score, result.complete) == (40, 80, True)
+    OutcomeResult.objects.filter(pk=result.pk).update(taken_at=timezone.now())
+    rows = outcome_history(result=result)
+    assert [r["label"] for r in rows] == ["insert", "update"]
+    assert rows[0]["user_id"] == therapist.pk
+
+
+@pytest.mark.django_db
+def test_invalid_answers_are_refused_naming_the_item(therapist):
+    """A bad answer names its item; nothing is stored."""
+    answers = lefs_answers(2) | {"squatting": 7}
+    with pytest.raises(ValidationError) as caught:
+        outcome_record(
+            patient=PatientFactory(),
+            instrument="lefs",
+            answers=answers,
+            collected_by=therapist,
+            source=OutcomeSource.CLINIC,
+        )
+    assert "answers.squatting" in caught.value.message_dict
+    assert not OutcomeResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_trend_has_points_band_and_label(therapist):
+    """Two LEFS scores 40 → 60 are 'improved' beyond the 9-point MCID band."""
+    patient = PatientFactory()
+    for days, value in ((42, 2), (0, 3)):
+        outcome_record(
+            patient=patient,
+            instrument="lefs",
+            answers=lefs_answers(value),
+            collected_by=therapist,
+            source=OutcomeSource.CLINIC,
+            taken_at=timezone.now() - dt.timedelta(days=days),
+        )
+    trend = outcome_trend(patient=patient, instrument="lefs")
+    assert [p["score"] for p in trend["points"]] == [40, 60]
+    assert trend["band"]["low"] == 31 and trend["band"]["high"] == 49
+    assert trend["summary"]["label"] == "improved" and trend["summary"]["change"] == 20
+
+
+@pytest.mark.django_db
+def test_therapist_records_in_clinic_through_the_page(therapist, client_for):
+    """The clinic form renders the items and stores a valid administration."""
+    patient = PatientFactory()
+    client = client_for(therapist)
+    url = f"/clinical/patients/{patient.pk}/outcomes/nprs/record/"
+    assert b"worst pain imaginable" in client.get(url).content
+    response = client.post(url, {"pain": "6"})
+    assert response.status_code == 302
+    assert OutcomeResult.objects.get().score == 6
+
+
+@pytest.mark.django_db
+def test_clinic_form_shows_missing_and_invalid_items(therapist, client_for):
+    """A missing LEFS item and an unknown value are errors at their items."""
+    patient = PatientFactory()
+    data = {key: str(value) for key, value in lefs_answers(3).items()}
+    del data["hopping"]
+    data["squatting"] = "9"
+    response = client_for(therapist).post(
+        f"/clinical/patients/{patient.pk}/outcomes/lefs/record/", data
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "hopping" in errors and "squatting" in errors
+    assert not OutcomeResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_visa_a_form_needs_exactly_one_branch(therapist, client_for):
+    """VISA-A with none of 8A/8B/8C answered is refused."""
+    from assessments.proms import describe
+
+    data = {i["id"]: str(i["options"][0]["value"]) for i in describe("visa_a")["items"]}
+    for branch in ("q8a", "q8b", "q8c"):
+        data.pop(branch)
+    response = client_for(therapist).post(
+        f"/clinical/patients/{PatientFactory().pk}/outcomes/visa_a/record/", data
+    )
+    assert response.status_code == 200
+    assert "Q8A" in str(response.context["form"].non_field_errors())
+
+
+@pytest.mark.django_db
+def test_runner_fills_a_due_measure_in_the_portal(runner, client_for):
+    """A due LEFS is listed, filled, stored as a portal result and no longer due."""
+    schedule = PromScheduleFactory(patient=runner.patient, condition="itbs")
+    client = client_for(runner)
+    listing = client.get("/me/measures/")
+    assert [d.instrument for d in listing.context["due"]] == ["nprs", "lefs"]
+    url = f"/me/measures/{schedule.pk}/baseline/lefs/"
+    data = {key: str(value) for key, value in lefs_answers(1).items()}
+    assert client.post(url, data).status_code == 302
+    result = OutcomeResult.objects.get()
+    assert (result.source, result.timepoint, result.score) == ("portal", "baseline", 20)
+    assert [d.instrument for d in due_measures(patient=runner.patient)] == ["nprs"]
+    assert client.get(url).status_code == 404  # filled: no longer due
+
+
+@pytest.mark.django_db
+def test_runner_cannot_fill_what_is_not_due_or_not_theirs(runner, client_for):
+    """Another runner's schedule, or a measure not due, answers 404."""
+    other = PromScheduleFactory(condition="itbs")
+    mine = PromScheduleFactory(patient=runner.patient, condition="itbs")
+    client = client_for(runner)
+    assert client.get(f"/me/measures/{other.pk}/baseline/lefs/").status_code == 404
+    assert client.get(f"/me/measures/{mine.pk}/week_6/lefs/").status_code == 404
+    assert client.get(f"/me/measures/{mine.pk}/baseline/akps/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_runner_sees_own_chart_but_not_anothers(runner, client_for):
+    """A runner's own trend page opens; another patient's answers 404."""
+    OutcomeResultFactory(patient=runner.patient)
+    other = OutcomeResultFactory()
+    client = client_for(runner)
+    assert client.get(f"/clinical/patients/{runner.patient.pk}/outcomes/nprs/").status_code == 200
+    assert client.get(f"/clinical/patients/{other.patient_id}/outcomes/nprs/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_front_desk_sees_no_outcomes_of_any_patient(front_desk, client_for, client, runner):
+    """Front desk: 404 on trend pages, the overview and the outcomes API."""
+    result = OutcomeResultFactory(patient=runner.patient)
+    desk = client_for(front_desk)
+    assert desk.get(f"/clinical/patients/{result.patient_id}/outcomes/nprs/").status_code == 404
+    assert desk.get("/clinical/outcomes/").status_code == 404
+    assert desk.get("/me/measures/").status_code == 404
+    _, token = api_token_create(user=front_desk, name="t")
+    api = client.get(
+        f"/api/v1/patients/{result.patient_id}/outcomes/nprs",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 404
+
+
+@pytest.mark.django_db
+def test_trend_page_carries_chart_data_without_inline_script(therapist, client_for):
+    """The chart data is a json_script block; the JS comes from a static file."""
+    patient = PatientFactory()
+    OutcomeResultFactory(patient=patient, score=7, taken_at=timezone.now() - dt.timedelta(days=9))
+    OutcomeResultFactory(patient=patient, score=3)
+    response = client_for(therapist).get(f"/clinical/patients/{patient.pk}/outcomes/nprs/")
+    html = response.content.decode()
+    start = html.index('<script id="trend-data" type="application/json">')
+    data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+    assert [p["score"] for p in data["points"]] == [7, 3]
+    assert data["band"]["mcid"] == 2
+    assert "assessments/outcome_trend" in html and "Improved beyond the MCID" in html
+
+
+@pytest.mark.django_db
+def test_overview_groups_by_condition_with_constant_queries(therapist, client_for):
+    """The overview lists each scheduled patient's latest change; queries do not grow with rows."""
+    client = client_for(therapist)
+
+    def add_patient(score_then, score_now, condition="pfps"):
+        schedule = PromScheduleFactory(condition=condition)
+        for days, value in ((30, score_then), (0, score_now)):
+            OutcomeResultFactory(
+                patient=schedule.patient, score=value,
+                taken_at=timezone.now() - dt.timedelta(days=days),
+            )  # fmt: skip
+
+    add_patient(8, 2)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get("/clinical/outcomes/")
+    group = response.context["groups"][0]
+    nprs = next(r for r in group["rows"] if r["instrument"] == "nprs")
+    assert group["condition"].value == "pfps" and nprs["summary"]["label"] == "improved"
+    for _ in range(15):
+        add_patient(3, 4, condition="itbs")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/clinical/outcomes/")
+    assert [g["condition"].value for g in response.context["groups"]] == ["pfps", "itbs"]
+    assert len(one) == len(many)
+
+
+@pytest.mark.django_db
+def test_api_records_and_runner_fills(therapist, runner, client):
+    """The API records in clinic (invalid answers named) and lets the runner fill a due measure."""
+    _, staff_token = api_token_create(user=therapist, name="t")
+    _, runner_token = api_token_create(user=runner, name="t")
+    patient = runner.patient
+    bad = client.post(
+        "/api/v1/outcomes",
+        data={"patient": patient.pk, "instrument": "nprs", "answers": {"pain": 12}},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {staff_token}"},
+    )
+    assert bad.status_code == 400 and "answers.pain" in bad.json()["errors"]
+    schedule = PromScheduleFactory(patient=patient, condition="itbs")
+    due = client.get("/api/v1/me/outcomes/due", headers={"Authorization": f"Bearer {runner_token}"})
+    assert [d["instrument"] for d in due.json()] == ["nprs", "lefs"]
+    filled = client.post(
+        "/api/v1/me/outcomes",
+        data={"schedule": schedule.pk, "timepoint": "baseline", "instrument": "nprs",
+              "answers": {"pain": 4}},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {runner_token}"},
+    )  # fmt: skip
+    assert filled.status_code == 201 and filled.json()["score"] == 4
+    trend = client.get(
+        f"/api/v1/patients/{patient.pk}/outcomes/nprs",
+        headers={"Authorization": f"Bearer {runner_token}"},
+    )
+    assert trend.status_code == 200 and trend.json()["points"][0]["score"] == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.RUNNER, Role.FRONT_DESK])
+def test_schedule_and_record_pages_are_404_for_non_therapists(role, make_user, client_for):
+    """Only therapists start schedules or record measures in clinic."""
+    patient = PatientFactory()
+    client = client_for(make_user(role))
+    assert (
+        client.post(
+            f"/clinical/patients/{patient.pk}/schedules/new/",
+            {"condition": "pfps", "starts_on": "2026-01-05"},
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/clinical/patients/{patient.pk}/outcomes/nprs/record/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_therapist_starts_a_schedule_and_discharges(therapist, client_for):
+    """A schedule is started from the chart; a duplicate and a bad discharge are refused."""
+    patient = PatientFactory()
+    client = client_for(therapist)
+    url = f"/clinical/patients/{patient.pk}/schedules/new/"
+    assert client.post(url, {"condition": "pfps", "starts_on": "2026-01-05"}).status_code == 302
+    client.post(url, {"condition": "pfps", "starts_on": "2026-02-05"})
+    schedule = patient.prom_schedules.get()
+    discharge = f"/clinical/schedules/{schedule.pk}/discharge/"
+    client.post(discharge, {"discharge_on": "2025-12-01"})
+    schedule.refresh_from_db()
+    assert schedule.discharge_on is None
+    client.post(discharge, {"discharge_on": "2026-03-01"})
+    schedule.refresh_from_db()
+    assert schedule.discharge_on == dt.date(2026, 3, 1)
