@@ -1,5 +1,322 @@
 """JSON API endpoints of the programs app, mounted at /api/v1/ by dangpt.api."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from dangpt.roles import Role, role_of
+from programs import portal, services
+from programs.models import Program, ProgramStatus, RunLog, SessionLog
+from programs.versions import dose_text, snapshot_item
 
 router = Router(tags=["programs"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class ExerciseOut(Schema):
+    slug: str
+    name: str
+    instructions: str
+    cues: list[str]
+    illustration: str | None
+    video_url: str | None
+
+
+class ItemOut(Schema):
+    item_id: int
+    exercise: ExerciseOut
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    load: str
+    load_kg: float | None
+    tempo: str
+    times_per_week: int
+    side: str
+    notes: str
+    phase: int
+    order: int
+    dose: str
+
+
+class VersionOut(Schema):
+    number: int
+    published_at: dt.datetime
+    phase: int
+    changes: list[str]
+
+
+class MyProgramOut(Schema):
+    id: int
+    title: str
+    tissue: str
+    version: VersionOut
+    items: list[ItemOut]
+
+
+class EntryIn(Schema):
+    item_id: int
+    done: bool = True
+    pain_during: int | None = None
+    pain_after: int | None = None
+    difficulty: Literal["easy", "ok", "hard"] | None = None
+
+
+class SessionIn(Schema):
+    date: dt.date | None = None
+    entries: list[EntryIn] = Field(..., min_length=1)
+    notes: str = Field("", max_length=500)
+
+
+class EntryOut(Schema):
+    item_id: int | None
+    exercise: str
+    done: bool
+    pain_during: int | None
+    pain_after: int | None
+    next_morning_pain: int | None
+    difficulty: str
+
+
+class SessionOut(Schema):
+    id: int
+    date: dt.date
+    version: int
+    completed: bool
+    entries: list[EntryOut]
+
+
+class RunIn(Schema):
+    date: dt.date
+    distance_km: float
+    duration_min: float
+    rpe: int | None = None
+    pain_during: int | None = None
+    pain_after: int | None = None
+    next_morning_pain: int | None = None
+
+
+class LoadWarningOut(Schema):
+    level: Literal["small", "moderate", "large"]
+    ratio: float
+    message: str
+
+
+class RunOut(Schema):
+    id: int
+    date: dt.date
+    distance_km: float
+    duration_min: float
+    rpe: int | None
+    pain_during: int | None
+    pain_after: int | None
+    next_morning_pain: int | None
+    load_warning: LoadWarningOut | None
+
+
+class ProgramOut(Schema):
+    id: int
+    patient: int
+    therapist: int
+    title: str
+    status: str
+    tissue: str
+    baseline_pain: int
+    current_phase: int
+    current_version: VersionOut | None
+    working_items: list[ItemOut]
+
+
+class PublishIn(Schema):
+    note: str = Field("", max_length=300)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _runner_patient(request):
+    """The caller's patient record; anyone but a runner gets 404."""
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    patient = getattr(request.user, "patient", None)
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def _runner_program(request) -> Program:
+    _runner_patient(request)
+    program = (
+        Program.objects.visible_to(request.user)
+        .filter(status=ProgramStatus.ACTIVE)
+        .order_by("-pk")
+        .first()
+    )
+    if program is None:
+        raise Http404
+    return program
+
+
+def _therapist_program(request, program_id: int) -> Program:
+    if role_of(request.user) != Role.THERAPIST:
+        raise Http404
+    return get_object_or_404(Program.objects.visible_to(request.user), pk=program_id)
+
+
+def _item_out(data: dict, exercise) -> dict:
+    return {
+        **data,
+        "load": data.get("load") or "",
+        "tempo": data.get("tempo") or "",
+        "notes": data.get("notes") or "",
+        "dose": dose_text(data),
+        "exercise": {
+            "slug": data["exercise_slug"],
+            "name": data["exercise_name"],
+            "instructions": exercise.instructions if exercise else "",
+            "cues": exercise.cues if exercise else [],
+            "illustration": static(exercise.illustration)
+            if exercise and exercise.illustration
+            else None,
+            "video_url": (exercise.video_url or None) if exercise else None,
+        },
+    }
+
+
+def _version_out(version) -> dict:
+    return {
+        "number": version.number,
+        "published_at": version.published_at,
+        "phase": version.phase,
+        "changes": version.changes,
+    }
+
+
+def _session_out(session: SessionLog) -> dict:
+    return {
+        "id": session.pk,
+        "date": session.date,
+        "version": session.version.number,
+        "completed": session.completed,
+        "entries": [
+            {
+                "item_id": e.item_id,
+                "exercise": e.exercise.slug,
+                "done": e.done,
+                "pain_during": e.pain_during,
+                "pain_after": e.pain_after,
+                "next_morning_pain": e.next_morning_pain,
+                "difficulty": e.difficulty,
+            }
+            for e in session.entries.select_related("exercise")
+        ],
+    }
+
+
+def _run_out(run: RunLog) -> dict:
+    return {
+        "id": run.pk,
+        "date": run.date,
+        "distance_km": float(run.distance_km),
+        "duration_min": float(run.duration_min),
+        "rpe": run.rpe,
+        "pain_during": run.pain_during,
+        "pain_after": run.pain_after,
+        "next_morning_pain": run.next_morning_pain,
+        "load_warning": run.load_warning,
+    }
+
+
+# --- Runner ---------------------------------------------------------------------------------
+
+
+@router.get("/me/program", response={200: MyProgramOut, 401: ErrorOut, 404: ErrorOut})
+def my_program(request):
+    """The runner's current program: the latest published version, today's phase."""
+    program = _runner_program(request)
+    version = program.current_version
+    items = portal.version_items(version)
+    return {
+        "id": program.pk,
+        "title": program.title,
+        "tissue": program.tissue,
+        "version": _version_out(version),
+        "items": [_item_out(i.data, i.exercise) for i in items],
+    }
+
+
+@router.post(
+    "/me/sessions",
+    response={201: SessionOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def log_my_session(request, payload: SessionIn):
+    """Log (or update) a day's session: per exercise done, pain during and after, difficulty."""
+    program = _runner_program(request)
+    session = services.session_log(
+        program=program,
+        date=payload.date or timezone.localdate(),
+        entries=[e.dict() for e in payload.entries],
+        notes=payload.notes,
+    )
+    return Status(201, _session_out(session))
+
+
+@router.post(
+    "/me/runs", response={201: RunOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def log_my_run(request, payload: RunIn):
+    """Log a run; the answer carries the stored run and its `load_warning` (or null)."""
+    patient = _runner_patient(request)
+    run = services.run_log(patient=patient, **payload.dict())
+    return Status(201, _run_out(run))
+
+
+# --- Therapist ------------------------------------------------------------------------------
+
+
+def _program_out(program: Program) -> dict:
+    items = list(program.items.select_related("exercise").order_by("phase", "order", "id"))
+    return {
+        "id": program.pk,
+        "patient": program.patient_id,
+        "therapist": program.therapist_id,
+        "title": program.title,
+        "status": program.status,
+        "tissue": program.tissue,
+        "baseline_pain": program.baseline_pain,
+        "current_phase": program.current_phase,
+        "current_version": _version_out(program.current_version)
+        if program.current_version
+        else None,
+        "working_items": [
+            _item_out(snapshot_item(item, n), item.exercise) for n, item in enumerate(items)
+        ],
+    }
+
+
+@router.get("/programs/{program_id}", response={200: ProgramOut, 401: ErrorOut, 404: ErrorOut})
+def get_program(request, program_id: int):
+    """A program of one of the therapist's patients, with its working items and current version."""
+    return _program_out(_therapist_program(request, program_id))
+
+
+@router.post(
+    "/programs/{program_id}/publish",
+    response={201: VersionOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def publish_program(request, program_id: int, payload: PublishIn):
+    """Publish the working copy as a new version (the screening safety gate applies)."""
+    program = _therapist_program(request, program_id)
+    version = services.program_publish(program=program, by=request.user, note=payload.note)
+    return Status(201, _version_out(version))
