@@ -173,10 +173,11 @@ api.add_router("/me", me_router)
 def _mount_app_routers() -> None:
     """Each app's api.router declares its own paths (e.g. /patients, /me/program)."""
     from assessments.api import router as assessments_router
+    from assessments.api_clinical import router as clinical_router
     from patients.api import router as patients_router
     from programs.api import router as programs_router
 
-    for router in (patients_router, assessments_router, programs_router):
+    for router in (patients_router, assessments_router, clinical_router, programs_router):
         api.add_router("/", router)
 
 
