@@ -206,6 +206,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exam": exam_rows(evaluation.exam),
         "addenda": evaluation.addenda.select_related("author"),
         "gait_analyses": evaluation.gait_analyses.all(),
+        "programs": evaluation.programs.order_by("-created_at"),
         "addendum_form": AddendumForm(),
     }
     return render(request, "assessments/clinical/evaluation_detail.html", context)

@@ -128,6 +128,7 @@ class RunOut(Schema):
 class ProgramOut(Schema):
     id: int
     patient: int
+    evaluation: int | None
     therapist: int
     title: str
     status: str
@@ -290,6 +291,7 @@ def _program_out(program: Program) -> dict:
     return {
         "id": program.pk,
         "patient": program.patient_id,
+        "evaluation": program.evaluation_id,
         "therapist": program.therapist_id,
         "title": program.title,
         "status": program.status,

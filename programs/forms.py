@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from assessments.models import Evaluation
 from programs.models import (
     Category,
     Condition,
@@ -30,6 +31,11 @@ class LibrarySearchForm(forms.Form):
     category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
 
 
+class EvaluationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.patient.first_name} {obj.patient.last_name} · {obj}"
+
+
 class ProgramCreateForm(forms.Form):
     patient = forms.ModelChoiceField(queryset=None, label="Runner")
     template = forms.ModelChoiceField(
@@ -44,11 +50,21 @@ class ProgramCreateForm(forms.Form):
         required=False,
         label="Pain rule",
     )
+    evaluation = EvaluationChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Not linked to an evaluation",
+        help_text="The evaluation whose plan this program carries out (same runner).",
+    )
 
     def __init__(self, *args, therapist, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = therapist_patients(therapist).order_by(
-            "last_name", "first_name"
+        patients = therapist_patients(therapist)
+        self.fields["patient"].queryset = patients.order_by("last_name", "first_name")
+        self.fields["evaluation"].queryset = (
+            Evaluation.objects.filter(patient__in=patients)
+            .select_related("patient")
+            .order_by("-evaluated_on", "-id")
         )
 
 

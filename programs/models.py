@@ -199,7 +199,7 @@ class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Therapists: programs they prescribed or of patients at their locations; runners: own."""
         role = role_of(user)
-        qs = self.select_related("patient", "therapist", "current_version")
+        qs = self.select_related("patient", "therapist", "current_version", "evaluation")
         if role == Role.MANAGER:
             return qs
         if role == Role.THERAPIST:
@@ -214,8 +214,15 @@ class ProgramQuerySet(models.QuerySet):
 class Program(models.Model):
     """A runner's home exercise program; the runner always sees its current published version."""
 
-    # The link to assessments.Evaluation is added once that model lands (another issue).
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    evaluation = models.ForeignKey(
+        "assessments.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="programs",
+        help_text="The evaluation whose plan this program carries out.",
+    )
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -172,24 +172,42 @@ def _check_therapist_patient(therapist, patient) -> None:
 
 
 @transaction.atomic
-def program_create_blank(*, patient, therapist, title: str, tissue: str) -> Program:
-    """A new draft program without items."""
+def program_create_blank(
+    *, patient, therapist, title: str, tissue: str, evaluation=None
+) -> Program:
+    """A new draft program without items, tied to the patient and optionally an evaluation."""
     _check_therapist_patient(therapist, patient)
     if tissue not in progression.PAIN_RULES:
         raise ValidationError({"tissue": ["Choose a pain rule."]})
+    if evaluation is not None and evaluation.patient_id != patient.pk:
+        raise ValidationError({"evaluation": ["Choose an evaluation of this runner."]})
     return Program.objects.create(
-        patient=patient, therapist=therapist, title=title.strip() or "Home program", tissue=tissue
+        patient=patient,
+        therapist=therapist,
+        title=title.strip() or "Home program",
+        tissue=tissue,
+        evaluation=evaluation,
     )
 
 
 @transaction.atomic
 def program_create_from_template(
-    *, patient, therapist, template: ProgramTemplate, tissue: str = "", title: str = ""
+    *,
+    patient,
+    therapist,
+    template: ProgramTemplate,
+    tissue: str = "",
+    title: str = "",
+    evaluation=None,
 ) -> Program:
     """A new draft program with the template's items, phase by phase (walk-run: stage 1)."""
     tissue = tissue or template.tissue or progression.Tissue.SOFT_TISSUE.value
     program = program_create_blank(
-        patient=patient, therapist=therapist, title=title or template.name, tissue=tissue
+        patient=patient,
+        therapist=therapist,
+        title=title or template.name,
+        tissue=tissue,
+        evaluation=evaluation,
     )
     program.template = template
     items = template.items.select_related("exercise")

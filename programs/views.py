@@ -320,6 +320,7 @@ def create_program(request: HttpRequest) -> HttpResponse:
                     template=data["template"],
                     tissue=data["tissue"],
                     title=data["title"],
+                    evaluation=data["evaluation"],
                 )
             else:
                 program = services.program_create_blank(
@@ -327,6 +328,7 @@ def create_program(request: HttpRequest) -> HttpResponse:
                     therapist=request.user,
                     title=data["title"],
                     tissue=data["tissue"] or "soft_tissue",
+                    evaluation=data["evaluation"],
                 )
         except ValidationError as error:
             _add_errors(form, error)
