@@ -508,6 +508,8 @@ def session_log(
     done = set(session.entries.filter(done=True).values_list("item_id", flat=True))
     session.completed = set(items) <= done
     session.save(update_fields=["completed"])
+    # A log can settle a pain rule either way: the therapist sees the suggestion without asking.
+    suggestions_generate(program=program)
     return session
 
 
@@ -521,6 +523,7 @@ def session_next_morning(*, session: SessionLog, pain: int) -> SessionLog:
     if errors:
         raise ValidationError(errors)
     session.entries.filter(done=True).update(next_morning_pain=value)
+    suggestions_generate(program=session.program)
     return session
 
 
