@@ -5,6 +5,12 @@ import pytest
 from dangpt.roles import Role
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests create many users. Production keeps Argon2 (tested)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     """Create a user with the given role (or none)."""

@@ -39,7 +39,10 @@ def test_seed_demo_creates_the_demo_clinic_once(db, client):
     assert Patient.objects.filter(user__username__in=["runner1", "runner2"]).count() == 2
     assert Location.objects.get().time_zone == "America/Los_Angeles"
     assert "runner1" in out.getvalue()
-    assert client.login(username="runner1", password="a-long-demo-password")
+    response = client.post(
+        "/accounts/login/", {"username": "runner1", "password": "a-long-demo-password"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_create_api_token_refuses_an_unknown_user(db):
