@@ -1,5 +1,7 @@
 """Shared fixtures: users of each role, and signed-in clients."""
 
+import time
+
 import pytest
 
 from dangpt.roles import Role
@@ -9,6 +11,66 @@ from dangpt.roles import Role
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests create many users. Production keeps Argon2 (tested)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _staff_sign_in_with_both_factors(monkeypatch):
+    """`client.force_login(staff)` stands for a sign-in with password and TOTP (MFA is required).
+
+    For a staff user it also gives them a confirmed TOTP device and marks the session verified
+    exactly as `django_otp.login` does; the MFA middleware still checks every request. Tests of
+    the password-only state use `force_login_password_only`.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if is_staff_user(user):
+            mark_session_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)
+
+
+def is_staff_user(user) -> bool:
+    from dangpt.roles import STAFF_ROLES
+
+    # Not role_of(): it caches the role on the user object the test goes on using.
+    return user.is_active and user.groups.filter(name__in=list(STAFF_ROLES)).exists()
+
+
+def confirmed_totp_device(user):
+    """The user's confirmed TOTP device, created if needed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+def mark_session_verified(client, user) -> None:
+    """Store the verified device in the client's session, as `django_otp.login` does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = confirmed_totp_device(user).persistent_id
+    session.save()
+
+
+def totp_code(device) -> str:
+    """The device's code for now, or for the next time step when this one was already used."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now_t = totp.t()
+    wanted_t = max(now_t, device.last_t + 1)
+    if wanted_t - now_t > device.tolerance:  # two sign-ins in one step used the next one up
+        wait = (wanted_t - device.tolerance - device.drift) * device.step + device.t0
+        time.sleep(wait - time.time() + 0.5)
+    totp.time = (wanted_t - device.drift) * device.step + device.t0
+    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

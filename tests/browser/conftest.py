@@ -5,6 +5,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -47,3 +49,32 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def sign_in(page, base_url: str, user, password: str = PASSWORD) -> None:
+    """Sign in through the login page; staff then type their authenticator code on the verify page.
+
+    `user` is a user or a username (demo accounts). A staff user gets a confirmed TOTP device
+    first, as if they had set up MFA before.
+    """
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import confirmed_totp_device, is_staff_user, totp_code
+
+    if isinstance(user, str):
+        user = get_user_model().objects.get(username=user)
+    if is_staff_user(user):
+        confirmed_totp_device(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if device is None:
+        return
+    page.wait_for_url("**/accounts/mfa/verify/**")
+    page.get_by_label("6-digit code from your authenticator app").fill(totp_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(lambda url: "/accounts/mfa/" not in url)

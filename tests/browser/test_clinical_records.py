@@ -11,16 +11,15 @@ from assessments.models_clinical import Evaluation, GaitAnalysis, OutcomeResult,
 from assessments.services_clinical import outcome_record
 from dangpt.roles import Role
 from tests.assessments.clinical_factories import PromScheduleFactory, lefs_answers
-from tests.factories import PASSWORD, PatientFactory
+from tests.browser.conftest import sign_in as sign_in_with_mfa
+from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    """Through the login page, and the verify page for staff (tests/browser/conftest.py)."""
+    sign_in_with_mfa(page, base_url, username)
     page.wait_for_load_state()
 
 

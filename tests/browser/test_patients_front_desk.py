@@ -6,7 +6,8 @@ import pytest
 
 from dangpt.roles import Role
 from patients.models import Appointment, WaitlistEntry
-from tests.factories import PASSWORD, PatientFactory
+from tests.browser.conftest import sign_in
+from tests.factories import PatientFactory
 from tests.patients.conftest import at, build_clinic
 
 pytestmark = pytest.mark.browser
@@ -22,10 +23,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
     WaitlistEntry.objects.create(patient=waiting, appointment_type=clinic.follow_up)
     day = clinic.monday.isoformat()
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(desk.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, desk)
     page.wait_for_url(f"{live_server.url}/desk/schedule/")
 
     page.get_by_role("link", name="Patients").click()
@@ -73,10 +71,7 @@ def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_
     """Next › swaps the day in place and updates the address bar."""
     clinic = build_clinic(make_user)
     desk = make_user(Role.FRONT_DESK)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(desk.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, desk)
     page.goto(
         f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={clinic.monday}"
     )

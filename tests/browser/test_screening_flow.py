@@ -5,17 +5,14 @@ from playwright.sync_api import expect
 
 from assessments.models import Screening, ScreeningStatus
 from dangpt.roles import Role
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in as sign_in_with_mfa
 
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page, base_url, user):
-    """Sign in through the login page."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    """Sign in through the login page (and the verify page for staff)."""
+    sign_in_with_mfa(page, base_url, user)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 

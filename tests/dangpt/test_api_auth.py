@@ -7,6 +7,7 @@ from django.core.management import call_command
 from openapi_spec_validator import validate
 
 from dangpt.models import ApiToken
+from tests.conftest import confirmed_totp_device, totp_code
 
 API = "/api/v1"
 
@@ -41,14 +42,32 @@ def test_command_token_authenticates_and_is_stored_hashed(runner, token_for, cli
 
 
 def test_password_exchange_gives_a_token(therapist, client):
+    """Staff exchange password and the current TOTP code (MFA is required for staff)."""
+    device = confirmed_totp_device(therapist)
     response = client.post(
         f"{API}/auth/token",
-        {"username": therapist.username, "password": "correct-horse-battery-staple"},
+        {
+            "username": therapist.username,
+            "password": "correct-horse-battery-staple",
+            "otp": totp_code(device),
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
     token = response.json()["token"]
     assert client.get(f"{API}/me", **bearer(token)).json()["role"] == "therapist"
+
+
+def test_runner_without_mfa_exchanges_password_alone(runner, client):
+    """A runner who has not turned on two-step sign-in needs only the password."""
+    response = client.post(
+        f"{API}/auth/token",
+        {"username": runner.username, "password": "correct-horse-battery-staple"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert client.get(f"{API}/me", **bearer(token)).json()["role"] == "runner"
 
 
 def test_wrong_password_gets_401_and_no_token(therapist, client):

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from dangpt.roles import Role
+from dangpt.roles import STAFF_ROLES, Role
+from tests.conftest import confirmed_totp_device, totp_code
 
 HOMES = {
     Role.FRONT_DESK: "patients:schedule",
@@ -30,13 +31,21 @@ def test_each_role_lands_on_its_home(role, make_user, client):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_login_form_sends_each_role_home(role, make_user, client):
-    """Posting the real login form lands the user on their home."""
+    """Posting the real login form (and, for staff, the MFA code) lands the user on their home."""
     user = make_user(role)
+    device = confirmed_totp_device(user) if role in STAFF_ROLES else None
     response = client.post(
         reverse("login"),
         {"username": user.username, "password": "correct-horse-battery-staple"},
         follow=True,
     )
+    if device is not None:
+        assert response.redirect_chain[-1][0].startswith(reverse("mfa:verify"))
+        response = client.post(
+            response.redirect_chain[-1][0],
+            {"code": totp_code(device)},
+            follow=True,
+        )
     assert response.redirect_chain[-1][0] == reverse(HOMES[role])
 
 
