@@ -89,7 +89,7 @@ class EvaluationQuerySet(ClinicalQuerySet):
         return self.select_related("patient", "therapist", "signed_by")
 
 
-@pghistory.track()
+@pghistory.track(append_only=True)
 class Evaluation(models.Model):
     """A SOAP note: initial, follow-up or discharge. Draft until signed; signed notes are locked."""
 
@@ -348,7 +348,7 @@ class OutcomeResultQuerySet(models.QuerySet):
         return self.none()
 
 
-@pghistory.track()
+@pghistory.track(append_only=True)
 class OutcomeResult(models.Model):
     """One administration of a PROM, scored with assessments.proms at the time it was taken."""
 

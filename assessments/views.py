@@ -22,6 +22,7 @@ from assessments.services import (
     screening_record_diagnosis,
     screening_review,
 )
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_required
 from patients.models import Patient
 
@@ -196,6 +197,7 @@ def screening_start(request: HttpRequest) -> HttpResponse:
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The screening result: red flags first, then the ranked conditions with their reasons."""
     screening = get_screening_for_user(request, pk)
+    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {pk}")
     return render(request, "assessments/screening_detail.html", _detail_context(screening))
 
 
@@ -215,6 +217,7 @@ def _detail_context(screening: Screening, **forms) -> dict:
 def screening_review_answers(request: HttpRequest, pk: int) -> HttpResponse:
     """The screen page, pre-filled with the runner's answers, where exam findings are added."""
     screening = get_screening_for_user(request, pk)
+    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {pk}")
     if request.method == "POST":
         form = ScreeningAnswersForm(request.POST)
         saved = _save_answers(

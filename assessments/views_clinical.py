@@ -53,6 +53,7 @@ from assessments.services_clinical import (
     running_profile_snapshot,
     schedule_plan,
 )
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_of, role_required
 from patients.models import Patient
 
@@ -131,6 +132,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A patient's notes, gait analyses, measure schedules and outcome results."""
     patient = get_patient_for_notes(request, patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"chart {patient.pk}")
     schedules = list(patient.prom_schedules.all())
     results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")
     instruments = sorted({r.instrument for r in results})
@@ -173,6 +175,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Start a SOAP note for a patient."""
     patient = get_patient_for_notes(request, patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"running profile {patient.pk}")
     form = EvaluationForm(
         request.POST or None,
         patient=patient,
@@ -200,6 +203,7 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One note with its gait analyses and addenda; sign or add an addendum from here."""
     evaluation = get_evaluation_for_user(request, pk)
+    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
     context = {
         "evaluation": evaluation,
         "patient": evaluation.patient,
@@ -217,6 +221,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft note; a signed note is refused and points to addenda."""
     evaluation = get_evaluation_for_user(request, pk)
+    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
     if evaluation.is_signed:
         messages.error(request, "This note is signed and locked. Add an addendum instead.")
         return redirect("clinical:evaluation_detail", pk=evaluation.pk)
@@ -243,6 +248,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then sign a draft note; it is locked from then on."""
     evaluation = get_evaluation_for_user(request, pk)
+    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
     error = None
     if request.method == "POST":
         try:
@@ -290,6 +296,7 @@ def evaluation_addendum(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every saved version of a note, with what changed and who changed it."""
     evaluation = get_evaluation_for_user(request, pk)
+    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation history {pk}")
     rows = evaluation_history(evaluation=evaluation)
     return render(
         request,
@@ -357,6 +364,7 @@ def gait_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One gait analysis with its left/right asymmetry."""
     gait = get_gait_for_user(request, pk)
+    audit_patient_access(request, patient_id=gait.patient_id, what=f"gait analysis {pk}")
     return render(
         request,
         "assessments/clinical/gait_detail.html",
@@ -369,6 +377,7 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a gait analysis unless its note is signed."""
     gait = get_gait_for_user(request, pk)
+    audit_patient_access(request, patient_id=gait.patient_id, what=f"gait analysis {pk}")
     if gait.evaluation_id and gait.evaluation.is_signed:
         messages.error(request, "This analysis belongs to a signed note and is locked.")
         return redirect("clinical:gait_detail", pk=gait.pk)
@@ -393,6 +402,7 @@ def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def gait_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Two analyses side by side with the changes highlighted."""
     patient = get_patient_for_notes(request, patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"gait comparison {patient.pk}")
     form = GaitCompareForm(request.GET or None, patient=patient)
     comparison = None
     if form.is_valid():
@@ -454,6 +464,7 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
     patient = get_patient_for_outcomes(request, patient_id)
     if instrument not in INSTRUMENTS:
         raise Http404
+    audit_patient_access(request, patient_id=patient.pk, what=f"outcome trend {instrument}")
     trend = outcome_trend(patient=patient, instrument=instrument)
     chart = {key: trend[key] for key in ("instrument", "name", "max", "direction", "points")}
     chart["band"] = trend["band"]
@@ -477,6 +488,7 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(
         OutcomeResult.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
+    audit_patient_access(request, patient_id=result.patient_id, what=f"outcome result history {pk}")
     return render(
         request,
         "assessments/clinical/history.html",

@@ -1,11 +1,13 @@
-"""Cross-cutting models: API tokens and worker heartbeats."""
+"""Cross-cutting models: API tokens, worker heartbeats and the access log."""
 
 import hashlib
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 TOKEN_PREFIX = "dgp_"  # noqa: S105 - a public prefix, not a secret
 
@@ -59,3 +61,52 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("user", "patient")
+
+
+class AccessLog(models.Model):
+    """One read of a patient's data: who, which patient, what, when, from where. Append-only.
+
+    Ids and view names only, never names, notes or diagnoses. The foreign keys carry no database
+    constraint so a row outlives the user or patient it names (the trail must never be cut).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    role = models.CharField(max_length=20, blank=True)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    view = models.CharField(max_length=100, help_text="URL name or API operation.")
+    what = models.CharField(max_length=100, help_text="Object kind and id, e.g. evaluation 12.")
+    method = models.CharField(max_length=10)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="accesslog_patient_time"),
+            models.Index(fields=["user", "-created_at"], name="accesslog_user_time"),
+            models.Index(fields=["-created_at"], name="accesslog_time"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view} {self.what} by user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"

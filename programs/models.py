@@ -1,5 +1,6 @@
 """Home exercise programs: the exercise library, templates, versioned programs and the logs."""
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -211,6 +212,12 @@ class ProgramQuerySet(models.QuerySet):
         return qs.none()
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    append_only=True,
+)
 class Program(models.Model):
     """A runner's home exercise program; the runner always sees its current published version."""
 
@@ -278,6 +285,12 @@ class Program(models.Model):
         return self.title
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    append_only=True,
+)
 class ProgramItem(models.Model):
     """One exercise of the program's working copy; publishing snapshots the items."""
 
@@ -324,6 +337,8 @@ class ProgramItem(models.Model):
         return f"{self.exercise} in {self.program}"
 
 
+# Versions are immutable (a trigger refuses UPDATE): creating and deleting are the events.
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), append_only=True)
 class ProgramVersion(models.Model):
     """A published, immutable snapshot of the program's items (a database trigger refuses edits)."""
 

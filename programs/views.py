@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_required
 from programs import forms, portal, services
 from programs.models import (
@@ -70,6 +71,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def _home_context(request: HttpRequest, session_form=None) -> dict:
     patient = get_runner_patient(request)
     program = get_runner_program(request)
+    audit_patient_access(request, patient_id=patient.pk, what=f"program {program and program.pk}")
     today = timezone.localdate()
     context = {"patient": patient, "program": program, "today": today}
     if program is None:
@@ -169,6 +171,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 def session_calendar(request: HttpRequest) -> HttpResponse:
     """A month of sessions and runs."""
     patient = get_runner_patient(request)
+    audit_patient_access(request, patient_id=patient.pk, what="session calendar")
     year, month = _month(request)
     first = dt.date(year, month, 1)
     previous = first - dt.timedelta(days=1)
@@ -209,6 +212,7 @@ def _walk_run(program: Program | None, runs: list[RunLog]):
 def runs(request: HttpRequest) -> HttpResponse:
     """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
     patient = get_runner_patient(request)
+    audit_patient_access(request, patient_id=patient.pk, what="run log")
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,6 +263,7 @@ def _print(request: HttpRequest, program: Program) -> HttpResponse:
     version = program.current_version
     if version is None:
         raise Http404
+    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
     context = {
         "program": program,
         "version": version,
@@ -384,6 +389,7 @@ def _detail_context(program: Program, **forms_) -> dict:
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The program's working copy: settings, items, suggestions and versions."""
     program = get_program_for_user(request, pk)
+    audit_patient_access(request, patient_id=program.patient_id, what=f"program {pk}")
     return render(request, "programs/program_detail.html", _detail_context(program))
 
 
@@ -517,6 +523,9 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One published version with what changed since the one before."""
     program = get_program_for_user(request, pk)
     version = get_object_or_404(program.versions.select_related("published_by"), number=number)
+    audit_patient_access(
+        request, patient_id=program.patient_id, what=f"program version {version.pk}"
+    )
     previous = program.versions.filter(number=number - 1).first()
     context = {
         "program": program,

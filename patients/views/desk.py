@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_required
 from patients import services
 from patients.forms import ConsentForm, PatientForm, RunningProfileForm
@@ -92,6 +93,7 @@ def _identity(fields: dict) -> dict:
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a patient's intake details."""
     patient = get_patient_for_user(request, pk)
+    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
     patient_form, profile_form, consent_form = _intake_forms(request, patient)
     if request.method == "POST" and all(
         f.is_valid() for f in (patient_form, profile_form, consent_form)
@@ -124,6 +126,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's record: contact, running profile, consents, appointments and attendance."""
     patient = get_patient_for_user(request, pk)
+    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
     counts = Patient.objects.with_attendance().get(pk=patient.pk)
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {

@@ -1,0 +1,148 @@
+"""The manager's audit page: search the access log (reads) and the change history (writes)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from pghistory.models import Events
+
+from dangpt.models import AccessLog
+from dangpt.roles import Role, role_required
+from patients.models import Patient
+from programs.models import Program
+
+PAGE_SIZE = 50
+
+# Object kind -> (event model, tracked model label). The tracked label is what pghistory reports.
+EVENT_MODELS = {
+    "patient": ("patients.PatientEvent", "patients.Patient"),
+    "appointment": ("patients.AppointmentEvent", "patients.Appointment"),
+    "evaluation": ("assessments.EvaluationEvent", "assessments.Evaluation"),
+    "outcome result": ("assessments.OutcomeResultEvent", "assessments.OutcomeResult"),
+    "program": ("programs.ProgramEvent", "programs.Program"),
+    "program item": ("programs.ProgramItemEvent", "programs.ProgramItem"),
+    "program version": ("programs.ProgramVersionEvent", "programs.ProgramVersion"),
+}
+KIND_OF_MODEL = {tracked: kind for kind, (_, tracked) in EVENT_MODELS.items()}
+PROGRAM_PARTS = ("programs.ProgramItem", "programs.ProgramVersion")
+# Access log rows start with the object kind (see the audit_patient_access calls).
+READ_KINDS = ("chart", "screening", "gait analysis", "outcome trend", "session calendar", "run log")
+# Bookkeeping columns that change on every save say nothing about what a person changed.
+QUIET_FIELDS = {"updated_at"}
+
+
+class AuditSearchForm(forms.Form):
+    log = forms.ChoiceField(
+        choices=[("access", "Chart reads"), ("changes", "Changes")], required=False
+    )
+    patient = forms.IntegerField(label="Patient id", min_value=1, required=False)
+    user = forms.CharField(label="Username", max_length=150, required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[("", "Any")] + [(k, k.capitalize()) for k in (*EVENT_MODELS, *READ_KINDS)],
+        required=False,
+    )
+
+
+def _access_rows(data: dict):
+    rows = AccessLog.objects.with_related()
+    if data.get("patient"):
+        rows = rows.filter(patient_id=data["patient"])
+    if data.get("user"):
+        rows = rows.filter(user__username__iexact=data["user"])
+    if data.get("date_from"):
+        rows = rows.filter(created_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        rows = rows.filter(created_at__date__lte=data["date_to"])
+    if data.get("kind"):
+        rows = rows.filter(what__startswith=data["kind"])
+    return rows.order_by("-created_at", "-id")
+
+
+def _patient_events(patient_id: int) -> Q:
+    """Events of the patient's own record and of everything that names the patient."""
+    found = Q(pgh_obj_model="patients.Patient", pgh_obj_id=str(patient_id))
+    found |= Q(pgh_data__patient_id=patient_id)
+    program_ids = list(Program.objects.filter(patient_id=patient_id).values_list("pk", flat=True))
+    if program_ids:
+        found |= Q(pgh_obj_model__in=PROGRAM_PARTS, pgh_data__program_id__in=program_ids)
+    return found
+
+
+def _change_rows(data: dict):
+    kinds = [data["kind"]] if data.get("kind") else list(EVENT_MODELS)
+    if not set(kinds) <= set(EVENT_MODELS):
+        return Events.objects.none()  # reads only, such as a screening: no write history here
+    rows = Events.objects.across(*(EVENT_MODELS[k][0] for k in kinds))
+    if data.get("patient"):
+        rows = rows.filter(_patient_events(data["patient"]))
+    if data.get("user"):
+        user_ids = get_user_model().objects.filter(username__iexact=data["user"])
+        rows = rows.filter(pgh_context__user__in=list(user_ids.values_list("pk", flat=True)))
+    if data.get("date_from"):
+        rows = rows.filter(pgh_created_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        rows = rows.filter(pgh_created_at__date__lte=data["date_to"])
+    return rows.order_by("-pgh_created_at", "-pgh_id")
+
+
+def _describe_changes(events: list) -> list[dict]:
+    """Who, which patient and which fields, with one query for users, programs and patients."""
+    context_users = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    users = get_user_model().objects.in_bulk(context_users)
+    program_ids = {e.pgh_data.get("program_id") for e in events if e.pgh_obj_model in PROGRAM_PARTS}
+    program_patient = dict(
+        Program.objects.filter(pk__in=program_ids - {None}).values_list("pk", "patient_id")
+    )
+    rows = []
+    for event in events:
+        data = event.pgh_data or {}
+        if event.pgh_obj_model == "patients.Patient":
+            patient_id = data.get("id")
+        elif event.pgh_obj_model in PROGRAM_PARTS:
+            patient_id = program_patient.get(data.get("program_id"))
+        else:
+            patient_id = data.get("patient_id")
+        fields = sorted(set(event.pgh_diff or {}) - QUIET_FIELDS)
+        context = event.pgh_context or {}
+        rows.append(
+            {
+                "event": event,
+                "kind": KIND_OF_MODEL.get(event.pgh_obj_model, event.pgh_obj_model),
+                "patient_id": patient_id,
+                "fields": fields,
+                "user": users.get(context.get("user")),
+                "url": context.get("url", ""),
+            }
+        )
+    names = Patient.objects.in_bulk({r["patient_id"] for r in rows} - {None})
+    for row in rows:
+        row["patient"] = names.get(row["patient_id"])
+    return rows
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def audit_search(request: HttpRequest) -> HttpResponse:
+    """Search who read which chart, and who changed which record, 50 rows a page."""
+    form = AuditSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    log = data.get("log") or "access"
+    if log == "changes":
+        page = Paginator(_change_rows(data), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _describe_changes(list(page.object_list))
+    else:
+        page = Paginator(_access_rows(data), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "log": log, "query": query.urlencode()}
+    return render(request, "dangpt/audit_search.html", context)
