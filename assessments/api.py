@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 
 from assessments.models import Screening, ScreeningSource
 from assessments.services import screening_create
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 
@@ -132,11 +133,12 @@ def create_screening(request, payload: ScreeningIn):
 
 
 @router.get(
-    "/screenings/{screening_id}", response={200: ScreeningOut, 401: ErrorOut, 404: ErrorOut}
+    "/screenings/{screening_id}",
+    response={200: ScreeningOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def get_screening(request, screening_id: int):
     """One stored screening with its result, acknowledgement and final diagnosis."""
     _require_therapist(request)
-    return _screening_out(
-        get_object_or_404(Screening.objects.visible_to(request.user), pk=screening_id)
-    )
+    screening = get_object_or_404(Screening.objects.visible_to(request.user), pk=screening_id)
+    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {screening.pk}")
+    return _screening_out(screening)

@@ -32,10 +32,14 @@ from assessments.services_clinical import (
     outcome_trend,
 )
 from dangpt.api import ErrorOut
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 
 router = Router(tags=["clinical records"])
+# Every operation may answer these (401 without a token, 422 for a malformed id or query,
+# 400 for a body that is not JSON or that the service refuses).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _clinician(request) -> None:
@@ -135,15 +139,20 @@ class EvaluationPatch(Schema):
     plan_notes: str | None = None
 
 
+# Fields of a PATCH that `null` clears; on any other field `null` leaves the value as it is.
+CLEARABLE = frozenset({"working_diagnosis", "visits_per_week", "plan_weeks"})
+
+
 class AddendumIn(Schema):
     text: str
 
 
-@router.get("/evaluations", response={200: list[EvaluationOut], 404: ErrorOut})
+@router.get("/evaluations", response={200: list[EvaluationOut], **ERRORS})
 def list_evaluations(request, patient: int):
     """A patient's notes, newest first (therapists and managers)."""
     _clinician(request)
     found = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient)
+    audit_patient_access(request, patient_id=found.pk, what=f"evaluations of patient {found.pk}")
     evaluations = (
         Evaluation.objects.visible_to(request.user)
         .filter(patient=found)
@@ -152,9 +161,7 @@ def list_evaluations(request, patient: int):
     return [_evaluation_out(e) for e in evaluations]
 
 
-@router.post(
-    "/evaluations", response={201: EvaluationOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.post("/evaluations", response={201: EvaluationOut, **ERRORS})
 def create_evaluation(request, payload: EvaluationIn):
     """Start a draft note (therapists)."""
     _therapist(request)
@@ -165,23 +172,34 @@ def create_evaluation(request, payload: EvaluationIn):
     return Status(201, _evaluation_out(evaluation))
 
 
-@router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, 404: ErrorOut})
+@router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **ERRORS})
 def get_evaluation(request, evaluation_id: int):
     """One note with its addenda."""
-    return _evaluation_out(_evaluation(request, evaluation_id))
+    evaluation = _evaluation(request, evaluation_id)
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, what=f"evaluation {evaluation.pk}"
+    )
+    return _evaluation_out(evaluation)
 
 
 @router.patch(
     "/evaluations/{evaluation_id}",
-    response={200: EvaluationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EvaluationOut, 409: ErrorOut, **ERRORS},
 )
 def update_evaluation(request, evaluation_id: int, payload: EvaluationPatch):
     """Change a draft note; a signed note answers 409 (add an addendum instead)."""
     _therapist(request)
     evaluation = _evaluation(request, evaluation_id)
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, what=f"evaluation {evaluation.pk}"
+    )
     if evaluation.is_signed:
         return Status(409, {"detail": LOCKED_MESSAGE, "errors": {}})
-    fields = payload.dict(exclude_unset=True)
+    fields = {
+        name: value
+        for name, value in payload.dict(exclude_unset=True).items()
+        if value is not None or name in CLEARABLE
+    }
     if "working_diagnosis" in fields:
         fields["working_diagnosis"] = fields["working_diagnosis"] or ""
     evaluation = evaluation_update(evaluation=evaluation, user=request.user, fields=fields)
@@ -190,7 +208,7 @@ def update_evaluation(request, evaluation_id: int, payload: EvaluationPatch):
 
 @router.post(
     "/evaluations/{evaluation_id}/sign",
-    response={200: EvaluationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: EvaluationOut, 409: ErrorOut, **ERRORS},
 )
 def sign_evaluation(request, evaluation_id: int):
     """Sign a draft note; it is locked from then on."""
@@ -203,7 +221,7 @@ def sign_evaluation(request, evaluation_id: int):
 
 @router.post(
     "/evaluations/{evaluation_id}/addenda",
-    response={201: AddendumOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: AddendumOut, **ERRORS},
 )
 def add_addendum(request, evaluation_id: int, payload: AddendumIn):
     """Add a dated addendum to a signed note."""
@@ -254,7 +272,7 @@ class TrendOut(Schema):
     summary: dict[str, Any] | None
 
 
-@router.post("/outcomes", response={201: OutcomeOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/outcomes", response={201: OutcomeOut, **ERRORS})
 def record_outcome(request, payload: OutcomeIn):
     """Record a measure taken in clinic (therapists); invalid answers name the item."""
     _therapist(request)
@@ -270,12 +288,13 @@ def record_outcome(request, payload: OutcomeIn):
     return Status(201, _outcome_out(result))
 
 
-@router.get("/patients/{patient_id}/outcomes/{instrument}", response={200: TrendOut, 404: ErrorOut})
+@router.get("/patients/{patient_id}/outcomes/{instrument}", response={200: TrendOut, **ERRORS})
 def patient_outcome_trend(request, patient_id: int, instrument: str):
     """One measure's trend for a patient: clinicians, or the runner for themself."""
     if role_of(request.user) not in (*NOTE_ROLES, Role.RUNNER) or instrument not in INSTRUMENTS:
         raise Http404
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"outcome trend {instrument}")
     trend = outcome_trend(patient=patient, instrument=instrument)
     return {key: trend[key] for key in ("instrument", "points", "band", "summary")}
 
@@ -300,7 +319,7 @@ def _runner_patient(request) -> Patient:
     return get_object_or_404(Patient, user=request.user)
 
 
-@router.get("/me/outcomes/due", response={200: list[DueOut], 404: ErrorOut})
+@router.get("/me/outcomes/due", response={200: list[DueOut], **ERRORS})
 def my_due_outcomes(request):
     """The runner's questionnaires due now."""
     patient = _runner_patient(request)
@@ -315,9 +334,7 @@ def my_due_outcomes(request):
     ]
 
 
-@router.post(
-    "/me/outcomes", response={201: OutcomeOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.post("/me/outcomes", response={201: OutcomeOut, **ERRORS})
 def fill_my_outcome(request, payload: DueIn):
     """The runner fills a questionnaire that is due now."""
     patient = _runner_patient(request)

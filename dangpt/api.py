@@ -9,8 +9,10 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from dangpt.mfa import token_exchange_refusal
 from dangpt.roles import role_of
 from dangpt.services import api_token_authenticate, api_token_create, api_token_revoke
 
@@ -29,6 +31,37 @@ class TokenAuth(HttpBearer):
         return found
 
 
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+def _refuse_nul(value, loc: tuple) -> None:
+    """PostgreSQL text cannot hold NUL characters: refuse them as invalid input (a 422)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NinjaValidationError([{"loc": loc, "msg": NUL_MESSAGE}])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, loc)
+            _refuse_nul(item, (*loc, key))
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item, loc)
+
+
+class NulRefusingParser(Parser):
+    """JSON bodies and query strings, with NUL characters refused before any view sees them."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul(data, ("body",))
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed, ("query",))
+        return parsed
+
+
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
@@ -40,6 +73,7 @@ api = NinjaAPI(
     description="Clinic API of Dang PT. Authenticate with `Authorization: Bearer <token>`.",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=NulRefusingParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -113,6 +147,7 @@ auth_router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""
     name: str = ""
 
 
@@ -121,12 +156,21 @@ class TokenOut(Schema):
     hint: str
 
 
-@auth_router.post("/token", auth=None, response={201: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@auth_router.post(
+    "/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+)
 def create_token(request, payload: TokenIn):
-    """Exchange a username and password for a new API token (shown once)."""
+    """Exchange a username and password for a new API token (shown once).
+
+    Accounts with two-step sign-in also send `otp` (the app's current code or a recovery code);
+    staff must have set it up first.
+    """
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"detail": "Invalid username or password.", "errors": {}})
+    refusal = token_exchange_refusal(user, payload.otp)
+    if refusal is not None:
+        return Status(401, {"detail": refusal, "errors": {"otp": [refusal]}})
     token, raw = api_token_create(user=user, name=payload.name or "API login")
     return Status(201, {"token": raw, "hint": token.hint})
 

@@ -10,12 +10,15 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.api import ErrorOut
+from dangpt.audit import audit_patient_access
 from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
 
 router = Router(tags=["patients"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Paging past this is a 422, not a database error (OFFSET is a bigint in PostgreSQL).
+MAX_OFFSET = 1_000_000
 
 
 def _staff(request) -> None:
@@ -143,7 +146,12 @@ def _patient_fields(payload: Schema, *, partial: bool) -> tuple[dict, dict | Non
 
 
 @router.get("/patients", response={200: list[PatientOut], **ERRORS})
-def list_patients(request, q: str = "", limit: int = Query(50, ge=1, le=200), offset: int = 0):
+def list_patients(
+    request,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, le=MAX_OFFSET),
+):
     """Search patients by name, email, phone or date of birth (staff)."""
     _staff(request)
     return _patients().search(q)[max(offset, 0) : max(offset, 0) + limit]
@@ -168,7 +176,9 @@ def create_patient(request, payload: PatientIn):
 def get_patient(request, patient_id: int):
     """One patient's intake record (staff)."""
     _staff(request)
-    return get_object_or_404(_patients(), pk=patient_id)
+    patient = get_object_or_404(_patients(), pk=patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
+    return patient
 
 
 @router.patch("/patients/{patient_id}", response={200: PatientOut, **ERRORS})
@@ -176,6 +186,7 @@ def update_patient(request, patient_id: int, payload: PatientPatch):
     """Change some of a patient's details (staff)."""
     _staff(request)
     patient = get_object_or_404(Patient, pk=patient_id)
+    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
     fields, profile = _patient_fields(payload, partial=True)
     services.patient_update(
         patient=patient,
@@ -338,7 +349,7 @@ def list_appointments(
     therapist: int | None = None,
     patient: int | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = 0,
+    offset: int = Query(0, le=MAX_OFFSET),
 ):
     """Appointments, optionally of one UTC date, therapist or patient (staff)."""
     _staff(request)
@@ -375,7 +386,11 @@ def book_appointment(request, payload: AppointmentIn):
 def get_appointment(request, appointment_id: int):
     """One appointment (staff)."""
     _staff(request)
-    return get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
+    appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
+    audit_patient_access(
+        request, patient_id=appointment.patient_id, what=f"appointment {appointment.pk}"
+    )
+    return appointment
 
 
 @router.post("/appointments/{appointment_id}/cancel", response={200: AppointmentOut, **ERRORS})

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_of
 from programs import portal, services
 from programs.models import Program, ProgramStatus, RunLog, SessionLog
@@ -246,6 +247,7 @@ def _run_out(run: RunLog) -> dict:
 def my_program(request):
     """The runner's current program: the latest published version, today's phase."""
     program = _runner_program(request)
+    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
     version = program.current_version
     items = portal.version_items(version)
     return {
@@ -307,10 +309,15 @@ def _program_out(program: Program) -> dict:
     }
 
 
-@router.get("/programs/{program_id}", response={200: ProgramOut, 401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/programs/{program_id}",
+    response={200: ProgramOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def get_program(request, program_id: int):
     """A program of one of the therapist's patients, with its working items and current version."""
-    return _program_out(_therapist_program(request, program_id))
+    program = _therapist_program(request, program_id)
+    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
+    return _program_out(program)
 
 
 @router.post(
