@@ -39,3 +39,24 @@ def heartbeat_record(*, name: str) -> Heartbeat:
     """Record that a background process is alive now."""
     beat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
     return beat
+
+
+@transaction.atomic
+def user_deactivate(*, user) -> int:
+    """Deactivate an account and end it everywhere now: its sessions and API tokens.
+
+    Returns how many sessions were ended. Sessions are found by reading the live ones; the
+    scan is acceptable for an action taken a few times a year.
+    """
+    from django.contrib.sessions.models import Session
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -1,0 +1,59 @@
+"""Session lifetimes by role: staff sessions end after 15 idle minutes or 12 hours, runners' later.
+
+Expiry is checked on the server for every page request, so a stolen cookie stops working too.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+
+from dangpt.roles import STAFF_ROLES, role_of
+
+STARTED = "dangpt_session_started"
+LAST_SEEN = "dangpt_session_last_seen"
+# Writing the session on every request would cost a query each; a minute of slack is plenty.
+TOUCH_EVERY = 60
+
+
+def limits_for(user) -> tuple[int, int]:
+    """(idle seconds, absolute seconds) for the user's role."""
+    if role_of(user) in STAFF_ROLES:
+        return settings.STAFF_SESSION_IDLE_SECONDS, settings.STAFF_SESSION_MAX_SECONDS
+    return settings.RUNNER_SESSION_IDLE_SECONDS, settings.RUNNER_SESSION_MAX_SECONDS
+
+
+def session_expired(session, user, now: float) -> bool:
+    """True when the session has been idle or alive longer than the role allows."""
+    idle, absolute = limits_for(user)
+    started = session.get(STARTED, now)
+    last_seen = session.get(LAST_SEEN, now)
+    return now - last_seen > idle or now - started > absolute
+
+
+def session_start(*, request, user, **kwargs) -> None:
+    """On sign-in, start both clocks (a user_logged_in receiver, connected in apps.py)."""
+    now = time.time()
+    request.session[STARTED] = now
+    request.session[LAST_SEEN] = now
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            now = time.time()
+            session = request.session
+            if session_expired(session, user, now):
+                logout(request)
+                messages.info(request, "You were signed out after a period without activity.")
+                return redirect_to_login(request.get_full_path())
+            session.setdefault(STARTED, now)
+            if now - session.get(LAST_SEEN, 0) > TOUCH_EVERY:
+                session[LAST_SEEN] = now
+        return self.get_response(request)

@@ -1,0 +1,28 @@
+// Small behaviours shared by every page. No inline scripts or styles: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // Elements carrying data-colour (e.g. appointment cards) get a coloured left border;
+  // setting it through the CSSOM is allowed by the style-src 'self' policy.
+  function paintColours(root) {
+    root.querySelectorAll("[data-colour]").forEach(function (element) {
+      var colour = element.getAttribute("data-colour");
+      if (/^#[0-9a-fA-F]{3,8}$/.test(colour)) {
+        element.style.borderLeft = "4px solid " + colour;
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    paintColours(document);
+    // <select data-submit-on-change> submits its form when the choice changes.
+    document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
+      field.addEventListener("change", function () {
+        field.form.submit();
+      });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    paintColours(event.target);
+  });
+})();
