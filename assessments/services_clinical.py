@@ -37,6 +37,7 @@ from assessments.models_clinical import (
 from assessments.prom_wording import apply_clinic_wording
 from assessments.proms import INSTRUMENTS, InvalidAnswers, classify_change, score
 from dangpt.roles import Role, role_of
+from patients.models import RunningProfile
 
 LOCKED_MESSAGE = "This note is signed and locked. Add an addendum instead."
 
@@ -58,18 +59,7 @@ EVALUATION_FIELDS = (
     "plan_notes",
 )
 
-RUNNING_PROFILE_FIELDS = (
-    "years_running",
-    "runs_per_week",
-    "weekly_km",
-    "longest_run_km_30d",
-    "goal_race",
-    "goal_race_date",
-    "surfaces",
-    "current_shoes",
-    "shoes_km",
-    "previous_injuries",
-)
+RUNNING_PROFILE_FIELDS = RunningProfile.INTAKE_FIELDS
 
 
 def _require_clinician(user) -> None:

@@ -142,7 +142,5 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         page.object_list = _describe_changes(list(page.object_list))
     else:
         page = Paginator(_access_rows(data), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "log": log, "query": query.urlencode()}
+    context = {"form": form, "page": page, "log": log}
     return render(request, "dangpt/audit_search.html", context)

@@ -82,18 +82,7 @@ class RunningProfileForm(forms.ModelForm):
 
     class Meta:
         model = RunningProfile
-        fields = [
-            "years_running",
-            "runs_per_week",
-            "weekly_km",
-            "longest_run_km_30d",
-            "goal_race",
-            "goal_race_date",
-            "surfaces",
-            "current_shoes",
-            "shoes_km",
-            "previous_injuries",
-        ]
+        fields = list(RunningProfile.INTAKE_FIELDS)
         widgets = {"goal_race_date": DATE, "previous_injuries": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -163,6 +163,20 @@ class Surface(models.TextChoices):
 class RunningProfile(models.Model):
     """How the runner trains, asked at intake; load rules and evaluations read it."""
 
+    # What intake asks and what an evaluation snapshots, in one place.
+    INTAKE_FIELDS = (
+        "years_running",
+        "runs_per_week",
+        "weekly_km",
+        "longest_run_km_30d",
+        "goal_race",
+        "goal_race_date",
+        "surfaces",
+        "current_shoes",
+        "shoes_km",
+        "previous_injuries",
+    )
+
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, related_name="running_profile"
     )

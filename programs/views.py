@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -298,7 +297,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             patient__first_name__icontains=q
         )
     page = Paginator(programs, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "query": urlencode({"q": q}) if q else ""}
+    context = {"page": page, "q": q}
     return render(request, "programs/program_list.html", context)
 
 
@@ -601,9 +600,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         exercises = exercises.search(**form.cleaned_data)
     page = Paginator(exercises, 24).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page}
     return render(request, "programs/exercise_list.html", context)
 
 

@@ -27,18 +27,7 @@ PATIENT_FIELDS = {
     "email_opt_in",
     "sms_opt_in",
 }
-PROFILE_FIELDS = {
-    "years_running",
-    "runs_per_week",
-    "weekly_km",
-    "longest_run_km_30d",
-    "goal_race",
-    "goal_race_date",
-    "surfaces",
-    "current_shoes",
-    "shoes_km",
-    "previous_injuries",
-}
+PROFILE_FIELDS = set(RunningProfile.INTAKE_FIELDS)
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:
