@@ -6,7 +6,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from dangpt.roles import Role, role_of
@@ -17,6 +17,8 @@ from patients.reminders.services import reminders_for_appointment
 THERAPIST_TAKEN = "appointment_no_therapist_overlap"
 PATIENT_TAKEN = "appointment_no_patient_overlap"
 LATE_CANCEL_WINDOW = dt.timedelta(hours=24)
+DEADLOCK_DETECTED = "40P01"
+DEADLOCK_TRIES = 3
 SLOT_TAKEN_MESSAGE = "That slot was just taken — please choose another time."
 PATIENT_BUSY_MESSAGE = "The patient already has an appointment at that time."
 
@@ -42,14 +44,27 @@ def _slot_taken(exc: IntegrityError) -> SlotTaken | None:
 
 
 def _save_or_conflict(appointment: Appointment) -> None:
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as exc:
-        conflict = _slot_taken(exc)
-        if conflict is None:
-            raise
-        raise conflict from exc
+    """Save, turning the database's refusal of an overlap into SlotTaken.
+
+    Bookings racing for one slot check each other's uncommitted rows against the exclusion
+    constraints, and PostgreSQL may settle that by failing one of them with a deadlock error.
+    The loser tries again from its savepoint and then meets the winner's row as a plain conflict.
+    """
+    for attempt in range(1, DEADLOCK_TRIES + 1):
+        try:
+            with transaction.atomic():
+                appointment.save()
+            return
+        except IntegrityError as exc:
+            conflict = _slot_taken(exc)
+            if conflict is None:
+                raise
+            raise conflict from exc
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+            if attempt == DEADLOCK_TRIES:
+                raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken") from exc
 
 
 def _check_people(*, patient, therapist, appointment_type) -> None:
