@@ -65,7 +65,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         beat = Heartbeat.objects.filter(name="worker").first()
         body["worker_last_seen"] = beat.seen_at.isoformat() if beat else None
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", status=403)
