@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from assessments.clinical import exam as exam_fields
@@ -233,15 +234,48 @@ class GaitAnalysisForm(forms.ModelForm):
         return data
 
 
-class GaitCompareForm(forms.Form):
-    before = forms.ModelChoiceField(queryset=GaitAnalysis.objects.none())
-    after = forms.ModelChoiceField(queryset=GaitAnalysis.objects.none())
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A model choice among objects loaded once: rendering and validating run no query.
 
-    def __init__(self, *args, patient, **kwargs):
+    ``load(objects)`` sets the choices; the queryset stays as the field's description. Errors
+    are the ModelChoiceField's own.
+    """
+
+    def load(self, objects) -> None:
+        self._loaded = {str(obj.pk): obj for obj in objects}
+        self.choices = [("", self.empty_label)] + [
+            (obj.pk, self.label_from_instance(obj)) for obj in objects
+        ]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        found = self._loaded.get(str(value))
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class GaitCompareForm(forms.Form):
+    before = LoadedModelChoiceField(queryset=GaitAnalysis.objects.none())
+    after = LoadedModelChoiceField(queryset=GaitAnalysis.objects.none())
+
+    def __init__(self, *args, patient, analyses=None, **kwargs):
+        """``analyses``: the patient's analyses, newest first, when the caller has them loaded."""
         super().__init__(*args, **kwargs)
-        analyses = patient.gait_analyses.order_by("-recorded_on", "-id")
-        self.fields["before"].queryset = analyses
-        self.fields["after"].queryset = analyses
+        queryset = patient.gait_analyses.order_by("-recorded_on", "-id")
+        if analyses is None:
+            analyses = list(queryset)
+        for name in ("before", "after"):
+            self.fields[name].queryset = queryset
+            self.fields[name].load(analyses)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,9 +1,10 @@
 """Clinical record pages: charts, evaluations, gait analyses, outcome measures and trends."""
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,11 +65,13 @@ PAGE_SIZE = 25
 # --- Scoped loaders: each answers 404 for what the user may not see -------------------------
 
 
-def get_patient_for_notes(request: HttpRequest, pk: int) -> Patient:
-    """A patient whose chart the signed-in clinician may read."""
+def get_patient_for_notes(request: HttpRequest, pk: int, **annotations) -> Patient:
+    """A patient whose chart the signed-in clinician may read (with any annotations asked)."""
     if role_of(request.user) not in NOTE_ROLES:
         raise Http404
-    return get_object_or_404(Patient.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(
+        Patient.objects.visible_to(request.user).annotate(**annotations), pk=pk
+    )
 
 
 def get_patient_for_outcomes(request: HttpRequest, pk: int) -> Patient:
@@ -131,22 +134,30 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @role_required(*CLINICIANS)
 def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A patient's notes, gait analyses, measure schedules and outcome results."""
-    patient = get_patient_for_notes(request, patient_id)
+    # The measures with results come with the patient (a subquery), not by loading every result.
+    measured = (
+        OutcomeResult.objects.filter(patient=OuterRef("pk"))
+        .order_by("instrument")
+        .values("instrument")
+        .distinct()
+    )
+    patient = get_patient_for_notes(request, patient_id, instruments=ArraySubquery(measured))
     audit_patient_access(request, patient_id=patient.pk, what=f"chart {patient.pk}")
     schedules = list(patient.prom_schedules.all())
     results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")
-    instruments = sorted({r.instrument for r in results})
+    gait_analyses = list(patient.gait_analyses.select_related("therapist"))
     context = {
         "patient": patient,
         "evaluations": patient.evaluations.select_related("therapist", "signed_by"),
-        "gait_analyses": patient.gait_analyses.select_related("therapist"),
+        "gait_analyses": gait_analyses,
         "schedules": [(s, schedule_plan(s)) for s in schedules],
         "results": results.order_by("-taken_at")[:20],
-        "instruments": [(code, INSTRUMENTS[code].name) for code in instruments],
+        "instruments": [(code, INSTRUMENTS[code].name) for code in patient.instruments],
         "all_instruments": [(code, INSTRUMENTS[code].name) for code in sorted(INSTRUMENTS)],
         "schedule_form": ScheduleForm(),
         "discharge_form": DischargeForm(),
-        "compare_form": GaitCompareForm(patient=patient),
+        # The compare choices are the analyses listed above (same order): no query of their own.
+        "compare_form": GaitCompareForm(patient=patient, analyses=gait_analyses),
     }
     return render(request, "assessments/clinical/patient_chart.html", context)
 

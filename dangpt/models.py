@@ -98,9 +98,10 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["patient", "-created_at"], name="accesslog_patient_time"),
-            models.Index(fields=["user", "-created_at"], name="accesslog_user_time"),
-            models.Index(fields=["-created_at"], name="accesslog_time"),
+            # The audit page lists newest first (-created_at, -id), whole or by patient or user.
+            models.Index(fields=["patient", "-created_at", "-id"], name="accesslog_patient_recent"),
+            models.Index(fields=["user", "-created_at", "-id"], name="accesslog_user_recent"),
+            models.Index(fields=["-created_at", "-id"], name="accesslog_recent"),
         ]
         triggers = [
             pgtrigger.Protect(

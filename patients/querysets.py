@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
 from dangpt.roles import STAFF_ROLES, Role, role_of
 
@@ -37,7 +38,9 @@ class AppointmentQuerySet(models.QuerySet):
         return self.none()
 
     def overlapping(self, start: dt.datetime, end: dt.datetime):
-        return self.filter(start__lt=end, end__gt=start)
+        """Appointments that share any time with [start, end): the generated period's &&,
+        which the GiST indexes on (location, period) and (therapist, period) answer."""
+        return self.filter(period__overlap=DateTimeTZRange(start, end, "[)"))
 
     def for_day(self, location, day: dt.date):
         """Appointments at a location on a local calendar day, cancelled ones included."""

@@ -158,7 +158,9 @@ def _runner_patient(request):
 
 
 def _runner_program(request) -> Program:
-    _runner_patient(request)
+    # Runners only; a runner without a patient record has no program either (404 below).
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
     program = (
         Program.objects.visible_to(request.user)
         .filter(status=ProgramStatus.ACTIVE)

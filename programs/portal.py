@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Exists, JSONField, Max, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from programs.models import (
@@ -15,6 +17,7 @@ from programs.models import (
     ProgramStatus,
     ProgressionSuggestion,
     RunLog,
+    SessionEntry,
     SessionLog,
     SuggestionStatus,
 )
@@ -67,12 +70,15 @@ class Adherence:
 def weekly_adherence(
     items: list[TodayItem], sessions: list[SessionLog], today: dt.date
 ) -> Adherence:
-    """Per item, days done this week (capped at its weekly target) over the weekly targets."""
+    """Per item, days done this week (capped at its weekly target) over the weekly targets.
+
+    ``sessions`` come from ``recent_sessions`` (their entries on ``entry_list``).
+    """
     monday = week_start(today)
     week = [s for s in sessions if monday <= s.date <= today]
     done_days: dict[int, int] = {}
     for session in week:
-        for entry in session.entries.all():
+        for entry in session.entry_list:
             if entry.done and entry.item_id is not None:
                 done_days[entry.item_id] = done_days.get(entry.item_id, 0) + 1
     target = sum(min(i.data.get("times_per_week") or 1, 7) for i in items)
@@ -83,11 +89,39 @@ def weekly_adherence(
     return Adherence(percent=percent, sessions=len(week), done=done, target=target)
 
 
+# SessionEntry attribute -> the lookup from SessionLog that reads it.
+_ENTRY_COLUMNS = {
+    "id": "entries__id",
+    "item_id": "entries__item",
+    "exercise_id": "entries__exercise",
+    "done": "entries__done",
+    "pain_during": "entries__pain_during",
+    "pain_after": "entries__pain_after",
+    "next_morning_pain": "entries__next_morning_pain",
+    "difficulty": "entries__difficulty",
+}
+
+
 def recent_sessions(program: Program, *, since: dt.date) -> list[SessionLog]:
-    """The program's sessions since a day, newest first, with their entries in one more query."""
-    return list(
-        SessionLog.objects.filter(program=program, date__gte=since).prefetch_related("entries")
+    """The program's sessions since a day, newest first, in one query.
+
+    Each session's entries (in their usual order) are aggregated into the same row and put on
+    ``session.entry_list`` as SessionEntry instances, so the runner's home pays one query for
+    the week's sessions and entries together.
+    """
+    sessions = list(
+        SessionLog.objects.filter(program=program, date__gte=since).annotate(
+            entry_rows=JSONBAgg(
+                JSONObject(**_ENTRY_COLUMNS),
+                filter=Q(entries__isnull=False),
+                order_by="entries__id",
+                default=Value([], output_field=JSONField()),
+            )
+        )
     )
+    for session in sessions:
+        session.entry_list = [SessionEntry(session=session, **row) for row in session.entry_rows]
+    return sessions
 
 
 @dataclass

@@ -50,13 +50,22 @@ def get_runner_patient(request: HttpRequest):
 
 
 def get_runner_program(request: HttpRequest) -> Program | None:
-    """The runner's active program, if any."""
+    """The runner's active program, if any, with its patient and current version."""
     return (
         Program.objects.visible_to(request.user)
+        .select_related(None)
+        .select_related("patient", "current_version")
         .filter(status=ProgramStatus.ACTIVE)
         .order_by("-pk")
         .first()
     )
+
+
+def get_runner_patient_and_program(request: HttpRequest):
+    """The runner's patient record (or 404) and active program, in one query when there is one."""
+    program = get_runner_program(request)
+    patient = program.patient if program is not None else get_runner_patient(request)
+    return patient, program
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -68,8 +77,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _home_context(request: HttpRequest, session_form=None) -> dict:
-    patient = get_runner_patient(request)
-    program = get_runner_program(request)
+    patient, program = get_runner_patient_and_program(request)
     audit_patient_access(request, patient_id=patient.pk, what=f"program {program and program.pk}")
     today = timezone.localdate()
     context = {"patient": patient, "program": program, "today": today}
@@ -78,7 +86,7 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
     items = portal.version_items(program.current_version)
     sessions = portal.recent_sessions(program, since=portal.week_start(today) - dt.timedelta(1))
     today_session = next((s for s in sessions if s.date == today), None)
-    entries = {e.item_id: e for e in today_session.entries.all()} if today_session else {}
+    entries = {e.item_id: e for e in today_session.entry_list} if today_session else {}
     for item in items:
         item.entry = entries.get(item.item_id)
     if session_form is None:
@@ -95,8 +103,7 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
         (
             s
             for s in sessions
-            if s.date < today
-            and any(e.done and e.next_morning_pain is None for e in s.entries.all())
+            if s.date < today and any(e.done and e.next_morning_pain is None for e in s.entry_list)
         ),
         None,
     )
@@ -169,16 +176,14 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 @role_required(Role.RUNNER)
 def session_calendar(request: HttpRequest) -> HttpResponse:
     """A month of sessions and runs."""
-    patient = get_runner_patient(request)
+    patient, program = get_runner_patient_and_program(request)
     audit_patient_access(request, patient_id=patient.pk, what="session calendar")
     year, month = _month(request)
     first = dt.date(year, month, 1)
     previous = first - dt.timedelta(days=1)
     following = first + dt.timedelta(days=32)
     context = {
-        "weeks": portal.month_calendar(
-            patient=patient, program=get_runner_program(request), year=year, month=month
-        ),
+        "weeks": portal.month_calendar(patient=patient, program=program, year=year, month=month),
         "month_start": first,
         "previous_month": f"{previous:%Y-%m}",
         "next_month": f"{following:%Y-%m}",
@@ -210,7 +215,7 @@ def _walk_run(program: Program | None, runs: list[RunLog]):
 @role_required(Role.RUNNER)
 def runs(request: HttpRequest) -> HttpResponse:
     """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
-    patient = get_runner_patient(request)
+    patient, program = get_runner_patient_and_program(request)
     audit_patient_access(request, patient_id=patient.pk, what="run log")
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -237,7 +242,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             "rows": [(f"{w.week_start:%-d %b}", w.distance_km) for w in volume],
             "this_week": volume[-1].distance_km,
         },
-        "walk_run": _walk_run(get_runner_program(request), recent),
+        "walk_run": _walk_run(program, recent),
         "morning_form": forms.MorningForm(),
         "today": today,
     }

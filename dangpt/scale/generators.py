@@ -8,7 +8,7 @@ import random
 from assessments.screening.bench import random_answers
 from assessments.screening.engine import screen
 
-from .plan import CASELOAD, DAY_QUARTERS, SEED, Calendar, Plan, name_of
+from .plan import CASELOAD, DAY_QUARTERS, READS_PER_EVALUATION, SEED, Calendar, Plan, name_of
 
 # Past appointments: completed / cancelled / no-show; future ones: booked / confirmed / cancelled.
 PAST = (("completed", 87), ("cancelled", 8), ("no_show", 5))
@@ -211,3 +211,34 @@ def evaluations(state: State):
             "Return to pain-free running.", rng.randint(1, 2), rng.choice((4, 6, 8, 12)),
             therapist, signed, seen, signed,
         )  # fmt: skip
+
+
+ACCESS_FIELDS = (
+    "id", "created_at", "user", "role", "patient", "view", "what", "method", "ip_address",
+    "user_agent",
+)  # fmt: skip
+ACCESS_VIEWS = (
+    ("clinical:patient_chart", "chart"),
+    ("clinical:evaluation_detail", "evaluation"),
+    ("clinical:outcome_trend", "outcome trend"),
+    ("programs:detail", "program"),
+)
+
+
+def access_logs(state: State):
+    """Chart reads by each patient's therapist: some on the day seen, the rest in later weeks."""
+    plan = state.plan
+    rng = random.Random(SEED + 5)  # noqa: S311
+    n = 0
+    for p in range(plan.evaluations):
+        patient = state.ids["patient"] + p + 1
+        therapist = state.therapist_ids[plan.therapist_of_patient(p)]
+        seen = min(_seen(state, p), plan.now - dt.timedelta(hours=3))
+        for view, kind in ACCESS_VIEWS[:READS_PER_EVALUATION]:
+            n += 1
+            at = min(seen + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 42)), plan.now)
+            yield (
+                state.ids["access"] + n, at, therapist, "therapist", patient, view,
+                f"{kind} {patient}", "GET", f"10.{p % 250}.{n % 250}.{rng.randint(1, 250)}",
+                "Mozilla/5.0 (synthetic)",
+            )  # fmt: skip

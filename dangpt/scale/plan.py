@@ -11,6 +11,7 @@ TIME_ZONE = "America/Los_Angeles"
 YEARS_BACK_DAYS = 3652
 DAYS_AHEAD = 90
 DAY_QUARTERS = 36  # 08:00-17:00 on a 15-minute grid
+READS_PER_EVALUATION = 4  # chart reads in the audit trail per evaluation
 CASELOAD = 12  # patients a therapist sees in turn within one block of appointments
 SYLLABLES = tuple(
     "ka ri mo la ne tu vi sa do pe lo mi ra zu be ko na fi ta ge so le ma ni ru po da ke vo ti".split()  # noqa: E501, SIM905
@@ -54,6 +55,10 @@ class Plan:
             evaluations=round(250_000 * scale),
             programs=round(300_000 * scale),
         )
+
+    @property
+    def access_logs(self) -> int:
+        return self.evaluations * READS_PER_EVALUATION
 
     @property
     def per_program(self) -> tuple[int, int, int]:

@@ -6,12 +6,12 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_access
+from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
 from patients import services
 from patients.forms import ConsentForm, PatientForm, RunningProfileForm
@@ -20,6 +20,7 @@ from patients.views.common import apply_errors, get_patient_for_user
 
 STAFF = (Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER)
 DESK = (Role.FRONT_DESK, Role.MANAGER)
+LIST_CAP = 1_000  # matches counted; past that the page asks for a narrower search
 
 
 @require_GET
@@ -29,9 +30,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     rows = Patient.objects.visible_to(request.user).search(query).with_attendance()
     rows = rows.order_by("last_name", "first_name", "id")
-    page = Paginator(rows.select_related("preferred_location"), 25).get_page(
-        request.GET.get("page")
-    )
+    paginator = CappedPaginator(rows.select_related("preferred_location"), 25, cap=LIST_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "patients/patient_list.html", {"page": page, "query": query})
 
 
@@ -125,17 +125,22 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF)
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's record: contact, running profile, consents, appointments and attendance."""
-    patient = get_patient_for_user(request, pk)
+    # One query for the record, its running profile and its attendance counts.
+    patient = get_object_or_404(
+        Patient.objects.visible_to(request.user)
+        .with_attendance()
+        .select_related("running_profile"),
+        pk=pk,
+    )
     audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
-    counts = Patient.objects.with_attendance().get(pk=patient.pk)
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {
         "patient": patient,
         "profile": getattr(patient, "running_profile", None),
         "consents": patient.consents.all(),
         "appointments": history,
-        "no_show_count": counts.no_show_count,
-        "late_cancel_count": counts.late_cancel_count,
+        "no_show_count": patient.no_show_count,
+        "late_cancel_count": patient.late_cancel_count,
         "waitlist": patient.waitlist_entries.filter(status="waiting").select_related(
             "appointment_type"
         ),

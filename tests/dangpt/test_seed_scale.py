@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from assessments.models import Evaluation, Screening
+from dangpt.models import AccessLog
 from patients.models import Appointment, Location, Patient
 from programs.models import Program, ProgramItem, ProgramVersion, RunLog, SessionLog
 
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_AT_0_001 = {
     Location: 1,
+    AccessLog: 1_000,
     Patient: 250,
     Appointment: 2_000,
     Screening: 250,

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from assessments.models import Evaluation, Screening
+from dangpt.models import AccessLog
 from dangpt.scale import generators as gen
 from dangpt.scale import setup
 from dangpt.scale.copy import Table, reserve_ids
@@ -90,6 +91,7 @@ def _load(plan: Plan) -> dict[str, int]:
             "item": reserve_ids(ProgramItem, plan.programs * plan.items_per_program),
             "session": reserve_ids(SessionLog, plan.programs * plan.sessions_per_program),
             "run": reserve_ids(RunLog, plan.programs * plan.runs_per_program),
+            "access": reserve_ids(AccessLog, plan.access_logs),
         }
         state = gen.State(plan, ids, therapist_ids, location_ids)
         rows = ProgramRows(state)
@@ -114,10 +116,17 @@ def _load(plan: Plan) -> dict[str, int]:
                 plan.programs * plan.sessions_per_program,
             ),
             (RunLog, RUN_FIELDS, rows.runs(), runs),
+            (AccessLog, gen.ACCESS_FIELDS, gen.access_logs(state), plan.access_logs),
         ]
         counts = {}
         for model, fields, stream, total in steps:
             counts[model._meta.db_table] = Table(model, fields).load(stream, total=total)
     with connection.cursor() as cursor:
+        # A bulk load leaves GIN (trigram) entries in each index's pending list, which the
+        # planner prices so high it reads the table instead; merge them as VACUUM would.
+        cursor.execute(
+            "SELECT gin_clean_pending_list(c.oid) FROM pg_class c"
+            " JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gin' AND c.relkind = 'i'"
+        )
         cursor.execute("ANALYZE")
     return counts

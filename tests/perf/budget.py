@@ -1,0 +1,60 @@
+"""Query budgets: a page or API list costs the same queries at 1 row and at 50, within a budget.
+
+Every GET route of the project is either measured by a test in this package (its name listed in
+that module's ``BUDGETED``) or named in ``tests/perf/test_budget_coverage.py`` with the reason it
+needs no budget. Counts include everything a real request pays: session, user, second-factor
+device, role groups and the access-log insert of chart pages.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+LIST_BUDGET = 12
+DETAIL_BUDGET = 10
+SMALL, LARGE = 1, 50
+
+
+def queries_of(client, url: str, *, data=None, status: int = 200, **extra) -> list[str]:
+    """The SQL one GET runs, after asserting the status."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {}, **extra)
+    assert response.status_code == status, f"GET {url}: {response.status_code}"
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _describe(one: list[str], many: list[str]) -> str:
+    lines = [f"{len(one)} queries at {SMALL} row(s), {len(many)} at {LARGE}:"]
+    lines += [f"  [{LARGE}] {sql[:160]}" for sql in many]
+    return "\n".join(lines)
+
+
+def assert_flat(
+    client,
+    url: str,
+    grow: Callable[[int], object],
+    *,
+    budget: int,
+    data=None,
+    check: Callable[[object], None] | None = None,
+    **extra,
+) -> int:
+    """Grow to SMALL rows, count; grow to LARGE rows, count; the counts match and fit the budget.
+
+    ``grow(n)`` adds n more rows of what the page lists. ``check(response)``, when given, runs on
+    the LARGE response to prove the rows are really on the page (a count that does not grow
+    because the rows are missing would prove nothing).
+    """
+    grow(SMALL)
+    one = queries_of(client, url, data=data, **extra)
+    grow(LARGE - SMALL)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {}, **extra)
+    assert response.status_code == 200, f"GET {url}: {response.status_code}"
+    many = [q["sql"] for q in captured.captured_queries]
+    if check is not None:
+        check(response)
+    assert len(one) == len(many), _describe(one, many)
+    assert len(many) <= budget, f"over the budget of {budget}. " + _describe(one, many)
+    return len(many)
