@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean-data
+.PHONY: run test bench install clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dangpt needs Python 3.11 or newer")'
@@ -24,3 +24,8 @@ test: $(STAMP)
 
 clean-data:
 	rm -rf .data
+
+# Load test at chain size (issue 9): seed_scale into dangpt_bench, Locust against gunicorn,
+# figures into docs/performance.md. BENCH_ARGS="--scale 0.05 --seconds 20" for a quick run.
+bench: $(STAMP)
+	@$(PY) -m dangpt.localenv exec $(PY) -m dangpt.bench $(BENCH_ARGS)
