@@ -117,17 +117,17 @@ class PublishForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Note for the record")
 
 
-def _options(bound) -> str:
-    """A select's <option> tags with the current value selected, built in Python: the runner
-    home shows 30 of these selects, and a template loop over their 330 options cost more than
-    the rest of the page together."""
-    value = bound.value()
-    choices = tuple((str(choice), str(label)) for choice, label in bound.field.choices)
-    return _option_tags(choices, "" if value is None else str(value))
+# Each exercise's check-off fields: (name prefix, label with the exercise name, choices).
+SCORE_FIELDS = (
+    ("pain_during", "Pain during {}", PAIN_CHOICES),
+    ("pain_after", "Pain after {}", PAIN_CHOICES),
+    ("difficulty", "How hard was {}", DIFFICULTY_CHOICES),
+)
 
 
 @functools.cache
 def _option_tags(choices: tuple[tuple[str, str], ...], current: str) -> str:
+    """A select's <option> tags with the current value selected."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
@@ -136,6 +136,51 @@ def _option_tags(choices: tuple[tuple[str, str], ...], current: str) -> str:
             for choice, label in choices
         ),
     )
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def session_rows(items: list, values: dict, errors: dict | None = None) -> list[dict]:
+    """What the runner home prints for each exercise's check-off, as ready strings.
+
+    Built in Python, not from bound fields in the template: the page has 30 selects with 330
+    options, and resolving those through form fields in the template cost more than the rest of
+    the page together. ``values`` maps field names to current values (a bound form's data or the
+    initial values from today's entries); ``errors`` maps field names to their messages.
+    """
+    errors = errors or {}
+    rows = []
+    for item in items:
+        name = item.data["exercise_name"]
+        done = f"done_{item.item_id}"
+        scores = []
+        for prefix, label, choices in SCORE_FIELDS:
+            field = f"{prefix}_{item.item_id}"
+            options = tuple((str(value), str(text)) for value, text in choices)
+            scores.append(
+                {
+                    "name": field,
+                    "id": f"id_{field}",
+                    "label": label.format(name),
+                    "options": _option_tags(options, _as_text(values.get(field))),
+                    "errors": errors.get(field, []),
+                }
+            )
+        rows.append(
+            {
+                "item": item,
+                "done": {
+                    "name": done,
+                    "id": f"id_{done}",
+                    "label": f"Done: {name}",
+                    "checked": bool(values.get(done)),
+                },
+                "scores": scores,
+            }
+        )
+    return rows
 
 
 class SessionForm(forms.Form):
@@ -148,41 +193,18 @@ class SessionForm(forms.Form):
             pk = item.item_id
             name = item.data["exercise_name"]
             self.fields[f"done_{pk}"] = forms.BooleanField(required=False, label=f"Done: {name}")
-            self.fields[f"pain_during_{pk}"] = forms.TypedChoiceField(
-                choices=PAIN_CHOICES,
-                required=False,
-                coerce=int,
-                empty_value=None,
-                label=f"Pain during {name}",
-            )
-            self.fields[f"pain_after_{pk}"] = forms.TypedChoiceField(
-                choices=PAIN_CHOICES,
-                required=False,
-                coerce=int,
-                empty_value=None,
-                label=f"Pain after {name}",
-            )
-            self.fields[f"difficulty_{pk}"] = forms.ChoiceField(
-                choices=DIFFICULTY_CHOICES, required=False, label=f"How hard was {name}"
-            )
+            for prefix, label, choices in SCORE_FIELDS:
+                shared = {"choices": choices, "required": False, "label": label.format(name)}
+                self.fields[f"{prefix}_{pk}"] = (
+                    forms.TypedChoiceField(coerce=int, empty_value=None, **shared)
+                    if choices is PAIN_CHOICES
+                    else forms.ChoiceField(**shared)
+                )
 
-    def rows(self):
-        """The bound fields of each item, for the template, with each select's options."""
-        return [
-            {
-                "item": item,
-                "done": self[f"done_{item.item_id}"],
-                "scores": [
-                    {"field": bound, "options": _options(bound)}
-                    for bound in (
-                        self[f"pain_during_{item.item_id}"],
-                        self[f"pain_after_{item.item_id}"],
-                        self[f"difficulty_{item.item_id}"],
-                    )
-                ],
-            }
-            for item in self.items
-        ]
+    def rows(self) -> list[dict]:
+        """The rows of ``session_rows`` with what was submitted and the errors."""
+        values = {name: self[name].value() for name in self.fields}
+        return session_rows(self.items, values, self.errors)
 
     def clean(self):
         data = super().clean()

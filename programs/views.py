@@ -89,7 +89,7 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
     entries = {e.item_id: e for e in today_session.entry_list} if today_session else {}
     for item in items:
         item.entry = entries.get(item.item_id)
-    if session_form is None:
+    if session_form is None:  # a GET: today's entries, no form fields built
         initial = {}
         for item_id, entry in entries.items():
             initial |= {
@@ -98,7 +98,9 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
                 f"pain_after_{item_id}": entry.pain_after,
                 f"difficulty_{item_id}": entry.difficulty,
             }
-        session_form = forms.SessionForm(items=items, initial=initial)
+        rows, form_errors = forms.session_rows(items, initial), []
+    else:  # the check-off came back with errors
+        rows, form_errors = session_form.rows(), session_form.non_field_errors()
     morning = next(
         (
             s
@@ -109,7 +111,8 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
     )
     context |= {
         "items": items,
-        "form": session_form,
+        "rows": rows,
+        "form_errors": form_errors,
         "today_session": today_session,
         "adherence": portal.weekly_adherence(items, sessions, today),
         "morning_session": morning,
