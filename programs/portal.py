@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import Exists, JSONField, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import JSONObject
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from programs.models import (
@@ -39,6 +41,38 @@ class TodayItem:
     @property
     def item_id(self) -> int:
         return self.data["item_id"]
+
+    @property
+    def card_html(self) -> str:
+        """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
+        for the same content: the runner home shows ten of them on every visit."""
+        exercise = self.exercise
+        return _card_html(
+            self.data["exercise_name"],
+            self.dose,
+            self.data.get("notes") or "",
+            exercise is not None,
+            exercise.illustration if exercise else "",
+            exercise.instructions if exercise else "",
+            tuple(exercise.cues or ()) if exercise else (),
+            exercise.video_url if exercise else "",
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
+    """A pure function of what the card shows, so a cached copy is never stale."""
+    card = {
+        "name": name,
+        "dose": dose,
+        "notes": notes,
+        "has_exercise": has_exercise,
+        "illustration": illustration,
+        "instructions": instructions,
+        "cues": cues,
+        "video_url": video_url,
+    }
+    return render_to_string("programs/_exercise_card_body.html", {"card": card})
 
 
 def version_items(version, *, phase_only: bool = True) -> list[TodayItem]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs import services
-from programs.models import Program, ProgramItem, RunLog, SessionLog
+from programs.models import Exercise, Program, ProgramItem, RunLog, SessionLog
 from tests.programs.factories import ExerciseFactory, make_runner, program_with_items, staff_at
 
 pytestmark = pytest.mark.django_db
@@ -431,3 +431,17 @@ def test_library_search_filters_by_region_condition_and_category(client_for, man
 def test_library_is_not_for_runners(client_for, runner):
     """Runners get 404 for the library."""
     assert client_for(runner).get(reverse("programs:library")).status_code == 404
+
+
+def test_runner_home_cards_follow_a_library_edit(client_for, therapist):
+    """The exercise cards are rendered once per content: an edited how-to shows at once."""
+    runner = make_runner()
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    exercise = program.items.get().exercise
+    client = client_for(runner)
+    first = client.get(reverse("programs:home")).content.decode()
+    assert exercise.instructions in first
+    Exercise.objects.filter(pk=exercise.pk).update(instructions="Slow lowering over 3 seconds.")
+    again = client.get(reverse("programs:home")).content.decode()
+    assert "Slow lowering over 3 seconds." in again
+    assert exercise.instructions not in again
