@@ -75,12 +75,22 @@ def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues
     return render_to_string("programs/_exercise_card_body.html", {"card": card})
 
 
-def version_items(version, *, phase_only: bool = True) -> list[TodayItem]:
-    """The items of a version (of its current phase), with their exercises in one query."""
+# What an exercise card shows (TodayItem.card_html): all the runner home loads of the library.
+CARD_FIELDS = ("illustration", "instructions", "cues", "video_url")
+
+
+def version_items(
+    version, *, phase_only: bool = True, exercise_fields: tuple[str, ...] | None = None
+) -> list[TodayItem]:
+    """The items of a version (of its current phase), with their exercises in one query
+    (only ``exercise_fields`` of them when given)."""
     if version is None:
         return []
     data = [i for i in version.items if not phase_only or i.get("phase", 1) == version.phase]
-    exercises = Exercise.objects.in_bulk([i["exercise_id"] for i in data])
+    exercises = Exercise.objects.all()
+    if exercise_fields:
+        exercises = exercises.only(*exercise_fields)
+    exercises = exercises.in_bulk([i["exercise_id"] for i in data])
     return [
         TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
     ]

@@ -55,6 +55,7 @@ def get_runner_program(request: HttpRequest) -> Program | None:
         Program.objects.visible_to(request.user)
         .select_related(None)
         .select_related("patient", "current_version")
+        .defer("current_version__changes")  # the diff of the version: no runner page shows it
         .filter(status=ProgramStatus.ACTIVE)
         .order_by("-pk")
         .first()
@@ -83,7 +84,7 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
     context = {"patient": patient, "program": program, "today": today}
     if program is None:
         return context
-    items = portal.version_items(program.current_version)
+    items = portal.version_items(program.current_version, exercise_fields=portal.CARD_FIELDS)
     sessions = portal.recent_sessions(program, since=portal.week_start(today) - dt.timedelta(1))
     today_session = next((s for s in sessions if s.date == today), None)
     entries = {e.item_id: e for e in today_session.entry_list} if today_session else {}

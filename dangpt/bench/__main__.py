@@ -11,7 +11,8 @@ hashed static files, the connection pool), then Locust runs:
 2. ``/healthz`` alone at the target rate: the floor;
 3. the mix (60% runner home, 25% day schedule, 15% booking POSTs) at the target rate;
 4. capacity: closed loops on ``/healthz``, then on the runner home, for the most requests per
-   second each sustains (the runner home must reach 40% of ``/healthz``);
+   second each sustains (the runner home must reach 40% of ``/healthz``), and on a small
+   signed-in page for reference;
 5. the screening and reminder benchmarks of issues 5 and 4.
 
 Every figure goes into the generated section of docs/performance.md.
@@ -263,6 +264,11 @@ class Bench:
             cap = self.args.capacity_seconds
             self.locust("capacity-healthz", mix="healthz=1", seconds=cap, concurrency=16)
             self.locust("capacity-runner-home", mix="runner_home=1", seconds=cap, concurrency=16)
+            # A small signed-in page (reminder preferences): what session, user, second-factor
+            # and role checks alone leave of /healthz's rate, to read the runner home against.
+            self.locust(
+                "capacity-signed-in", mix="runner_preferences=1", seconds=cap, concurrency=16
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -58,6 +58,8 @@ def _request(name: str) -> tuple[str, str, bytes | None, dict, int]:
             "Content-Type": "application/json",
         }
         return "POST", "/api/v1/appointments", json.dumps(slot).encode(), headers, 201
+    if name == "runner_preferences":  # a small signed-in page, for comparison
+        return "GET", "/me/reminders/", None, _cookie(_rng.choice(PLAN["runner_cookies"])), 200
     if name == "healthz":
         return "GET", "/healthz", None, {}, 200
     raise ValueError(f"unknown request {name}")
