@@ -54,7 +54,10 @@ def second_factor_step(user) -> str | None:
     """`"setup"` or `"verify"` when this signed-in, unverified user must pass MFA; else None."""
     if not user.is_authenticated or user.is_verified():
         return None
-    if confirmed_totp(user) is not None:
+    has_totp = getattr(user, "has_confirmed_totp", None)  # loaded with the user, see auth_backend
+    if has_totp is None:
+        has_totp = confirmed_totp(user) is not None
+    if has_totp:
         return "verify"
     return "setup" if mfa_enforced(user) else None
 

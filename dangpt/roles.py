@@ -23,9 +23,14 @@ def role_of(user) -> Role | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if not hasattr(user, "_dangpt_role"):
-        names = set(user.groups.values_list("name", flat=True))
-        user._dangpt_role = next((role for role in Role if role.value in names), None)
+        remember_role(user, user.groups.values_list("name", flat=True))
     return user._dangpt_role
+
+
+def remember_role(user, group_names) -> None:
+    """Cache the role on the user from its group names (the sign-in backend loads them)."""
+    names = set(group_names)
+    user._dangpt_role = next((role for role in Role if role.value in names), None)
 
 
 def role_required(*roles: Role) -> Callable:

@@ -113,7 +113,7 @@ REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked username + IP before checking it
-    "django.contrib.auth.backends.ModelBackend",
+    "dangpt.auth_backend.ModelBackend",  # Django's, loading role and authenticator with the user
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

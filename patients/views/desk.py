@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt import auth_backend
 from dangpt.audit import audit_patient_access
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
@@ -178,7 +179,7 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=auth_backend.PATH)
             messages.success(request, "Welcome! Your password is set.")
             return redirect("home")
     return render(request, "patients/invitation_accept.html", {"form": form})

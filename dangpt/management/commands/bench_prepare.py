@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangpt import auth_backend
 from dangpt.roles import Role
 from dangpt.scale import setup
 from dangpt.services import api_token_create
@@ -32,7 +33,7 @@ from programs.models import Program, ProgramStatus
 
 RUNNER_PREFIX = "bench_runner"
 BOOKING_TYPE = "Follow-up"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = auth_backend.PATH
 
 
 class Command(BaseCommand):
