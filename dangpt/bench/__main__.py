@@ -325,7 +325,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
     parser.add_argument("--rate", type=float, default=50.0, help="arrivals per second")
     parser.add_argument("--seconds", type=int, default=60, help="length of the floor and mix runs")
-    parser.add_argument("--capacity-seconds", type=int, default=20)
+    parser.add_argument("--capacity-seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-reminders", action="store_true", help="skip bench_reminders")
