@@ -19,7 +19,8 @@ PATH = "dangpt.auth_backend.ModelBackend"
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
         user = (
-            get_user_model()._default_manager.filter(pk=user_id)
+            get_user_model()
+            ._default_manager.filter(pk=user_id)
             .annotate(
                 group_names=ArrayAgg("groups__name", default=Value([])),
                 has_confirmed_totp=Exists(
