@@ -1,4 +1,5 @@
-"""The sign-in backend loads role and authenticator state with the user, fresh on each request."""
+"""Per-request costs of a signed-in page: the user query carries role and authenticator state,
+and a GET sets no history context."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -39,3 +40,10 @@ def test_a_role_removed_elsewhere_takes_effect_on_the_next_request(client, runne
     assert client.get(reverse("programs:home")).status_code == 200
     runner.groups.clear()
     assert client.get(reverse("programs:home")).status_code == 404
+
+
+def test_a_get_sends_no_history_context(client, runner):
+    """History context (who, which URL) is set for writes only; a page view sends none."""
+    client.force_login(runner, backend=PATH)
+    sql = _tables(client, reverse("programs:home"))
+    assert not [q for q in sql if "set_config('pghistory" in q]
