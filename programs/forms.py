@@ -123,6 +123,11 @@ SCORE_FIELDS = (
     ("pain_after", "Pain after {}", PAIN_CHOICES),
     ("difficulty", "How hard was {}", DIFFICULTY_CHOICES),
 )
+# The same choices as text pairs, made once, for the <option> tags (and their cache key).
+_OPTION_TEXT = {
+    prefix: tuple((str(value), str(text)) for value, text in choices)
+    for prefix, _, choices in SCORE_FIELDS
+}
 
 
 @functools.cache
@@ -156,15 +161,14 @@ def session_rows(items: list, values: dict, errors: dict | None = None) -> list[
         name = item.data["exercise_name"]
         done = f"done_{item.item_id}"
         scores = []
-        for prefix, label, choices in SCORE_FIELDS:
+        for prefix, label, _ in SCORE_FIELDS:
             field = f"{prefix}_{item.item_id}"
-            options = tuple((str(value), str(text)) for value, text in choices)
             scores.append(
                 {
                     "name": field,
                     "id": f"id_{field}",
                     "label": label.format(name),
-                    "options": _option_tags(options, _as_text(values.get(field))),
+                    "options": _option_tags(_OPTION_TEXT[prefix], _as_text(values.get(field))),
                     "errors": errors.get(field, []),
                 }
             )

@@ -6,7 +6,8 @@ Configured by environment (dangpt.bench.run sets it):
                   whatever the server's speed (a slow reply does not slow the arrivals);
                   "closed": BENCH_CONCURRENCY loops, each sending its next request on a reply
   BENCH_SECONDS   how long arrivals (or loops) go on; the run ends once the last reply is in
-  BENCH_MIX       comma list of name=weight, names: runner_home, day_schedule, booking, healthz
+  BENCH_MIX       comma list of name=weight, names: runner_home, day_schedule, booking, healthz,
+                  runner_preferences (a small signed-in page, for reference)
   BENCH_SAMPLES   where to write every request's (name, milliseconds, ok) as JSON at the end
 
 Each request carries its own session cookie or token (no shared cookie jar), so a thousand runner
