@@ -1,14 +1,19 @@
 """Sign-in backend: Django's ModelBackend, loading each request's user with what every page asks.
 
 Every signed-in request needs the user's role (its auth group) and whether it has a confirmed
-authenticator (the second-factor gate). Loading both with the user, in the one query the session
-already costs, saves two queries on every page. They are read fresh on each request, as before.
+authenticator (the second-factor gate). Both come with the user in one query, read fresh on
+each request.
+
+That query runs on every signed-in request, so it is written once as SQL (table and column
+names from the models) rather than built by the ORM each time: building it cost about 0.6 ms of
+the request's CPU, six times what running it does.
 """
+
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Exists, OuterRef, Value
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangpt.roles import remember_role
@@ -16,19 +21,30 @@ from dangpt.roles import remember_role
 PATH = "dangpt.auth_backend.ModelBackend"
 
 
+@cache
+def user_sql() -> str:
+    """SELECT the user by id with ``group_names`` (text[]) and ``has_confirmed_totp`` (bool)."""
+    user_model = get_user_model()
+    memberships = user_model.groups.through._meta
+    device = TOTPDevice._meta
+    # Table names come from the models; the id is a query parameter.
+    return (
+        f'SELECT u.*, ARRAY(SELECT g."name" FROM "{memberships.db_table}" m'  # noqa: S608
+        f' JOIN "{Group._meta.db_table}" g ON g."id" = m."group_id"'
+        f' WHERE m."user_id" = u."id" ORDER BY g."name") AS group_names,'
+        f' EXISTS (SELECT 1 FROM "{device.db_table}" d'
+        f' WHERE d."user_id" = u."id" AND d."confirmed") AS has_confirmed_totp'
+        f' FROM "{user_model._meta.db_table}" u WHERE u."id" = %s'
+    )
+
+
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        user = (
-            get_user_model()
-            ._default_manager.filter(pk=user_id)
-            .annotate(
-                group_names=ArrayAgg("groups__name", default=Value([])),
-                has_confirmed_totp=Exists(
-                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-                ),
-            )
-            .first()
-        )
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = next(iter(get_user_model()._default_manager.raw(user_sql(), [user_id])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         remember_role(user, user.group_names)

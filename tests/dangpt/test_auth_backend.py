@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangpt.auth_backend import PATH
+from dangpt.auth_backend import PATH, ModelBackend
+from dangpt.roles import Role, role_of
 
 
 def _tables(client, url) -> list[str]:
@@ -21,7 +22,7 @@ def test_a_signed_in_page_reads_no_groups_or_devices_of_its_own(client, runner):
     client.force_login(runner, backend=PATH)
     sql = _tables(client, reverse("reminders:preferences"))
     assert not [q for q in sql if 'FROM "auth_group"' in q or q.startswith('SELECT "otp_totp')]
-    (user_query,) = [q for q in sql if 'FROM "auth_user"' in q and "ARRAY_AGG" in q]
+    (user_query,) = [q for q in sql if '"auth_user" u' in q and "group_names" in q]
     assert "otp_totp_totpdevice" in user_query
 
 
@@ -47,3 +48,33 @@ def test_a_get_sends_no_history_context(client, runner):
     client.force_login(runner, backend=PATH)
     sql = _tables(client, reverse("programs:home"))
     assert not [q for q in sql if "set_config('pghistory" in q]
+
+
+def test_the_backend_loads_role_and_authenticator_flag_with_the_user(make_user):
+    therapist = make_user(Role.THERAPIST)
+    loaded = ModelBackend().get_user(therapist.pk)
+    assert loaded == therapist and loaded.username == therapist.username
+    assert loaded.group_names == [Role.THERAPIST.value] and loaded.has_confirmed_totp is False
+    assert role_of(loaded) == Role.THERAPIST
+    TOTPDevice.objects.create(user=therapist, name="phone", confirmed=False)
+    assert ModelBackend().get_user(therapist.pk).has_confirmed_totp is False
+    TOTPDevice.objects.create(user=therapist, name="app", confirmed=True)
+    assert ModelBackend().get_user(therapist.pk).has_confirmed_totp is True
+
+
+def test_the_backend_refuses_unknown_inactive_and_malformed_ids(make_user):
+    user = make_user(Role.RUNNER)
+    backend = ModelBackend()
+    assert backend.get_user(user.pk + 10_000) is None
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(None) is None
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert backend.get_user(user.pk) is None
+
+
+def test_a_user_without_a_group_has_no_role(make_user):
+    user = make_user(Role.RUNNER)
+    user.groups.clear()
+    loaded = ModelBackend().get_user(user.pk)
+    assert loaded.group_names == [] and role_of(loaded) is None

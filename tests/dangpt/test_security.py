@@ -13,13 +13,15 @@ from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
 from dangpt.services import api_token_create, user_deactivate
-from dangpt.sessions import LAST_SEEN, STARTED
+from dangpt.sessions import LAST_SEEN, STARTED, touch_interval
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,6 +122,34 @@ def test_runner_session_outlives_a_staff_idle_limit(runner, client):
     assert client.get("/me/").status_code == 200
     _age_session(client, idle=15 * 86400, alive=15 * 86400)
     assert client.get("/me/").url.startswith(LOGIN)
+
+
+def _last_seen_after_a_page(client: Client, url: str, *, seen_ago: float) -> float:
+    session = client.session
+    session[LAST_SEEN] = time.time() - seen_ago
+    session.save()
+    before = client.session[LAST_SEEN]
+    assert client.get(url).status_code == 200
+    return client.session[LAST_SEEN] - before
+
+
+def test_a_staff_session_stamps_activity_once_a_minute(make_user, client):
+    client.force_login(make_user(Role.FRONT_DESK))
+    assert _last_seen_after_a_page(client, "/desk/schedule/", seen_ago=30) == 0
+    assert _last_seen_after_a_page(client, "/desk/schedule/", seen_ago=90) > 0
+
+
+def test_a_runner_session_stamps_activity_every_few_hours_not_every_minute(runner, client):
+    """1% of the 14-day idle limit: about 3.4 hours. Pages in between write no session."""
+    client.force_login(runner)
+    assert touch_interval(runner) == pytest.approx(0.01 * 14 * 86400)
+    assert _last_seen_after_a_page(client, "/me/", seen_ago=3 * 3600) == 0
+    assert _last_seen_after_a_page(client, "/me/", seen_ago=4 * 3600) > 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/me/").status_code == 200
+    assert not [
+        q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+    ]
 
 
 def test_logout_deletes_the_session_on_the_server(runner, client):
