@@ -113,6 +113,18 @@ DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The runner home's body, shared by every worker (programs/home_cache.py). Short socket
+    # timeouts: when Redis is away the page is built instead, after at most half a second.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "dangpt",
+        "TIMEOUT": env_int("RUNNER_HOME_CACHE_SECONDS", 86400, minimum=1),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
 
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -8,13 +8,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_access
 from dangpt.roles import Role, role_required
-from programs import forms, portal, services
+from programs import forms, home_cache, portal, services
 from programs.models import (
     Exercise,
     Program,
@@ -77,15 +80,19 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- Runner portal ---------------------------------------------------------------------------
 
 
+def _audit_home(request: HttpRequest, *, patient_id: int, program_id: int | None) -> None:
+    audit_patient_access(request, patient_id=patient_id, what=f"program {program_id}")
+
+
 def _home_context(request: HttpRequest, session_form=None) -> dict:
     patient, program = get_runner_patient_and_program(request)
-    audit_patient_access(request, patient_id=patient.pk, what=f"program {program and program.pk}")
+    _audit_home(request, patient_id=patient.pk, program_id=program and program.pk)
     today = timezone.localdate()
     context = {"patient": patient, "program": program, "today": today}
     if program is None:
         return context
     items = portal.version_items(program.current_version, exercise_fields=portal.CARD_FIELDS)
-    sessions = portal.recent_sessions(program, since=portal.week_start(today) - dt.timedelta(1))
+    sessions = portal.recent_sessions(program, since=home_cache.window_start(today))
     today_session = next((s for s in sessions if s.date == today), None)
     entries = {e.item_id: e for e in today_session.entry_list} if today_session else {}
     for item in items:
@@ -123,11 +130,37 @@ def _home_context(request: HttpRequest, session_form=None) -> dict:
     return context
 
 
+def _home_page(request: HttpRequest, body: str, first_name: str, status: int = 200):
+    context = {"body": mark_safe(body), "first_name": first_name}  # noqa: S308 - our template
+    return render(request, "programs/home.html", context, status=status)
+
+
 @require_GET
 @role_required(Role.RUNNER)
 def home(request: HttpRequest) -> HttpResponse:
-    """The runner's home: today's exercises, the session check-off and this week's adherence."""
-    return render(request, "programs/home.html", _home_context(request))
+    """The runner's home: today's exercises, the session check-off and this week's adherence.
+
+    The body is cached under a fingerprint of the rows it shows (programs/home_cache.py).
+    """
+    today = timezone.localdate()
+    found = home_cache.fingerprint(request.user.pk, today)
+    if found is None:  # no active program: the empty state, nothing worth caching
+        context = _home_context(request)
+        body = render_to_string(home_cache.BODY_TEMPLATE, context, request=request)
+        return _home_page(request, body, context["patient"].first_name)
+    key = home_cache.key(request.user.pk, found, today)
+    body = home_cache.get(key)
+    if body is None:
+        context = _home_context(request)
+        body = render_to_string(
+            home_cache.BODY_TEMPLATE, context | {"csrf_token": home_cache.CSRF_PLACEHOLDER}
+        )
+        if home_cache.fingerprint(request.user.pk, today) == found:
+            home_cache.put(key, body)
+    else:
+        _audit_home(request, patient_id=found.patient_id, program_id=found.program_id)
+    body = body.replace(home_cache.CSRF_PLACEHOLDER, get_token(request))
+    return _home_page(request, body, found.first_name)
 
 
 @require_POST
@@ -147,9 +180,9 @@ def log_session(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Session saved. Well done!")
             return redirect("programs:home")
-    return render(
-        request, "programs/home.html", _home_context(request, session_form=form), status=400
-    )
+    context = _home_context(request, session_form=form)
+    body = render_to_string(home_cache.BODY_TEMPLATE, context, request=request)
+    return _home_page(request, body, context["patient"].first_name, status=400)
 
 
 @require_POST

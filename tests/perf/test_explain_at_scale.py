@@ -3,8 +3,9 @@
 One test loads ``seed_scale --scale 0.05`` (100,000 appointments, 12,500 patients, 150,000
 program items, 50,000 access-log rows) inside its transaction, runs the real pages and API calls
 of the day schedule, availability, patient search, runner home and audit search, captures every
-SELECT they send, and asks PostgreSQL for each one's plan. A Seq Scan node on a table of more than
-``LARGE_TABLE_ROWS`` rows fails the test, naming the page, the table and the query.
+SELECT (and WITH … SELECT) they send, and asks PostgreSQL for each one's plan. A Seq Scan node
+on a table of more than ``LARGE_TABLE_ROWS`` rows fails the test, naming the page, the table
+and the query.
 """
 
 import json
@@ -67,7 +68,7 @@ class Paths:
         assert response.status_code == 200, f"{label}: {response.status_code}"
         for query in captured.captured_queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT") or "set_config(" in sql:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "set_config(" in sql:
                 continue
             self.explained += 1
             for table in _seq_scans(_plan(sql), self.large):
