@@ -31,6 +31,7 @@ from django.db import connection
 from django.template.loader import get_template
 
 from patients.models import Patient
+from programs import portal
 from programs.models import (
     Exercise,
     Program,
@@ -51,7 +52,7 @@ CSRF_PLACEHOLDER = "csrf-token-of-this-request"
 
 def window_start(today: dt.date) -> dt.date:
     """The first day the body reads sessions from: the Sunday before this week's Monday."""
-    return today - dt.timedelta(days=today.weekday() + 1)
+    return portal.week_start(today) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

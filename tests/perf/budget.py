@@ -6,10 +6,13 @@ needs no budget. Counts include everything a real request pays: session, user, s
 device, role groups and the access-log insert of chart pages.
 """
 
+import re
 from collections.abc import Callable
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from dangpt.services import api_token_create
 
 LIST_BUDGET = 12
 DETAIL_BUDGET = 10
@@ -58,3 +61,33 @@ def assert_flat(
     assert len(one) == len(many), _describe(one, many)
     assert len(many) <= budget, f"over the budget of {budget}. " + _describe(one, many)
     return len(many)
+
+
+# --- Helpers shared by the budget modules -----------------------------------------------------
+
+
+def api_headers(user) -> dict:
+    """The Authorization header of a fresh API token of the user."""
+    _, raw = api_token_create(user=user, name="budget")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def matches(pattern: str, expected: int):
+    """A check that the regular expression matches ``expected`` times on the page."""
+
+    def check(response) -> None:
+        found = len(re.findall(pattern, response.content.decode()))
+        assert found == expected, f"{pattern!r} {found} times, expected {expected}"
+
+    return check
+
+
+def json_length(key: str | None, expected: int):
+    """A check that the JSON body (or its ``key``) is a list of ``expected`` rows."""
+
+    def check(response) -> None:
+        body = response.json()
+        rows = body if key is None else body[key]
+        assert len(rows) == expected, f"{len(rows)} rows, expected {expected}"
+
+    return check

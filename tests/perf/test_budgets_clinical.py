@@ -19,7 +19,6 @@ from django.utils import timezone
 from assessments.models_clinical import ClinicalCondition, EvaluationAddendum
 from assessments.proms import INSTRUMENTS
 from assessments.services_clinical import evaluation_update
-from dangpt.services import api_token_create
 from programs.models import Program
 from tests.assessments.clinical_factories import (
     EvaluationFactory,
@@ -30,7 +29,16 @@ from tests.assessments.clinical_factories import (
 from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
 from tests.factories import PatientFactory, UserFactory
 from tests.patients.factories import AppointmentFactory
-from tests.perf.budget import DETAIL_BUDGET, LARGE, LIST_BUDGET, assert_flat, queries_of
+from tests.perf.budget import (
+    DETAIL_BUDGET,
+    LARGE,
+    LIST_BUDGET,
+    api_headers,
+    assert_flat,
+    json_length,
+    matches,
+    queries_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,39 +81,12 @@ PAGE_SIZE = 25  # screenings, charts and notes lists
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def api_headers(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    _, raw = api_token_create(user=user, name="budget")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def matches(pattern: str, expected: int):
-    """A check that the regular expression matches ``expected`` times on the page."""
-
-    def check(response) -> None:
-        found = len(re.findall(pattern, response.content.decode()))
-        assert found == expected, f"{pattern!r} {found} times, expected {expected}"
-
-    return check
-
-
 def all_of(*checks):
     """A check that runs every one of ``checks``."""
 
     def check(response) -> None:
         for one in checks:
             one(response)
-
-    return check
-
-
-def json_length(key: str | None, expected: int):
-    """A check that the JSON body (or its ``key``) is a list of ``expected`` rows."""
-
-    def check(response) -> None:
-        body = response.json()
-        rows = body if key is None else body[key]
-        assert len(rows) == expected, f"{len(rows)} rows, expected {expected}"
 
     return check
 

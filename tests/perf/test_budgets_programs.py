@@ -15,7 +15,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dangpt.services import api_token_create
 from programs import services
 from programs.models import (
     ProgressionSuggestion,
@@ -25,7 +24,16 @@ from programs.models import (
 )
 from tests.assessments.clinical_factories import EvaluationFactory
 from tests.factories import PatientFactory
-from tests.perf.budget import DETAIL_BUDGET, LARGE, LIST_BUDGET, assert_flat, queries_of
+from tests.perf.budget import (
+    DETAIL_BUDGET,
+    LARGE,
+    LIST_BUDGET,
+    api_headers,
+    assert_flat,
+    json_length,
+    matches,
+    queries_of,
+)
 from tests.programs.factories import ExerciseFactory, make_runner, staff_at
 
 pytestmark = pytest.mark.django_db
@@ -101,39 +109,12 @@ class GrowingProgram:
                 services.session_log(program=self.program, date=day, entries=entries)
 
 
-def api_headers(user) -> dict:
-    """The Authorization header of a fresh API token of the user."""
-    _, raw = api_token_create(user=user, name="budget")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
 def count(marker: str, expected: int):
     """A check that the marker occurs ``expected`` times on the page."""
 
     def check(response) -> None:
         found = response.content.decode().count(marker)
         assert found == expected, f"{marker!r} {found} times, expected {expected}"
-
-    return check
-
-
-def matches(pattern: str, expected: int):
-    """A check that the regular expression matches ``expected`` times on the page."""
-
-    def check(response) -> None:
-        found = len(re.findall(pattern, response.content.decode()))
-        assert found == expected, f"{pattern!r} {found} times, expected {expected}"
-
-    return check
-
-
-def json_length(key: str | None, expected: int):
-    """A check that the JSON body (or its ``key``) is a list of ``expected`` rows."""
-
-    def check(response) -> None:
-        body = response.json()
-        rows = body if key is None else body[key]
-        assert len(rows) == expected, f"{len(rows)} rows, expected {expected}"
 
     return check
 
