@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from assessments.models import Screening, ScreeningSource
 from assessments.services import screening_create
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 
@@ -140,5 +141,7 @@ def get_screening(request, screening_id: int):
     """One stored screening with its result, acknowledgement and final diagnosis."""
     _require_therapist(request)
     screening = get_object_or_404(Screening.objects.visible_to(request.user), pk=screening_id)
-    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {screening.pk}")
+    audit_patient_access(
+        request, patient_id=screening.patient_id, kind=AccessKind.SCREENING, ref=screening.pk
+    )
     return _screening_out(screening)

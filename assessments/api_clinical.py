@@ -33,6 +33,7 @@ from assessments.services_clinical import (
 )
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 
@@ -152,7 +153,9 @@ def list_evaluations(request, patient: int):
     """A patient's notes, newest first (therapists and managers)."""
     _clinician(request)
     found = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient)
-    audit_patient_access(request, patient_id=found.pk, what=f"evaluations of patient {found.pk}")
+    audit_patient_access(
+        request, patient_id=found.pk, kind=AccessKind.EVALUATION_LIST, ref=found.pk
+    )
     evaluations = (
         Evaluation.objects.visible_to(request.user)
         .filter(patient=found)
@@ -177,7 +180,7 @@ def get_evaluation(request, evaluation_id: int):
     """One note with its addenda."""
     evaluation = _evaluation(request, evaluation_id)
     audit_patient_access(
-        request, patient_id=evaluation.patient_id, what=f"evaluation {evaluation.pk}"
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION, ref=evaluation.pk
     )
     return _evaluation_out(evaluation)
 
@@ -191,7 +194,7 @@ def update_evaluation(request, evaluation_id: int, payload: EvaluationPatch):
     _therapist(request)
     evaluation = _evaluation(request, evaluation_id)
     audit_patient_access(
-        request, patient_id=evaluation.patient_id, what=f"evaluation {evaluation.pk}"
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION, ref=evaluation.pk
     )
     if evaluation.is_signed:
         return Status(409, {"detail": LOCKED_MESSAGE, "errors": {}})
@@ -294,7 +297,9 @@ def patient_outcome_trend(request, patient_id: int, instrument: str):
     if role_of(request.user) not in (*NOTE_ROLES, Role.RUNNER) or instrument not in INSTRUMENTS:
         raise Http404
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_id)
-    audit_patient_access(request, patient_id=patient.pk, what=f"outcome trend {instrument}")
+    audit_patient_access(
+        request, patient_id=patient.pk, kind=AccessKind.OUTCOME_TREND, ref=instrument
+    )
     trend = outcome_trend(patient=patient, instrument=instrument)
     return {key: trend[key] for key in ("instrument", "points", "band", "summary")}
 

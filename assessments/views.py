@@ -23,6 +23,7 @@ from assessments.services import (
     screening_review,
 )
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from patients.models import Patient
 
@@ -197,7 +198,9 @@ def screening_start(request: HttpRequest) -> HttpResponse:
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The screening result: red flags first, then the ranked conditions with their reasons."""
     screening = get_screening_for_user(request, pk)
-    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {pk}")
+    audit_patient_access(
+        request, patient_id=screening.patient_id, kind=AccessKind.SCREENING, ref=pk
+    )
     return render(request, "assessments/screening_detail.html", _detail_context(screening))
 
 
@@ -217,7 +220,9 @@ def _detail_context(screening: Screening, **forms) -> dict:
 def screening_review_answers(request: HttpRequest, pk: int) -> HttpResponse:
     """The screen page, pre-filled with the runner's answers, where exam findings are added."""
     screening = get_screening_for_user(request, pk)
-    audit_patient_access(request, patient_id=screening.patient_id, what=f"screening {pk}")
+    audit_patient_access(
+        request, patient_id=screening.patient_id, kind=AccessKind.SCREENING, ref=pk
+    )
     if request.method == "POST":
         form = ScreeningAnswersForm(request.POST)
         saved = _save_answers(

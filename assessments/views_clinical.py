@@ -55,6 +55,7 @@ from assessments.services_clinical import (
     schedule_plan,
 )
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of, role_required
 from patients.models import Patient
 
@@ -142,7 +143,7 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         .distinct()
     )
     patient = get_patient_for_notes(request, patient_id, instruments=ArraySubquery(measured))
-    audit_patient_access(request, patient_id=patient.pk, what=f"chart {patient.pk}")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.CHART, ref=patient.pk)
     schedules = list(patient.prom_schedules.all())
     results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")
     gait_analyses = list(patient.gait_analyses.select_related("therapist"))
@@ -186,7 +187,9 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Start a SOAP note for a patient."""
     patient = get_patient_for_notes(request, patient_id)
-    audit_patient_access(request, patient_id=patient.pk, what=f"running profile {patient.pk}")
+    audit_patient_access(
+        request, patient_id=patient.pk, kind=AccessKind.RUNNING_PROFILE, ref=patient.pk
+    )
     form = EvaluationForm(
         request.POST or None,
         patient=patient,
@@ -214,7 +217,9 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One note with its gait analyses and addenda; sign or add an addendum from here."""
     evaluation = get_evaluation_for_user(request, pk)
-    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION, ref=pk
+    )
     context = {
         "evaluation": evaluation,
         "patient": evaluation.patient,
@@ -232,7 +237,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft note; a signed note is refused and points to addenda."""
     evaluation = get_evaluation_for_user(request, pk)
-    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION, ref=pk
+    )
     if evaluation.is_signed:
         messages.error(request, "This note is signed and locked. Add an addendum instead.")
         return redirect("clinical:evaluation_detail", pk=evaluation.pk)
@@ -259,7 +266,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then sign a draft note; it is locked from then on."""
     evaluation = get_evaluation_for_user(request, pk)
-    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation {pk}")
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION, ref=pk
+    )
     error = None
     if request.method == "POST":
         try:
@@ -307,7 +316,9 @@ def evaluation_addendum(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every saved version of a note, with what changed and who changed it."""
     evaluation = get_evaluation_for_user(request, pk)
-    audit_patient_access(request, patient_id=evaluation.patient_id, what=f"evaluation history {pk}")
+    audit_patient_access(
+        request, patient_id=evaluation.patient_id, kind=AccessKind.EVALUATION_HISTORY, ref=pk
+    )
     rows = evaluation_history(evaluation=evaluation)
     return render(
         request,
@@ -375,7 +386,7 @@ def gait_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One gait analysis with its left/right asymmetry."""
     gait = get_gait_for_user(request, pk)
-    audit_patient_access(request, patient_id=gait.patient_id, what=f"gait analysis {pk}")
+    audit_patient_access(request, patient_id=gait.patient_id, kind=AccessKind.GAIT_ANALYSIS, ref=pk)
     return render(
         request,
         "assessments/clinical/gait_detail.html",
@@ -388,7 +399,7 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a gait analysis unless its note is signed."""
     gait = get_gait_for_user(request, pk)
-    audit_patient_access(request, patient_id=gait.patient_id, what=f"gait analysis {pk}")
+    audit_patient_access(request, patient_id=gait.patient_id, kind=AccessKind.GAIT_ANALYSIS, ref=pk)
     if gait.evaluation_id and gait.evaluation.is_signed:
         messages.error(request, "This analysis belongs to a signed note and is locked.")
         return redirect("clinical:gait_detail", pk=gait.pk)
@@ -413,7 +424,9 @@ def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def gait_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Two analyses side by side with the changes highlighted."""
     patient = get_patient_for_notes(request, patient_id)
-    audit_patient_access(request, patient_id=patient.pk, what=f"gait comparison {patient.pk}")
+    audit_patient_access(
+        request, patient_id=patient.pk, kind=AccessKind.GAIT_COMPARISON, ref=patient.pk
+    )
     form = GaitCompareForm(request.GET or None, patient=patient)
     comparison = None
     if form.is_valid():
@@ -475,7 +488,9 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
     patient = get_patient_for_outcomes(request, patient_id)
     if instrument not in INSTRUMENTS:
         raise Http404
-    audit_patient_access(request, patient_id=patient.pk, what=f"outcome trend {instrument}")
+    audit_patient_access(
+        request, patient_id=patient.pk, kind=AccessKind.OUTCOME_TREND, ref=instrument
+    )
     trend = outcome_trend(patient=patient, instrument=instrument)
     chart = {key: trend[key] for key in ("instrument", "name", "max", "direction", "points")}
     chart["band"] = trend["band"]
@@ -499,7 +514,9 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(
         OutcomeResult.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
-    audit_patient_access(request, patient_id=result.patient_id, what=f"outcome result history {pk}")
+    audit_patient_access(
+        request, patient_id=result.patient_id, kind=AccessKind.OUTCOME_HISTORY, ref=pk
+    )
     return render(
         request,
         "assessments/clinical/history.html",

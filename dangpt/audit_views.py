@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from pghistory.models import Events
 
-from dangpt.models import AccessLog
+from dangpt.models import AccessKind, AccessLog
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
 from patients.models import Patient
@@ -33,8 +33,11 @@ EVENT_MODELS = {
 }
 KIND_OF_MODEL = {tracked: kind for kind, (_, tracked) in EVENT_MODELS.items()}
 PROGRAM_PARTS = ("programs.ProgramItem", "programs.ProgramVersion")
-# Access log rows start with the object kind (see the audit_patient_access calls).
-READ_KINDS = ("chart", "screening", "gait analysis", "outcome trend", "session calendar", "run log")
+# Reads of records with no write history here; the other access kinds share a name with a
+# change kind above.
+READ_ONLY_KINDS = {
+    kind.value: kind for kind in AccessKind if kind.label.lower() not in EVENT_MODELS
+}
 # Bookkeeping columns that change on every save say nothing about what a person changed.
 QUIET_FIELDS = {"updated_at"}
 
@@ -53,7 +56,9 @@ class AuditSearchForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label="Kind",
-        choices=[("", "Any")] + [(k, k.capitalize()) for k in (*EVENT_MODELS, *READ_KINDS)],
+        choices=[("", "Any")]
+        + [(k, k.capitalize()) for k in EVENT_MODELS]
+        + [(k.value, k.label) for k in READ_ONLY_KINDS.values()],
         required=False,
     )
 
@@ -87,8 +92,17 @@ def _access_rows(data: dict):
         rows = rows.filter(user__in=_user_ids(data["user"]))
     rows = rows.filter(_within_dates("created_at", data))
     if data.get("kind"):
-        rows = rows.filter(what__startswith=data["kind"])
+        kind = _access_kind(data["kind"])
+        rows = rows.filter(kind=kind) if kind else rows.none()
     return rows.order_by("-created_at", "-id")
+
+
+def _access_kind(choice: str) -> str | None:
+    """The access kind of a search choice: a read-only kind, or the reads of a change kind
+    (None for a change kind that is never read on its own, such as a program item)."""
+    if choice in READ_ONLY_KINDS:
+        return choice
+    return next((k.value for k in AccessKind if k.label.lower() == choice), None)
 
 
 def _patient_events(patient_id: int) -> Q:

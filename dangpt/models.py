@@ -63,6 +63,27 @@ class Heartbeat(models.Model):
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
+class AccessKind(models.TextChoices):
+    """The kinds of record a chart read can show; the audit page filters on them."""
+
+    CHART = "chart", "Chart"
+    PATIENT = "patient", "Patient"
+    RUNNING_PROFILE = "running_profile", "Running profile"
+    APPOINTMENT = "appointment", "Appointment"
+    SCREENING = "screening", "Screening"
+    EVALUATION = "evaluation", "Evaluation"
+    EVALUATION_LIST = "evaluation_list", "Evaluations of patient"
+    EVALUATION_HISTORY = "evaluation_history", "Evaluation history"
+    GAIT_ANALYSIS = "gait_analysis", "Gait analysis"
+    GAIT_COMPARISON = "gait_comparison", "Gait comparison"
+    OUTCOME_TREND = "outcome_trend", "Outcome trend"
+    OUTCOME_HISTORY = "outcome_history", "Outcome result history"
+    PROGRAM = "program", "Program"
+    PROGRAM_VERSION = "program_version", "Program version"
+    SESSION_CALENDAR = "session_calendar", "Session calendar"
+    RUN_LOG = "run_log", "Run log"
+
+
 class AccessLogQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("user", "patient")
@@ -88,6 +109,7 @@ class AccessLog(models.Model):
         "patients.Patient", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     view = models.CharField(max_length=100, help_text="URL name or API operation.")
+    kind = models.CharField(max_length=30, choices=AccessKind.choices, default="", blank=True)
     what = models.CharField(max_length=100, help_text="Object kind and id, e.g. evaluation 12.")
     method = models.CharField(max_length=10)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

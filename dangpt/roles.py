@@ -15,7 +15,10 @@ class Role(models.TextChoices):
     RUNNER = "runner", "Runner"
 
 
-STAFF_ROLES = frozenset({Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER})
+# The role groups that pages and API operations let through; one definition each.
+STAFF_ROLES = (Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER)
+DESK_ROLES = (Role.FRONT_DESK, Role.MANAGER)
+CLINICIAN_ROLES = (Role.THERAPIST, Role.MANAGER)
 
 
 def role_of(user) -> Role | None:

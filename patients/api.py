@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
@@ -177,7 +178,7 @@ def get_patient(request, patient_id: int):
     """One patient's intake record (staff)."""
     _staff(request)
     patient = get_object_or_404(_patients(), pk=patient_id)
-    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     return patient
 
 
@@ -186,7 +187,7 @@ def update_patient(request, patient_id: int, payload: PatientPatch):
     """Change some of a patient's details (staff)."""
     _staff(request)
     patient = get_object_or_404(Patient, pk=patient_id)
-    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     fields, profile = _patient_fields(payload, partial=True)
     services.patient_update(
         patient=patient,
@@ -388,7 +389,7 @@ def get_appointment(request, appointment_id: int):
     _staff(request)
     appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
     audit_patient_access(
-        request, patient_id=appointment.patient_id, what=f"appointment {appointment.pk}"
+        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=appointment.pk
     )
     return appointment
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from programs import portal, services
 from programs.models import Program, ProgramStatus, RunLog, SessionLog
@@ -249,7 +250,9 @@ def _run_out(run: RunLog) -> dict:
 def my_program(request):
     """The runner's current program: the latest published version, today's phase."""
     program = _runner_program(request)
-    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
     version = program.current_version
     items = portal.version_items(version)
     return {
@@ -318,7 +321,9 @@ def _program_out(program: Program) -> dict:
 def get_program(request, program_id: int):
     """A program of one of the therapist's patients, with its working items and current version."""
     program = _therapist_program(request, program_id)
-    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
     return _program_out(program)
 
 

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, home_cache, portal, services
 from programs.models import (
@@ -81,7 +82,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _audit_home(request: HttpRequest, *, patient_id: int, program_id: int | None) -> None:
-    audit_patient_access(request, patient_id=patient_id, what=f"program {program_id}")
+    audit_patient_access(request, patient_id=patient_id, kind=AccessKind.PROGRAM, ref=program_id)
 
 
 def _home_context(request: HttpRequest, session_form=None) -> dict:
@@ -214,7 +215,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 def session_calendar(request: HttpRequest) -> HttpResponse:
     """A month of sessions and runs."""
     patient, program = get_runner_patient_and_program(request)
-    audit_patient_access(request, patient_id=patient.pk, what="session calendar")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.SESSION_CALENDAR)
     year, month = _month(request)
     first = dt.date(year, month, 1)
     previous = first - dt.timedelta(days=1)
@@ -253,7 +254,7 @@ def _walk_run(program: Program | None, runs: list[RunLog]):
 def runs(request: HttpRequest) -> HttpResponse:
     """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
     patient, program = get_runner_patient_and_program(request)
-    audit_patient_access(request, patient_id=patient.pk, what="run log")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.RUN_LOG)
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,7 +305,9 @@ def _print(request: HttpRequest, program: Program) -> HttpResponse:
     version = program.current_version
     if version is None:
         raise Http404
-    audit_patient_access(request, patient_id=program.patient_id, what=f"program {program.pk}")
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
     context = {
         "program": program,
         "version": version,
@@ -430,7 +433,7 @@ def _detail_context(program: Program, **forms_) -> dict:
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The program's working copy: settings, items, suggestions and versions."""
     program = get_program_for_user(request, pk)
-    audit_patient_access(request, patient_id=program.patient_id, what=f"program {pk}")
+    audit_patient_access(request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=pk)
     return render(request, "programs/program_detail.html", _detail_context(program))
 
 
@@ -565,7 +568,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     program = get_program_for_user(request, pk)
     version = get_object_or_404(program.versions.select_related("published_by"), number=number)
     audit_patient_access(
-        request, patient_id=program.patient_id, what=f"program version {version.pk}"
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM_VERSION, ref=version.pk
     )
     previous = program.versions.filter(number=number - 1).first()
     context = {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangpt import auth_backend
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
 from patients import services
@@ -94,7 +95,7 @@ def _identity(fields: dict) -> dict:
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a patient's intake details."""
     patient = get_patient_for_user(request, pk)
-    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     patient_form, profile_form, consent_form = _intake_forms(request, patient)
     if request.method == "POST" and all(
         f.is_valid() for f in (patient_form, profile_form, consent_form)
@@ -133,7 +134,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("running_profile"),
         pk=pk,
     )
-    audit_patient_access(request, patient_id=patient.pk, what=f"patient {patient.pk}")
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {
         "patient": patient,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from patients import services, slots
 from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
@@ -133,7 +134,9 @@ def _book_from(request, patient, form: SlotForm) -> str | None:
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment with the actions its status allows."""
     appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(request, patient_id=appointment.patient_id, what=f"appointment {pk}")
+    audit_patient_access(
+        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
+    )
     context = {
         "appointment": appointment,
         "tz": ZoneInfo(appointment.location.time_zone),

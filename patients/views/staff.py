@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
@@ -96,7 +97,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment as an .ics file (staff, or the runner whose appointment it is)."""
     appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(request, patient_id=appointment.patient_id, what=f"appointment {pk}")
+    audit_patient_access(
+        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
+    )
     response = HttpResponse(
         services.appointment_ics(appointment=appointment), content_type="text/calendar"
     )

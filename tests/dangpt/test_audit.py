@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangpt.models import AccessLog
+from dangpt.models import AccessKind, AccessLog
 from dangpt.services import api_token_create
 from tests.assessments.clinical_factories import EvaluationFactory
 from tests.factories import PatientFactory
@@ -278,3 +278,20 @@ def test_kind_filter_narrows_both_logs(client_for, manager, therapist):
     assert list(page.object_list) == []
     page = client.get(AUDIT_URL, {"log": "changes", "kind": "evaluation"}).context["page"]
     assert {r["kind"] for r in page.object_list} == {"evaluation"}
+
+
+def test_kind_filter_matches_the_kind_not_the_start_of_the_text(client_for, manager, therapist):
+    """Searching evaluation reads leaves out the evaluation history, which only starts alike."""
+    evaluation = EvaluationFactory()
+    reader = client_for(therapist)
+    reader.get(reverse("clinical:evaluation_detail", args=[evaluation.pk]))
+    reader.get(reverse("clinical:evaluation_history", args=[evaluation.pk]))
+    assert set(AccessLog.objects.values_list("kind", flat=True)) == {
+        AccessKind.EVALUATION,
+        AccessKind.EVALUATION_HISTORY,
+    }
+    client = client_for(manager)
+    page = client.get(AUDIT_URL, {"kind": "evaluation"}).context["page"]
+    assert [r.kind for r in page.object_list] == [AccessKind.EVALUATION]
+    page = client.get(AUDIT_URL, {"kind": AccessKind.EVALUATION_HISTORY}).context["page"]
+    assert [r.what for r in page.object_list] == [f"evaluation history {evaluation.pk}"]

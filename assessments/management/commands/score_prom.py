@@ -1,17 +1,11 @@
 """python manage.py score_prom INSTRUMENT [FILE|-] | score_prom INSTRUMENT --describe."""
 
-import json
-import sys
-
-from django.core.management.base import BaseCommand
-
 from assessments.prom_wording import apply_clinic_wording
 from assessments.proms import INSTRUMENTS, InvalidAnswers, WordingError, describe, score
+from dangpt.commands import JsonCommand
 
-USAGE_EXIT = 2
 
-
-class Command(BaseCommand):
+class Command(JsonCommand):
     # Pure scoring: no database or URL checks, so it runs fast and anywhere.
     requires_system_checks: list = []
     help = (
@@ -30,41 +24,19 @@ class Command(BaseCommand):
         try:
             apply_clinic_wording()
         except WordingError as exc:
-            self._fail("The clinic wording file cannot be applied.", {"wording": exc.problems})
+            self.fail("The clinic wording file cannot be applied.", {"wording": exc.problems})
         if instrument not in INSTRUMENTS:
             known = ", ".join(sorted(INSTRUMENTS))
-            self._fail(
+            self.fail(
                 "Unknown instrument.",
                 {"instrument": [f"unknown instrument {instrument!r}; choose one of {known}"]},
             )
         if options["describe"]:
-            self._print(describe(instrument))
+            self.print_json(describe(instrument))
             return
-        answers = self._read_answers(file)
+        answers = self.read_json(file)
         try:
             result = score(instrument, answers)
         except InvalidAnswers as exc:
-            self._fail("The answers are invalid.", exc.errors)
-        self._print(result)
-
-    def _read_answers(self, file: str):
-        try:
-            if file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(file, encoding="utf-8") as handle:
-                    text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            self._fail("The answers file cannot be read.", {"file": [str(exc)]})
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            self._fail("The answers are not valid JSON.", {"answers": [str(exc)]})
-
-    def _print(self, data) -> None:
-        self.stdout.write(json.dumps(data, ensure_ascii=False))
-
-    def _fail(self, detail: str, errors: dict) -> None:
-        """Write the JSON error to stderr and exit 2; nothing goes to stdout."""
-        self.stderr.write(json.dumps({"detail": detail, "errors": errors}, ensure_ascii=False))
-        raise SystemExit(USAGE_EXIT)
+            self.fail("The answers are invalid.", exc.errors)
+        self.print_json(result)
