@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dangpt', '0004_access_log_order_indexes'),
+        ("dangpt", "0004_access_log_order_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accesslog',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('chart', 'Chart'), ('patient', 'Patient'), ('running_profile', 'Running profile'), ('appointment', 'Appointment'), ('screening', 'Screening'), ('evaluation', 'Evaluation'), ('evaluation_list', 'Evaluations of patient'), ('evaluation_history', 'Evaluation history'), ('gait_analysis', 'Gait analysis'), ('gait_comparison', 'Gait comparison'), ('outcome_trend', 'Outcome trend'), ('outcome_history', 'Outcome result history'), ('program', 'Program'), ('program_version', 'Program version'), ('session_calendar', 'Session calendar'), ('run_log', 'Run log')], default='', max_length=30),
+            model_name="accesslog",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("chart", "Chart"),
+                    ("patient", "Patient"),
+                    ("running_profile", "Running profile"),
+                    ("appointment", "Appointment"),
+                    ("screening", "Screening"),
+                    ("evaluation", "Evaluation"),
+                    ("evaluation_list", "Evaluations of patient"),
+                    ("evaluation_history", "Evaluation history"),
+                    ("gait_analysis", "Gait analysis"),
+                    ("gait_comparison", "Gait comparison"),
+                    ("outcome_trend", "Outcome trend"),
+                    ("outcome_history", "Outcome result history"),
+                    ("program", "Program"),
+                    ("program_version", "Program version"),
+                    ("session_calendar", "Session calendar"),
+                    ("run_log", "Run log"),
+                ],
+                default="",
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='accesslog',
-            name='what',
-            field=models.CharField(help_text='Object kind and id, e.g. evaluation 12.', max_length=100),
+            model_name="accesslog",
+            name="what",
+            field=models.CharField(
+                help_text="Object kind and id, e.g. evaluation 12.", max_length=100
+            ),
         ),
     ]
