@@ -1,8 +1,15 @@
-"""Admin of the assessments app."""
+"""Admin of the assessments app: read-mostly; records change through the app's services."""
 
 from django.contrib import admin
 
-from assessments.models import Screening
+from assessments.models import (
+    Evaluation,
+    EvaluationAddendum,
+    GaitAnalysis,
+    OutcomeResult,
+    PromSchedule,
+    Screening,
+)
 
 
 @admin.register(Screening)
@@ -35,4 +42,52 @@ class ScreeningAdmin(admin.ModelAdmin):
         return False
 
 
-from assessments import admin_clinical  # noqa: E402,F401
+class AddendumInline(admin.TabularInline):
+    model = EvaluationAddendum
+    extra = 0
+    can_delete = False
+    readonly_fields = ["author", "text", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient_id", "kind", "status", "evaluated_on", "therapist"]
+    list_filter = ["status", "kind", "working_diagnosis"]
+    list_select_related = ["therapist"]
+    raw_id_fields = ["patient", "appointment", "screening", "therapist", "signed_by"]
+    inlines = [AddendumInline]
+
+    def has_change_permission(self, request, obj=None):
+        # Notes are written through the app's services; the database refuses signed ones anyway.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GaitAnalysis)
+class GaitAnalysisAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient_id", "recorded_on", "surface", "cadence_spm"]
+    raw_id_fields = ["patient", "evaluation", "therapist"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutcomeResult)
+class OutcomeResultAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient_id", "instrument", "score", "complete", "taken_at", "source"]
+    list_filter = ["instrument", "source"]
+    raw_id_fields = ["patient", "collected_by", "schedule"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PromSchedule)
+class PromScheduleAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient_id", "condition", "starts_on", "discharge_on"]
+    raw_id_fields = ["patient", "created_by"]

@@ -1,19 +1,93 @@
+"""URLs of the assessments app (namespace ``assessments``); ids only in paths, never names."""
+
 from django.urls import path
 
-from assessments import views
+from assessments.views import charts, evaluations, gait, outcomes, screening
 
 app_name = "assessments"
 urlpatterns = [
-    path("me/questionnaire/", views.questionnaire, name="questionnaire"),
-    path("me/questionnaire/sent/", views.questionnaire_sent, name="questionnaire_sent"),
-    path("screenings/", views.screening_list, name="screening_list"),
-    path("screenings/new/", views.screening_start, name="screening_start"),
-    path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
-    path("screenings/<int:pk>/review/", views.screening_review_answers, name="screening_review"),
+    # Screening
+    path("me/questionnaire/", screening.questionnaire, name="questionnaire"),
+    path("me/questionnaire/sent/", screening.questionnaire_sent, name="questionnaire_sent"),
+    path("screenings/", screening.screening_list, name="screening_list"),
+    path("screenings/new/", screening.screening_start, name="screening_start"),
+    path("screenings/<int:pk>/", screening.screening_detail, name="screening_detail"),
+    path(
+        "screenings/<int:pk>/review/", screening.screening_review_answers, name="screening_review"
+    ),
     path(
         "screenings/<int:pk>/acknowledge/",
-        views.screening_acknowledge_flags,
+        screening.screening_acknowledge_flags,
         name="screening_acknowledge",
     ),
-    path("screenings/<int:pk>/diagnosis/", views.screening_diagnose, name="screening_diagnose"),
+    path("screenings/<int:pk>/diagnosis/", screening.screening_diagnose, name="screening_diagnose"),
+    # Charts
+    path("clinical/patients/", charts.patient_list, name="patient_list"),
+    path("clinical/patients/<int:patient_id>/", charts.patient_chart, name="patient_chart"),
+    # Evaluations
+    path(
+        "clinical/patients/<int:patient_id>/evaluations/new/",
+        evaluations.evaluation_new,
+        name="evaluation_new",
+    ),
+    path("clinical/evaluations/", evaluations.evaluation_list, name="evaluation_list"),
+    path("clinical/evaluations/<int:pk>/", evaluations.evaluation_detail, name="evaluation_detail"),
+    path(
+        "clinical/evaluations/<int:pk>/edit/", evaluations.evaluation_edit, name="evaluation_edit"
+    ),
+    path(
+        "clinical/evaluations/<int:pk>/sign/",
+        evaluations.evaluation_sign_view,
+        name="evaluation_sign",
+    ),
+    path(
+        "clinical/evaluations/<int:pk>/addenda/",
+        evaluations.evaluation_addendum,
+        name="evaluation_addendum",
+    ),
+    path(
+        "clinical/evaluations/<int:pk>/history/",
+        evaluations.evaluation_history_view,
+        name="evaluation_history",
+    ),
+    # Gait
+    path("clinical/patients/<int:patient_id>/gait/new/", gait.gait_new, name="gait_new"),
+    path(
+        "clinical/patients/<int:patient_id>/gait/compare/", gait.gait_compare, name="gait_compare"
+    ),
+    path("clinical/gait/<int:pk>/", gait.gait_detail, name="gait_detail"),
+    path("clinical/gait/<int:pk>/edit/", gait.gait_edit, name="gait_edit"),
+    # Outcome measures
+    path(
+        "clinical/patients/<int:patient_id>/outcomes/<slug:instrument>/",
+        outcomes.outcome_trend_view,
+        name="outcome_trend",
+    ),
+    path(
+        "clinical/patients/<int:patient_id>/outcomes/<slug:instrument>/record/",
+        outcomes.outcome_record_view,
+        name="outcome_record",
+    ),
+    path(
+        "clinical/patients/<int:patient_id>/schedules/new/",
+        outcomes.schedule_new,
+        name="schedule_new",
+    ),
+    path(
+        "clinical/schedules/<int:pk>/discharge/",
+        outcomes.schedule_discharge,
+        name="schedule_discharge",
+    ),
+    path("clinical/outcomes/", outcomes.outcome_overview_view, name="outcome_overview"),
+    path(
+        "clinical/outcome-results/<int:pk>/history/",
+        outcomes.outcome_history_view,
+        name="outcome_history",
+    ),
+    path("me/measures/", outcomes.my_measures, name="my_measures"),
+    path(
+        "me/measures/<int:schedule_id>/<slug:timepoint>/<slug:instrument>/",
+        outcomes.my_measure_fill,
+        name="my_measure_fill",
+    ),
 ]

@@ -67,7 +67,14 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-api = NinjaAPI(
+class DangptAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """`<app>_api_<function>`, whichever module of the app's api package holds the route."""
+        app = operation.view_func.__module__.split(".")[0]
+        return f"{app}_api_{operation.view_func.__name__}"
+
+
+api = DangptAPI(
     title="dangpt API",
     version="1",
     description="Clinic API of Dang PT. Authenticate with `Authorization: Bearer <token>`.",
@@ -217,11 +224,10 @@ api.add_router("/me", me_router)
 def _mount_app_routers() -> None:
     """Each app's api.router declares its own paths (e.g. /patients, /me/program)."""
     from assessments.api import router as assessments_router
-    from assessments.api_clinical import router as clinical_router
     from patients.api import router as patients_router
     from programs.api import router as programs_router
 
-    for router in (patients_router, assessments_router, clinical_router, programs_router):
+    for router in (patients_router, assessments_router, programs_router):
         api.add_router("/", router)
 
 

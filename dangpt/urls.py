@@ -15,6 +15,5 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("programs.urls")),
     path("", include("assessments.urls")),
-    path("", include("assessments.urls_clinical")),
     path("", include("patients.reminders.urls")),
 ]

@@ -2,7 +2,8 @@
 
 Pure Python with no Django imports, so the scoring rules can be unit tested on their own. The
 item definitions are data in ``definitions/*.json``; full licensed wording is overlaid from a
-clinic-supplied file with ``load_wording`` (see ``WORDING.md``).
+clinic-supplied file with ``load_wording`` (see ``WORDING.md``). ``schedule`` says when each
+measure is due. Only ``clinic_wording`` reads a Django setting, and nothing here imports it.
 """
 
 from .errors import InvalidAnswers, UnknownInstrument, WordingError

@@ -5,14 +5,6 @@ from dataclasses import dataclass
 from .compiler import Compiler, RulesetError, load_rules
 from .validation import validate_answers
 
-EXPECTED_CODES = (
-    "pfps",
-    "mtss",
-    "achilles_tendinopathy",
-    "plantar_fasciitis",
-    "itbs",
-    "bone_stress_injury",
-)
 BSI = "bone_stress_injury"
 GATE_REASON = "region_not_typical"
 
@@ -93,8 +85,10 @@ def _compile_ruleset(rules):
 def _check_ruleset(rules, conditions, red_flags, urgency_rank):
     """Refuse rules data that would break the result contract."""
     codes = tuple(condition.code for condition in conditions)
-    if codes != EXPECTED_CODES or set(rules["tie_break_order"]) != set(codes):
-        raise RulesetError(f"Rules must define exactly {EXPECTED_CODES}")
+    # The codes themselves are the clinic's six (dangpt.conditions): the app's system check
+    # compares them, so this package stays free of Django.
+    if len(set(codes)) != len(codes) or set(rules["tie_break_order"]) != set(codes):
+        raise RulesetError("Rules must define each condition once, all of them in tie_break_order")
     if tuple(urgency_rank) != ("same_day", "prompt", "routine"):
         raise RulesetError("urgency_order must be same_day, prompt, routine")
     flag_codes = [flag.code for flag in red_flags]
@@ -109,8 +103,8 @@ def _check_ruleset(rules, conditions, red_flags, urgency_rank):
 
 RULES = load_rules()
 RULESET_VERSION = RULES["ruleset_version"]
-CONDITION_CODES = EXPECTED_CODES
 _CONDITIONS, _RED_FLAGS, _BSI_TRIGGERS = _compile_ruleset(RULES)
+CONDITION_CODES = tuple(condition.code for condition in _CONDITIONS)
 _HIGH = RULES["bands"]["high"]
 _MODERATE = RULES["bands"]["moderate"]
 _MIXED_WITHIN = RULES["mixed_within_pct"]

@@ -218,9 +218,9 @@ ACCESS_FIELDS = (
     "user_agent",
 )  # fmt: skip
 ACCESS_VIEWS = (
-    ("clinical:patient_chart", "chart"),
-    ("clinical:evaluation_detail", "evaluation"),
-    ("clinical:outcome_trend", "outcome trend"),
+    ("assessments:patient_chart", "chart"),
+    ("assessments:evaluation_detail", "evaluation"),
+    ("assessments:outcome_trend", "outcome trend"),
     ("programs:detail", "program"),
 )
 

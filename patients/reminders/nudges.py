@@ -54,7 +54,7 @@ def _program_nudges(now: dt.datetime) -> int:
 
 def _questionnaire_nudges(now: dt.datetime) -> int:
     from assessments.models import PromSchedule
-    from assessments.services_clinical import due_measures
+    from assessments.selectors import due_measures
 
     written = 0
     patient_ids = PromSchedule.objects.values_list("patient_id", flat=True).distinct()

@@ -4,16 +4,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from assessments.models_clinical import Evaluation, EvaluationAddendum, EvaluationStatus
-from assessments.services_clinical import (
+from assessments.models import Evaluation, EvaluationAddendum, EvaluationStatus
+from assessments.selectors import evaluation_history
+from assessments.services import (
     addendum_add,
     evaluation_create,
-    evaluation_history,
     evaluation_sign,
     evaluation_update,
 )
 from dangpt.services import api_token_create
-from tests.assessments.clinical_factories import EvaluationFactory
+from tests.assessments.factories import EvaluationFactory
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,12 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from assessments.models_clinical import Evaluation, EvaluationAddendum
+from assessments.models import Evaluation, EvaluationAddendum
 from dangpt.roles import Role
 from dangpt.services import api_token_create
-from tests.assessments.clinical_factories import (
+from tests.assessments.factories import (
     EvaluationFactory,
     GaitAnalysisFactory,
     OutcomeResultFactory,
@@ -153,7 +154,7 @@ def test_invalid_evaluation_input_is_shown_at_the_field(changes, field, therapis
 
 def test_appointment_of_another_patient_is_refused(therapist, client_for):
     """A screening of another patient cannot be linked."""
-    from tests.assessments.screening_factories import ScreeningFactory
+    from tests.assessments.factories import ScreeningFactory
 
     patient = PatientFactory()
     other = ScreeningFactory()
@@ -187,6 +188,27 @@ def test_addendum_page_adds_and_rejects_empty(therapist, client_for):
     assert EvaluationAddendum.objects.get().text == "Called the runner."
     detail = client.get(f"/clinical/evaluations/{evaluation.pk}/").content.decode()
     assert "Called the runner." in detail and "Gradual anterior knee pain" in detail
+
+
+def test_invalid_addendum_keeps_the_notes_programs(therapist, runner, client_for):
+    """A refused addendum re-renders the note with its home programs, as the note page shows."""
+    from programs.models import Program
+    from tests.programs.factories import staff_at
+
+    staff_at(therapist, runner.patient.preferred_location)
+    evaluation = EvaluationFactory(patient=runner.patient, therapist=therapist)
+    client = client_for(therapist)
+    client.post(
+        reverse("programs:create"),
+        {"patient": runner.patient.pk, "evaluation": evaluation.pk, "title": "Knee plan"},
+    )
+    program = Program.objects.get(evaluation=evaluation)
+    client.post(reverse("assessments:evaluation_sign", args=[evaluation.pk]))
+    url = reverse("assessments:evaluation_addendum", args=[evaluation.pk])
+    response = client.post(url, {"text": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Knee plan" in page and reverse("programs:detail", args=[program.pk]) in page
 
 
 def test_manager_reads_but_cannot_write(manager, client_for, chart):

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments.clinical.gait import asymmetry, compare, symmetry_index
-from assessments.models_clinical import GaitAnalysis
-from assessments.services_clinical import evaluation_sign, gait_update
-from tests.assessments.clinical_factories import EvaluationFactory, GaitAnalysisFactory
+from assessments.gait_metrics import asymmetry, compare, symmetry_index
+from assessments.models import GaitAnalysis
+from assessments.services import evaluation_sign, gait_update
+from tests.assessments.factories import EvaluationFactory, GaitAnalysisFactory
 from tests.factories import PatientFactory
 
 

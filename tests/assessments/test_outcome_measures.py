@@ -9,17 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.clinical.schedule import due_now, measures_at
-from assessments.models_clinical import OutcomeResult, OutcomeSource
-from assessments.services_clinical import (
-    due_measures,
-    outcome_history,
-    outcome_record,
-    outcome_trend,
-)
+from assessments.models import OutcomeResult, OutcomeSource
+from assessments.proms.schedule import due_now, measures_at
+from assessments.selectors import due_measures, outcome_history, outcome_trend
+from assessments.services import outcome_record
 from dangpt.roles import Role
 from dangpt.services import api_token_create
-from tests.assessments.clinical_factories import (
+from tests.assessments.factories import (
     OutcomeResultFactory,
     PromScheduleFactory,
     lefs_answers,

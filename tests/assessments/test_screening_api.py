@@ -5,7 +5,7 @@ import pytest
 from assessments.models import Screening, ScreeningStatus
 from dangpt.roles import Role
 from dangpt.services import api_token_create
-from tests.assessments.screening_factories import DVT_ANSWERS, KNEE_ANSWERS, ScreeningFactory
+from tests.assessments.factories import DVT_ANSWERS, KNEE_ANSWERS, ScreeningFactory
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments.screening import RULESET_VERSION
-from tests.assessments.screening_factories import DVT_ANSWERS, KNEE_ANSWERS
+from tests.assessments.factories import DVT_ANSWERS, KNEE_ANSWERS
 
 RESULT_KEYS = {
     "ruleset_version",

@@ -374,3 +374,12 @@ def test_bench_reports_rate(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["answer_sets"] == 50
     assert report["per_second"] > 0
+
+
+def test_rules_score_the_shared_six_conditions(monkeypatch):
+    """The system check passes with the shipped rules and names a ruleset that drifts."""
+    from assessments import checks
+
+    assert checks.screening_conditions_check() == []
+    monkeypatch.setattr(checks, "SCREENED_CODES", ("pfps", "mtss"))
+    assert [error.id for error in checks.screening_conditions_check()] == ["assessments.E001"]

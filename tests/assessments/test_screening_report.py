@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.management.commands.screening_report import EMPTY_MESSAGE
 from assessments.models import ScreeningStatus
-from tests.assessments.screening_factories import ScreeningFactory
+from tests.assessments.factories import ScreeningFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

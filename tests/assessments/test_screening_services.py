@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments.models import Screening, ScreeningStatus
 from assessments.services import screening_acknowledge, screening_create, screening_review
-from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory, knee_answers
+from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory, knee_answers
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments.models import Screening, ScreeningSource, ScreeningStatus
 from assessments.screening import FEATURE_LABELS
 from dangpt.roles import Role
-from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
+from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import json
 import pytest
 from django.utils import timezone
 
-from assessments.models_clinical import Evaluation, GaitAnalysis, OutcomeResult, OutcomeSource
-from assessments.services_clinical import outcome_record
+from assessments.models import Evaluation, GaitAnalysis, OutcomeResult, OutcomeSource
+from assessments.services import outcome_record
 from dangpt.roles import Role
-from tests.assessments.clinical_factories import PromScheduleFactory, lefs_answers
+from tests.assessments.factories import PromScheduleFactory, lefs_answers
 from tests.browser.conftest import sign_in as sign_in_with_mfa
 from tests.factories import PatientFactory
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dangpt.models import AccessKind, AccessLog
 from dangpt.services import api_token_create
-from tests.assessments.clinical_factories import EvaluationFactory
+from tests.assessments.factories import EvaluationFactory
 from tests.factories import PatientFactory
 from tests.patients.test_views import intake_post
 
@@ -55,13 +55,15 @@ def test_clinical_pages_and_api_reads_write_one_row_each(client_for, client, the
     evaluation = EvaluationFactory()
     patient_id = evaluation.patient_id
     web = client_for(therapist)
-    assert web.get(reverse("clinical:patient_chart", args=[patient_id])).status_code == 200
-    assert web.get(reverse("clinical:evaluation_detail", args=[evaluation.pk])).status_code == 200
+    assert web.get(reverse("assessments:patient_chart", args=[patient_id])).status_code == 200
+    assert (
+        web.get(reverse("assessments:evaluation_detail", args=[evaluation.pk])).status_code == 200
+    )
     assert _api(client, therapist, "get", f"/api/v1/patients/{patient_id}").status_code == 200
     rows = list(AccessLog.objects.order_by("id").values_list("view", "what", "patient_id"))
     assert rows == [
-        ("clinical:patient_chart", f"chart {patient_id}", patient_id),
-        ("clinical:evaluation_detail", f"evaluation {evaluation.pk}", patient_id),
+        ("assessments:patient_chart", f"chart {patient_id}", patient_id),
+        ("assessments:evaluation_detail", f"evaluation {evaluation.pk}", patient_id),
         ("api:get_patient", f"patient {patient_id}", patient_id),
     ]
 
@@ -69,7 +71,7 @@ def test_clinical_pages_and_api_reads_write_one_row_each(client_for, client, the
 def test_another_patients_chart_is_404_and_logs_nothing(client_for, runner):
     """A runner asking for someone else's outcome chart gets 404 and leaves no read row."""
     other = PatientFactory()
-    url = reverse("clinical:outcome_trend", args=[other.pk, "nprs"])
+    url = reverse("assessments:outcome_trend", args=[other.pk, "nprs"])
     assert client_for(runner).get(url).status_code == 404
     assert not AccessLog.objects.exists()
 
@@ -269,8 +271,8 @@ def test_kind_filter_narrows_both_logs(client_for, manager, therapist):
     """Kind picks the object kind in the access log; a read-only kind has no change history."""
     evaluation = EvaluationFactory()
     reader = client_for(therapist)
-    reader.get(reverse("clinical:patient_chart", args=[evaluation.patient_id]))
-    reader.get(reverse("clinical:evaluation_detail", args=[evaluation.pk]))
+    reader.get(reverse("assessments:patient_chart", args=[evaluation.patient_id]))
+    reader.get(reverse("assessments:evaluation_detail", args=[evaluation.pk]))
     client = client_for(manager)
     page = client.get(AUDIT_URL, {"kind": "evaluation"}).context["page"]
     assert [r.what for r in page.object_list] == [f"evaluation {evaluation.pk}"]
@@ -284,8 +286,8 @@ def test_kind_filter_matches_the_kind_not_the_start_of_the_text(client_for, mana
     """Searching evaluation reads leaves out the evaluation history, which only starts alike."""
     evaluation = EvaluationFactory()
     reader = client_for(therapist)
-    reader.get(reverse("clinical:evaluation_detail", args=[evaluation.pk]))
-    reader.get(reverse("clinical:evaluation_history", args=[evaluation.pk]))
+    reader.get(reverse("assessments:evaluation_detail", args=[evaluation.pk]))
+    reader.get(reverse("assessments:evaluation_history", args=[evaluation.pk]))
     assert set(AccessLog.objects.values_list("kind", flat=True)) == {
         AccessKind.EVALUATION,
         AccessKind.EVALUATION_HISTORY,

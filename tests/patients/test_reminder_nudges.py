@@ -55,7 +55,7 @@ def test_no_program_nudge_without_opting_in(therapist, runner):
 
 def test_questionnaire_due_is_written_once_per_due_date(therapist, runner):
     """A baseline due today gives one 'questionnaire due' row, not one per beat run."""
-    from assessments.services_clinical import prom_schedule_create
+    from assessments.services import prom_schedule_create
 
     prom_schedule_create(
         patient=runner.patient,
@@ -71,7 +71,7 @@ def test_questionnaire_due_is_written_once_per_due_date(therapist, runner):
 
 
 def test_questionnaire_nudge_respects_the_opt_out(therapist, runner):
-    from assessments.services_clinical import prom_schedule_create
+    from assessments.services import prom_schedule_create
 
     ReminderPreference.objects.create(patient=runner.patient, questionnaire_due=False)
     prom_schedule_create(

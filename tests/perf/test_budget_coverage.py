@@ -58,5 +58,5 @@ def test_budget_lists_name_only_routes_that_exist():
 
 def test_the_coverage_test_sees_pages_of_every_app():
     """Guards the enumeration itself: nested namespaces and the API are both seen."""
-    assert {"patients:schedule", "programs:home", "clinical:patient_chart"} <= _get_pages()
+    assert {"patients:schedule", "programs:home", "assessments:patient_chart"} <= _get_pages()
     assert {"patients_api_list_patients", "programs_api_my_program"} <= _get_operations()

@@ -16,17 +16,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models_clinical import ClinicalCondition, EvaluationAddendum
+from assessments.models import EvaluationAddendum
 from assessments.proms import INSTRUMENTS
-from assessments.services_clinical import evaluation_update
+from assessments.services import evaluation_update
+from dangpt.conditions import Condition
 from programs.models import Program
-from tests.assessments.clinical_factories import (
+from tests.assessments.factories import (
+    DVT_ANSWERS,
     EvaluationFactory,
     GaitAnalysisFactory,
     OutcomeResultFactory,
     PromScheduleFactory,
+    ScreeningFactory,
 )
-from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
 from tests.factories import PatientFactory, UserFactory
 from tests.patients.factories import AppointmentFactory
 from tests.perf.budget import (
@@ -49,31 +51,31 @@ BUDGETED_PAGES: set[str] = {
     "assessments:screening_start",
     "assessments:screening_detail",
     "assessments:screening_review",
-    "clinical:patient_list",
-    "clinical:patient_chart",
-    "clinical:evaluation_new",
-    "clinical:gait_new",
-    "clinical:gait_compare",
-    "clinical:outcome_trend",
-    "clinical:outcome_record",
-    "clinical:evaluation_list",
-    "clinical:evaluation_detail",
-    "clinical:evaluation_edit",
-    "clinical:evaluation_sign",
-    "clinical:evaluation_history",
-    "clinical:gait_detail",
-    "clinical:gait_edit",
-    "clinical:outcome_overview",
-    "clinical:outcome_history",
-    "clinical:my_measures",
-    "clinical:my_measure_fill",
+    "assessments:patient_list",
+    "assessments:patient_chart",
+    "assessments:evaluation_new",
+    "assessments:gait_new",
+    "assessments:gait_compare",
+    "assessments:outcome_trend",
+    "assessments:outcome_record",
+    "assessments:evaluation_list",
+    "assessments:evaluation_detail",
+    "assessments:evaluation_edit",
+    "assessments:evaluation_sign",
+    "assessments:evaluation_history",
+    "assessments:gait_detail",
+    "assessments:gait_edit",
+    "assessments:outcome_overview",
+    "assessments:outcome_history",
+    "assessments:my_measures",
+    "assessments:my_measure_fill",
 }
 BUDGETED_API: set[str] = {
     "assessments_api_get_screening",
-    "assessments_api_clinical_list_evaluations",
-    "assessments_api_clinical_get_evaluation",
-    "assessments_api_clinical_patient_outcome_trend",
-    "assessments_api_clinical_my_due_outcomes",
+    "assessments_api_list_evaluations",
+    "assessments_api_get_evaluation",
+    "assessments_api_patient_outcome_trend",
+    "assessments_api_my_due_outcomes",
 }
 
 PAGE_SIZE = 25  # screenings, charts and notes lists
@@ -138,7 +140,7 @@ class GrowingMeasures:
 
     def __init__(self, patient, therapist):
         self.patient, self.therapist = patient, therapist
-        self.conditions = iter(ClinicalCondition.values)
+        self.conditions = iter(Condition.values)
         self.instruments = itertools.cycle(sorted(INSTRUMENTS))
         self.made = 0
 
@@ -164,14 +166,14 @@ def test_my_measures_is_flat_in_schedules_and_results(client_for, runner, therap
         matches(r'href="/me/measures/\d+/baseline/', DUE_AT_BASELINE),
         matches(r'href="/clinical/patients/\d+/outcomes/', CHARTS),
     )
-    url = reverse("clinical:my_measures")
+    url = reverse("assessments:my_measures")
     assert_flat(client_for(runner), url, grow, budget=LIST_BUDGET, check=check)
 
 
 def test_my_measure_fill_fits_the_detail_budget(client_for, runner, therapist):
     """Filling a due questionnaire in the portal fits the detail budget."""
     schedule = PromScheduleFactory(patient=runner.patient, created_by=therapist)
-    url = reverse("clinical:my_measure_fill", args=[schedule.pk, "baseline", "lefs"])
+    url = reverse("assessments:my_measure_fill", args=[schedule.pk, "baseline", "lefs"])
     assert len(queries_of(client_for(runner), url)) <= DETAIL_BUDGET
 
 
@@ -263,7 +265,7 @@ def test_patient_list_is_flat_in_patients(client_for, therapist):
         for _ in range(n):
             EvaluationFactory(patient=PatientFactory(), therapist=therapist)
 
-    url = reverse("clinical:patient_list")
+    url = reverse("assessments:patient_list")
     check = matches(r">1 note</span>", PAGE_SIZE)
     assert_flat(client_for(therapist), url, grow, budget=LIST_BUDGET, check=check)
 
@@ -291,7 +293,7 @@ def test_patient_chart_is_flat_in_notes_gait_and_results(client_for, therapist, 
         matches(r'href="/clinical/outcome-results/\d+/history/"', 20),
         matches(r"Gait analysis #\d+", 2 * LARGE),  # the two compare choices
     )
-    url = reverse("clinical:patient_chart", args=[patient.pk])
+    url = reverse("assessments:patient_chart", args=[patient.pk])
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
 
@@ -307,7 +309,7 @@ def test_evaluation_list_is_flat_in_notes(client_for, therapist):
             else:
                 EvaluationFactory(**fields)
 
-    url = reverse("clinical:evaluation_list")
+    url = reverse("assessments:evaluation_list")
     check = matches(r'href="/clinical/evaluations/\d+/"', PAGE_SIZE)
     assert_flat(client_for(therapist), url, grow, budget=LIST_BUDGET, check=check)
 
@@ -336,7 +338,7 @@ LINK_CHOICES = all_of(
 
 def test_evaluation_new_is_flat_in_appointments_and_screenings(client_for, therapist, patient):
     """The new-note form offers the patient's appointments and screenings: 1 and 50 alike."""
-    url = reverse("clinical:evaluation_new", args=[patient.pk])
+    url = reverse("assessments:evaluation_new", args=[patient.pk])
     grow = GrowingLinks(patient)
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=LINK_CHOICES)
 
@@ -344,7 +346,7 @@ def test_evaluation_new_is_flat_in_appointments_and_screenings(client_for, thera
 def test_evaluation_edit_is_flat_in_appointments_and_screenings(client_for, therapist, patient):
     """The draft-note form offers the patient's appointments and screenings: 1 and 50 alike."""
     evaluation = EvaluationFactory(patient=patient, therapist=therapist)
-    url = reverse("clinical:evaluation_edit", args=[evaluation.pk])
+    url = reverse("assessments:evaluation_edit", args=[evaluation.pk])
     grow = GrowingLinks(patient)
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=LINK_CHOICES)
 
@@ -369,14 +371,14 @@ def test_evaluation_detail_is_flat_in_addenda_gait_and_programs(client_for, ther
         matches(r'href="/clinical/gait/\d+/"', LARGE),
         matches(r'href="/programs/\d+/"', LARGE),
     )
-    url = reverse("clinical:evaluation_detail", args=[evaluation.pk])
+    url = reverse("assessments:evaluation_detail", args=[evaluation.pk])
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
 
 def test_evaluation_sign_fits_the_detail_budget(client_for, therapist, patient):
     """The sign confirmation of a draft note fits the detail budget."""
     evaluation = EvaluationFactory(patient=patient, therapist=therapist)
-    url = reverse("clinical:evaluation_sign", args=[evaluation.pk])
+    url = reverse("assessments:evaluation_sign", args=[evaluation.pk])
     assert len(queries_of(client_for(therapist), url)) <= DETAIL_BUDGET
 
 
@@ -394,7 +396,7 @@ def test_evaluation_history_is_flat_in_versions(client_for, therapist, manager, 
                 fields={"history": f"Edit {next(edits)}"},
             )
 
-    url = reverse("clinical:evaluation_history", args=[evaluation.pk])
+    url = reverse("assessments:evaluation_history", args=[evaluation.pk])
     check = matches(r'<li class="list-group-item">', LARGE + 1)  # the insert, then each edit
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
@@ -446,7 +448,7 @@ def test_api_get_evaluation_is_flat_in_addenda(client, therapist, patient):
 @pytest.mark.parametrize("with_note", [False, True])
 def test_gait_new_fits_the_detail_budget(client_for, therapist, patient, with_note):
     """The gait form, alone or attached to a draft note, fits the detail budget."""
-    url = reverse("clinical:gait_new", args=[patient.pk])
+    url = reverse("assessments:gait_new", args=[patient.pk])
     data = {}
     if with_note:
         data["evaluation"] = EvaluationFactory(patient=patient, therapist=therapist).pk
@@ -457,7 +459,7 @@ def test_gait_detail_fits_the_detail_budget(client_for, therapist, patient):
     """A gait analysis of a note fits the detail budget."""
     note = EvaluationFactory(patient=patient, therapist=therapist)
     gait = GaitAnalysisFactory(patient=patient, therapist=therapist, evaluation=note)
-    url = reverse("clinical:gait_detail", args=[gait.pk])
+    url = reverse("assessments:gait_detail", args=[gait.pk])
     assert len(queries_of(client_for(therapist), url)) <= DETAIL_BUDGET
 
 
@@ -465,7 +467,7 @@ def test_gait_edit_fits_the_detail_budget(client_for, therapist, patient):
     """The edit form of a gait analysis of a draft note fits the detail budget."""
     note = EvaluationFactory(patient=patient, therapist=therapist)
     gait = GaitAnalysisFactory(patient=patient, therapist=therapist, evaluation=note)
-    url = reverse("clinical:gait_edit", args=[gait.pk])
+    url = reverse("assessments:gait_edit", args=[gait.pk])
     assert len(queries_of(client_for(therapist), url)) <= DETAIL_BUDGET
 
 
@@ -482,7 +484,7 @@ def test_gait_compare_is_flat_in_analyses(client_for, therapist, patient):
         matches(r"Gait analysis #\d+", 2 * (LARGE + 2)),  # every analysis in both choices
         matches('data-testid="comparison"', 1),
     )
-    url = reverse("clinical:gait_compare", args=[patient.pk])
+    url = reverse("assessments:gait_compare", args=[patient.pk])
     data = {"before": before.pk, "after": after.pk}
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, data=data, check=check)
 
@@ -509,7 +511,7 @@ def test_outcome_trend_is_flat_in_points(client_for, therapist, runner, who):
         for _ in range(n):
             results(patient, "lefs", 1, start=next(made))
 
-    url = reverse("clinical:outcome_trend", args=[patient.pk, "lefs"])
+    url = reverse("assessments:outcome_trend", args=[patient.pk, "lefs"])
     client = client_for(therapist if who == "therapist" else runner)
     assert_flat(client, url, grow, budget=DETAIL_BUDGET, check=_trend_points(LARGE))
 
@@ -534,7 +536,7 @@ def test_api_outcome_trend_is_flat_in_points(client, therapist, patient):
 
 def test_outcome_record_fits_the_detail_budget(client_for, therapist, patient):
     """The in-clinic form of a measure fits the detail budget."""
-    url = reverse("clinical:outcome_record", args=[patient.pk, "lefs"])
+    url = reverse("assessments:outcome_record", args=[patient.pk, "lefs"])
     assert len(queries_of(client_for(therapist), url)) <= DETAIL_BUDGET
 
 
@@ -549,7 +551,7 @@ def test_outcome_overview_is_flat_in_patients(client_for, therapist):
                 results(patient, instrument, 2)
 
     check = matches(r'href="/clinical/patients/\d+/outcomes/', 3 * LARGE)
-    url = reverse("clinical:outcome_overview")
+    url = reverse("assessments:outcome_overview")
     assert_flat(client_for(therapist), url, grow, budget=LIST_BUDGET, check=check)
 
 
@@ -565,6 +567,6 @@ def test_outcome_history_is_flat_in_versions(client_for, therapist, manager, pat
                 result.score = next(scores)
                 result.save()
 
-    url = reverse("clinical:outcome_history", args=[result.pk])
+    url = reverse("assessments:outcome_history", args=[result.pk])
     check = matches(r'<li class="list-group-item">', LARGE + 1)  # the insert, then each change
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)

@@ -22,7 +22,7 @@ from programs.models import (
     SessionLog,
     SuggestionAction,
 )
-from tests.assessments.clinical_factories import EvaluationFactory
+from tests.assessments.factories import EvaluationFactory
 from tests.factories import PatientFactory
 from tests.perf.budget import (
     DETAIL_BUDGET,

@@ -155,7 +155,7 @@ def test_therapist_reads_and_publishes_a_program(api, therapist, program):
 
 def test_publish_api_obeys_the_safety_gate(api, therapist, program):
     """An impact item with an unacknowledged referral: 400 naming the item."""
-    from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
+    from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory
 
     ScreeningFactory(patient=program.patient, answers=dict(DVT_ANSWERS))
     services.program_item_add(program=program, exercise=impact_exercise(name="Box jumps"))

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from programs import services
 from programs.models import Program
-from tests.assessments.clinical_factories import EvaluationFactory
+from tests.assessments.factories import EvaluationFactory
 from tests.factories import PatientFactory
 from tests.programs.factories import staff_at
 
@@ -28,8 +28,10 @@ def test_prescribing_from_an_evaluation_links_both_ways(client_for, therapist, a
     program = Program.objects.get(patient=at_clinic)
     assert response.status_code == 302 and program.evaluation == evaluation
     detail = client.get(reverse("programs:detail", args=[program.pk])).content.decode()
-    assert reverse("clinical:evaluation_detail", args=[evaluation.pk]) in detail
-    note = client.get(reverse("clinical:evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert reverse("assessments:evaluation_detail", args=[evaluation.pk]) in detail
+    note = client.get(
+        reverse("assessments:evaluation_detail", args=[evaluation.pk])
+    ).content.decode()
     assert "Knee plan" in note and reverse("programs:detail", args=[program.pk]) in note
 
 

@@ -154,7 +154,7 @@ def test_therapist_cannot_prescribe_for_a_patient_elsewhere(therapist, runner):
 
 
 def _refer_screening(patient):
-    from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
+    from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory
 
     screening = ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
     assert screening.disposition == "refer"

@@ -296,7 +296,7 @@ def test_item_delete_asks_first_then_removes(client_for, therapist, program):
 
 def test_publish_blocked_by_the_safety_gate_shows_the_reason(client_for, therapist, program):
     """An impact item with an unacknowledged referral: the page names the item and the reason."""
-    from tests.assessments.screening_factories import DVT_ANSWERS, ScreeningFactory
+    from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory
     from tests.programs.factories import impact_exercise
 
     ScreeningFactory(patient=program.patient, answers=dict(DVT_ANSWERS))

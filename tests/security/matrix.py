@@ -80,27 +80,27 @@ PAGES: dict[str, Entry] = {
     "assessments:screening_acknowledge": Entry(THERAPISTS, lambda s: {"pk": s.a.screening.pk}),
     "assessments:screening_diagnose": Entry(THERAPISTS, lambda s: {"pk": s.a.screening.pk}),
     # Clinical records.
-    "clinical:patient_chart": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
-    "clinical:evaluation_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
-    "clinical:gait_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
-    "clinical:gait_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
-    "clinical:outcome_trend": Entry(
+    "assessments:patient_chart": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:evaluation_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:gait_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:gait_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:outcome_trend": Entry(
         CLINICIANS | RUNNER_OWN, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
     ),
-    "clinical:outcome_record": Entry(
+    "assessments:outcome_record": Entry(
         THERAPISTS, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
     ),
-    "clinical:schedule_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
-    "clinical:schedule_discharge": Entry(THERAPISTS, lambda s: {"pk": s.a.schedule.pk}),
-    "clinical:evaluation_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
-    "clinical:evaluation_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
-    "clinical:evaluation_sign": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
-    "clinical:evaluation_addendum": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
-    "clinical:evaluation_history": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
-    "clinical:gait_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.gait.pk}),
-    "clinical:gait_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.gait.pk}),
-    "clinical:outcome_history": Entry(CLINICIANS, lambda s: {"pk": s.a.outcome.pk}),
-    "clinical:my_measure_fill": Entry(
+    "assessments:schedule_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:schedule_discharge": Entry(THERAPISTS, lambda s: {"pk": s.a.schedule.pk}),
+    "assessments:evaluation_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_sign": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_addendum": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_history": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:gait_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.gait.pk}),
+    "assessments:gait_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.gait.pk}),
+    "assessments:outcome_history": Entry(CLINICIANS, lambda s: {"pk": s.a.outcome.pk}),
+    "assessments:my_measure_fill": Entry(
         RUNNER_OWN,
         lambda s: {
             "schedule_id": s.a.schedule.pk,
@@ -156,19 +156,19 @@ API: dict[str, Entry] = {
     "assessments_api_get_screening": Entry(
         THERAPISTS, lambda s: {"screening_id": s.a.screening.pk}
     ),
-    "assessments_api_clinical_get_evaluation": Entry(
+    "assessments_api_get_evaluation": Entry(
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_update_evaluation": Entry(
+    "assessments_api_update_evaluation": Entry(
         THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_sign_evaluation": Entry(
+    "assessments_api_sign_evaluation": Entry(
         THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_add_addendum": Entry(
+    "assessments_api_add_addendum": Entry(
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}, body={"text": "Seen again."}
     ),
-    "assessments_api_clinical_patient_outcome_trend": Entry(
+    "assessments_api_patient_outcome_trend": Entry(
         CLINICIANS | RUNNER_OWN, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
     ),
     "programs_api_get_program": Entry(THERAPISTS, lambda s: {"program_id": s.a.program.pk}),
@@ -276,19 +276,19 @@ def _user(role: Role, **fields):
 
 def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     """One runner with a record of every kind at the scenario's clinic."""
-    from assessments.models_clinical import OutcomeSource
-    from assessments.services_clinical import due_measures
+    from assessments.models import OutcomeSource
+    from assessments.selectors import due_measures
     from patients.reminders.models import Reminder
     from programs import services as program_services
     from programs.models import ProgressionSuggestion, RunLog, SessionLog
-    from tests.assessments.clinical_factories import (
+    from tests.assessments.factories import (
         EvaluationFactory,
         GaitAnalysisFactory,
         OutcomeResultFactory,
         PromScheduleFactory,
+        ScreeningFactory,
         lefs_answers,
     )
-    from tests.assessments.screening_factories import ScreeningFactory
     from tests.factories import PatientFactory
     from tests.patients.factories import AppointmentFactory, WaitlistEntryFactory
     from tests.programs.factories import program_with_items

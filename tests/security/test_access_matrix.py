@@ -58,7 +58,11 @@ def test_every_api_operation_with_a_path_parameter_is_in_the_matrix():
 def test_the_meta_test_notices_a_new_id_bearing_url(monkeypatch):
     """The enumeration sees nested namespaces and converters (guards the meta-test itself)."""
     names = {r.name for r in id_routes()}
-    assert {"clinical:evaluation_detail", "programs:item_edit", "patients:waitlist_book"} <= names
+    assert {
+        "assessments:evaluation_detail",
+        "programs:item_edit",
+        "patients:waitlist_book",
+    } <= names
     assert "patients:list" not in names  # no id in its path
 
 

@@ -1,7 +1,7 @@
 """python manage.py score_prom INSTRUMENT [FILE|-] | score_prom INSTRUMENT --describe."""
 
-from assessments.prom_wording import apply_clinic_wording
 from assessments.proms import INSTRUMENTS, InvalidAnswers, WordingError, describe, score
+from assessments.proms.clinic_wording import apply_clinic_wording
 from dangpt.commands import JsonCommand
 
 

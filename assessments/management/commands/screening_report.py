@@ -4,8 +4,8 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 
-from assessments.models import Screening, WorkingDiagnosis
-from assessments.screening import CONDITION_CODES
+from assessments.models import Screening
+from dangpt.conditions import CONDITION_CODES, Diagnosis
 
 SHORT = {
     "pfps": "pfps",
@@ -26,7 +26,7 @@ def confusion_lines(pairs: list[tuple[str, str]]) -> list[str]:
     """Render the confusion table and agreement of (engine top condition, final diagnosis)."""
     counts = Counter(pairs)
     rows = list(CONDITION_CODES)
-    columns = [*CONDITION_CODES, WorkingDiagnosis.OTHER.value]
+    columns = [*CONDITION_CODES, Diagnosis.OTHER.value]
     width = max(len(SHORT[c]) for c in columns) + 2
     label_width = max(len(code) for code in rows) + 2
     lines = [

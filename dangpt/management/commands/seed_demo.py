@@ -9,7 +9,7 @@ DEFAULT_PASSWORD = "dangpt-demo-2026"  # noqa: S105 - demo accounts only
 
 # Each app seeds its own part in `<app>.demo.seed(password=...)`, in this order; each returns
 # lines to print. patients comes first: it creates the location, staff and runners.
-SEEDERS = ["patients.demo", "assessments.demo", "assessments.demo_clinical", "programs.demo"]
+SEEDERS = ["patients.demo", "assessments.demo", "programs.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,25 @@
+"""Forms of the assessments app, one module per sub-domain: they validate, services write."""
+
+from assessments.forms.evaluations import AddendumForm, EvaluationForm
+from assessments.forms.gait import GaitAnalysisForm, GaitCompareForm
+from assessments.forms.outcomes import DischargeForm, PromAnswersForm, ScheduleForm
+from assessments.forms.screening import (
+    AcknowledgeForm,
+    DiagnosisForm,
+    PatientChoiceForm,
+    ScreeningAnswersForm,
+)
+
+__all__ = [
+    "AcknowledgeForm",
+    "AddendumForm",
+    "DiagnosisForm",
+    "DischargeForm",
+    "EvaluationForm",
+    "GaitAnalysisForm",
+    "GaitCompareForm",
+    "PatientChoiceForm",
+    "PromAnswersForm",
+    "ScheduleForm",
+    "ScreeningAnswersForm",
+]

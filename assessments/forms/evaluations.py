@@ -1,0 +1,153 @@
+"""Forms of evaluations: the SOAP note with its structured exam, and addenda."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from assessments import exam as exam_fields
+from assessments.forms.widgets import DATE, TEXT
+from assessments.models import EVALUATION_FIELDS, Evaluation, EvaluationAddendum
+
+RUNNING_PROFILE = (
+    ("weekly_km", "Weekly distance (km)", forms.DecimalField, {"min_value": 0, "max_value": 500}),
+    ("runs_per_week", "Runs per week", forms.IntegerField, {"min_value": 0, "max_value": 21}),
+    (
+        "longest_run_km_30d",
+        "Longest run, last 30 days (km)",
+        forms.DecimalField,
+        {"min_value": 0, "max_value": 300},
+    ),
+    ("years_running", "Years running", forms.IntegerField, {"min_value": 0, "max_value": 90}),
+    ("goal_race", "Goal race", forms.CharField, {"max_length": 120}),
+    ("current_shoes", "Current shoes", forms.CharField, {"max_length": 120}),
+)
+
+
+def _number(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class EvaluationForm(forms.ModelForm):
+    """A SOAP note; the structured exam and running profile are flattened into form fields."""
+
+    class Meta:
+        model = Evaluation
+        fields = [f for f in EVALUATION_FIELDS if f not in ("running_profile", "exam")]
+        widgets = {
+            "evaluated_on": DATE,
+            "history": TEXT,
+            "objective_notes": TEXT,
+            "assessment_notes": TEXT,
+            "goals": TEXT,
+            "plan_notes": TEXT,
+        }
+        labels = {
+            "history": "History (subjective)",
+            "objective_notes": "Other findings",
+            "assessment_notes": "Clinical reasoning",
+            "visits_per_week": "Visits per week",
+            "plan_weeks": "Plan duration (weeks)",
+            "icd10": "ICD-10 code (optional)",
+        }
+
+    def __init__(self, *args, patient, profile_initial: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["appointment"].queryset = patient.appointments.order_by("-start")
+        self.fields["screening"].queryset = patient.screenings.order_by("-created_at")
+        self.fields[
+            "working_diagnosis"
+        ].help_text = "Pattern the findings are consistent with; decision support, not a diagnosis."
+        profile = profile_initial if profile_initial is not None else self.instance.running_profile
+        for key, label, field_class, options in RUNNING_PROFILE:
+            self.fields[f"profile_{key}"] = field_class(
+                label=label, required=False, initial=(profile or {}).get(key), **options
+            )
+        self._add_exam_fields(self.instance.exam or {})
+
+    def _add_exam_fields(self, exam: dict) -> None:
+        for group, rows in (("rom", exam_fields.ROM), ("strength", exam_fields.STRENGTH)):
+            for key, label in rows:
+                for side in exam_fields.SIDES:
+                    initial = ((exam.get(group) or {}).get(key) or {}).get(side)
+                    self.fields[f"{group}_{key}_{side}"] = forms.DecimalField(
+                        label=f"{label} — {side}",
+                        required=False,
+                        min_value=-90,
+                        max_value=500,
+                        decimal_places=1,
+                        initial=initial,
+                    )
+        for key, label in exam_fields.SPECIAL_TESTS:
+            self.fields[f"test_{key}"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", "Not tested"), *exam_fields.TEST_RESULTS],
+                initial=(exam.get("special_tests") or {}).get(key, ""),
+            )
+
+    def clean_icd10(self):
+        """ICD-10 codes are kept upper case without spaces around them."""
+        return self.cleaned_data["icd10"].strip().upper()
+
+    def exam_rows(self):
+        """Bound fields grouped for the template: ROM and strength rows with both sides."""
+        groups = []
+        for group, title, rows in (
+            ("rom", "Range of motion", exam_fields.ROM),
+            ("strength", "Strength", exam_fields.STRENGTH),
+        ):
+            groups.append(
+                {
+                    "title": title,
+                    "rows": [
+                        (label, self[f"{group}_{key}_left"], self[f"{group}_{key}_right"])
+                        for key, label in rows
+                    ],
+                }
+            )
+        return groups
+
+    def special_test_fields(self):
+        """Bound fields of the special tests, in the exam's order."""
+        return [self[f"test_{key}"] for key, _ in exam_fields.SPECIAL_TESTS]
+
+    def profile_fields(self):
+        """Bound fields of the running-profile snapshot."""
+        return [self[f"profile_{key}"] for key, *_ in RUNNING_PROFILE]
+
+    def service_fields(self) -> dict:
+        """The cleaned data in the shape evaluation_create/update take."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["running_profile"] = {
+            key: _number(self.cleaned_data[f"profile_{key}"])
+            for key, *_ in RUNNING_PROFILE
+            if self.cleaned_data[f"profile_{key}"] not in (None, "")
+        }
+        exam: dict = {"rom": {}, "strength": {}, "special_tests": {}}
+        for group, rows in (("rom", exam_fields.ROM), ("strength", exam_fields.STRENGTH)):
+            for key, _ in rows:
+                sides = {
+                    side: _number(self.cleaned_data[f"{group}_{key}_{side}"])
+                    for side in exam_fields.SIDES
+                    if self.cleaned_data[f"{group}_{key}_{side}"] is not None
+                }
+                if sides:
+                    exam[group][key] = sides
+        for key, _ in exam_fields.SPECIAL_TESTS:
+            if self.cleaned_data[f"test_{key}"]:
+                exam["special_tests"][key] = self.cleaned_data[f"test_{key}"]
+        data["exam"] = {group: values for group, values in exam.items() if values}
+        return data
+
+
+class AddendumForm(forms.ModelForm):
+    """A dated addition to a signed note."""
+
+    class Meta:
+        model = EvaluationAddendum
+        fields = ["text"]
+        widgets = {"text": TEXT}
+        labels = {"text": "Addendum"}

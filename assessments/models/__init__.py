@@ -1,0 +1,35 @@
+"""Models of the assessments app, one module per sub-domain; every model is importable from here."""
+
+from .evaluations import (
+    EVALUATION_FIELDS,
+    ChartQuerySet,
+    Evaluation,
+    EvaluationAddendum,
+    EvaluationKind,
+    EvaluationStatus,
+)
+from .gait import GAIT_FIELDS, ArmSwing, FootStrike, GaitAnalysis, GaitSurface, StepWidth
+from .outcomes import OutcomeResult, OutcomeSource, PromSchedule
+from .screening import Disposition, Screening, ScreeningSource, ScreeningStatus
+
+__all__ = [
+    "EVALUATION_FIELDS",
+    "GAIT_FIELDS",
+    "ArmSwing",
+    "ChartQuerySet",
+    "Disposition",
+    "Evaluation",
+    "EvaluationAddendum",
+    "EvaluationKind",
+    "EvaluationStatus",
+    "FootStrike",
+    "GaitAnalysis",
+    "GaitSurface",
+    "OutcomeResult",
+    "OutcomeSource",
+    "PromSchedule",
+    "Screening",
+    "ScreeningSource",
+    "ScreeningStatus",
+    "StepWidth",
+]

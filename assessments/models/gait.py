@@ -1,0 +1,137 @@
+"""Gait analyses: 2D running-gait records (clinical.md §8)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .evaluations import ChartQuerySet, Evaluation
+
+
+class GaitSurface(models.TextChoices):
+    TREADMILL = "treadmill", "Treadmill"
+    OVERGROUND = "overground", "Overground"
+
+
+class FootStrike(models.TextChoices):
+    REARFOOT = "rearfoot", "Rearfoot"
+    MIDFOOT = "midfoot", "Midfoot"
+    FOREFOOT = "forefoot", "Forefoot"
+
+
+class StepWidth(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    NARROW = "narrow", "Narrow"
+    CROSSOVER = "crossover", "Crossover"
+
+
+class ArmSwing(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    CROSSES_MIDLINE = "crosses_midline", "Crosses midline"
+    ASYMMETRIC = "asymmetric", "Asymmetric"
+    REDUCED = "reduced", "Reduced"
+
+
+def _angle(verbose: str):
+    return models.DecimalField(verbose, max_digits=4, decimal_places=1, null=True, blank=True)
+
+
+class GaitAnalysis(models.Model):
+    """A 2D running-gait record (clinical.md §8): capture protocol, findings, cues and targets."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="gait_analyses"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="gait_analyses",
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gait_analyses"
+    )
+    recorded_on = models.DateField()
+    surface = models.CharField(max_length=12, choices=GaitSurface.choices)
+    speed_kmh = models.DecimalField(
+        "speed (km/h)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(40)],
+    )
+    incline_pct = models.DecimalField(
+        "incline (%)", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    cadence_spm = models.PositiveSmallIntegerField(
+        "cadence (steps/min)", validators=[MinValueValidator(100), MaxValueValidator(260)]
+    )
+    foot_strike_left = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)
+    foot_strike_right = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)
+    overstride_cm = models.DecimalField(
+        "overstride: heel ahead of hip (cm)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    shank_angle_deg = _angle("shank angle at initial contact (°)")
+    pelvic_drop_left_deg = _angle("contralateral pelvic drop, left stance (°)")
+    pelvic_drop_right_deg = _angle("contralateral pelvic drop, right stance (°)")
+    hip_adduction_left_deg = _angle("hip adduction, left (°)")
+    hip_adduction_right_deg = _angle("hip adduction, right (°)")
+    knee_valgus_left_deg = _angle("knee valgus (FPPA), left (°)")
+    knee_valgus_right_deg = _angle("knee valgus (FPPA), right (°)")
+    trunk_lean_forward_deg = _angle("trunk lean forward (°)")
+    trunk_lean_lateral_deg = _angle("trunk lean lateral (°)")
+    step_width = models.CharField(max_length=10, choices=StepWidth.choices, blank=True)
+    step_width_cm = models.DecimalField(
+        "step width (cm)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    arm_swing = models.CharField(max_length=16, choices=ArmSwing.choices, blank=True)
+    vertical_oscillation_cm = models.DecimalField(
+        "vertical oscillation (cm)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    contact_time_left_ms = models.PositiveSmallIntegerField(
+        "ground contact time, left (ms)", null=True, blank=True
+    )
+    contact_time_right_ms = models.PositiveSmallIntegerField(
+        "ground contact time, right (ms)", null=True, blank=True
+    )
+    shoes = models.CharField(max_length=120, blank=True, help_text="Make and model.")
+    shoe_km = models.PositiveIntegerField("shoe age (km)", null=True, blank=True)
+    video_links = models.JSONField(default=list, blank=True)
+    cues = models.TextField("cues given", blank=True)
+    target_cadence_spm = models.PositiveSmallIntegerField(
+        "target cadence (steps/min)", null=True, blank=True
+    )
+    findings_match_presentation = models.BooleanField(
+        "findings consistent with presentation", null=True, blank=True
+    )
+    summary = models.TextField("clinician summary", blank=True)
+    follow_up_on = models.DateField("follow-up recording", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        verbose_name_plural = "gait analyses"
+        constraints = [
+            models.CheckConstraint(
+                name="gait_speed_positive", condition=Q(speed_kmh__gt=0, speed_kmh__lte=40)
+            ),
+            models.CheckConstraint(
+                name="gait_cadence_range", condition=Q(cadence_spm__gte=100, cadence_spm__lte=260)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gait analysis #{self.pk} ({self.recorded_on})"
+
+
+# The recorded measurements of an analysis: what forms, services and comparisons read and write.
+GAIT_FIELDS = tuple(
+    f.name
+    for f in GaitAnalysis._meta.fields
+    if f.name not in {"id", "patient", "therapist", "evaluation", "created_at", "updated_at"}
+)

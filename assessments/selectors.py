@@ -1,0 +1,287 @@
+"""Reads of chart records: note and result history, gait comparisons, due measures and trends.
+
+Writes are in ``assessments.services``; loaders that scope one object to a request (and log the
+read) are in ``assessments.loaders``.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from assessments import gait_metrics
+from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis, OutcomeResult, PromSchedule
+from assessments.proms import INSTRUMENTS, classify_change
+from assessments.proms.schedule import (
+    MEASURES_BY_CONDITION,
+    TIMEPOINT_LABELS,
+    Due,
+    due_now,
+    measures_at,
+    timepoint_dates,
+)
+from dangpt.conditions import Condition
+from patients.models import RunningProfile
+
+RUNNING_PROFILE_FIELDS = RunningProfile.INTAKE_FIELDS
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def running_profile_snapshot(*, patient) -> dict[str, Any]:
+    """The runner's current running profile as JSON, to freeze into a note."""
+    profile = getattr(patient, "running_profile", None)
+    if profile is None:
+        return {}
+    snapshot = {name: _json_value(getattr(profile, name, None)) for name in RUNNING_PROFILE_FIELDS}
+    return {key: value for key, value in snapshot.items() if value not in (None, "", [])}
+
+
+# --- Evaluations and results: history ------------------------------------------------------
+
+
+def evaluation_history(*, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Every stored version of a note, oldest first, with the fields that changed each time."""
+    events = list(
+        Evaluation.pgh_event_model.objects.filter(pgh_obj_id=evaluation.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    return _diff_events(events, ignore={"updated_at", "created_at"})
+
+
+def outcome_history(*, result: OutcomeResult) -> list[dict[str, Any]]:
+    """Every stored version of an outcome result, oldest first."""
+    events = list(
+        OutcomeResult.pgh_event_model.objects.filter(pgh_obj_id=result.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    return _diff_events(events, ignore={"created_at"})
+
+
+def _diff_events(events, ignore: set[str]) -> list[dict[str, Any]]:
+    """Rows of (when, who, which fields changed, values) from pghistory events."""
+    if not events:
+        return []
+    tracked = [
+        f.attname
+        for f in events[0]._meta.fields
+        if not f.name.startswith("pgh_") and f.attname not in ignore
+    ]
+    rows, previous = [], None
+    for event in events:
+        values = {name: getattr(event, name) for name in tracked}
+        if previous is None:
+            changed = tracked
+        else:
+            changed = [name for name in tracked if values[name] != previous[name]]
+        context = (event.pgh_context.metadata if event.pgh_context_id else None) or {}
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "label": event.pgh_label,
+                "user_id": context.get("user"),
+                "changed": changed,
+                "values": values,
+            }
+        )
+        previous = values
+    return rows
+
+
+# --- Gait -----------------------------------------------------------------------------------
+
+
+def gait_values(gait: GaitAnalysis) -> dict[str, Any]:
+    """Field values for comparison, with choice fields shown by their labels."""
+    values = model_to_dict(gait, fields=GAIT_FIELDS)
+    for field in ("surface", "foot_strike_left", "foot_strike_right", "step_width", "arm_swing"):
+        values[field] = getattr(gait, f"get_{field}_display")() if values[field] else ""
+    return values
+
+
+def gait_comparison(*, before: GaitAnalysis, after: GaitAnalysis) -> dict[str, Any]:
+    """Rows of two analyses side by side, and each one's left/right asymmetry."""
+    if before.patient_id != after.patient_id:
+        raise ValidationError("Compare two analyses of the same patient.")
+    if (after.recorded_on, after.pk) < (before.recorded_on, before.pk):
+        before, after = after, before
+    a, b = gait_values(before), gait_values(after)
+    return {
+        "before": before,
+        "after": after,
+        "rows": gait_metrics.compare(a, b),
+        "asymmetry_before": gait_metrics.asymmetry(a),
+        "asymmetry_after": gait_metrics.asymmetry(b),
+    }
+
+
+# --- Outcome measures -----------------------------------------------------------------------
+
+
+class DueMeasure:
+    """A measure a runner should fill now."""
+
+    def __init__(self, schedule: PromSchedule, due: Due):
+        self.schedule = schedule
+        self.timepoint = due.timepoint
+        self.instrument = due.instrument
+        self.due_on = due.due_on
+        self.timepoint_label = due.timepoint_label
+        self.name = INSTRUMENTS[due.instrument].name
+
+
+def due_measures(*, patient, today: dt.date | None = None) -> list[DueMeasure]:
+    """Measures due now over all of a patient's schedules (two queries)."""
+    today = today or timezone.localdate()
+    schedules = list(PromSchedule.objects.filter(patient=patient))
+    done: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for schedule_id, timepoint, instrument in OutcomeResult.objects.filter(
+        schedule__in=schedules
+    ).values_list("schedule_id", "timepoint", "instrument"):
+        done[schedule_id].add((timepoint, instrument))
+    measures = []
+    for schedule in schedules:
+        for due in due_now(
+            condition=schedule.condition,
+            starts_on=schedule.starts_on,
+            discharge_on=schedule.discharge_on,
+            done=done[schedule.pk],
+            today=today,
+        ):
+            measures.append(DueMeasure(schedule, due))
+    return measures
+
+
+def _band(instrument: str, baseline: float | None) -> dict[str, Any] | None:
+    """The MCID band around the baseline: changes inside it are within measurement error."""
+    if baseline is None:
+        return None
+    definition = INSTRUMENTS[instrument]
+    mcid = definition.mcid["value"]
+    return {
+        "low": max(0, baseline - mcid),
+        "high": min(definition.max, baseline + mcid),
+        "mcid": mcid,
+        "reference": definition.mcid["reference"],
+    }
+
+
+CHANGE_LABELS = {
+    "improved": "Improved beyond the MCID",
+    "within_error": "Within measurement error",
+    "worse": "Worse beyond the MCID",
+}
+
+
+def change_summary(instrument: str, scores: list[float]) -> dict[str, Any] | None:
+    """Baseline (first scored), latest, change and its MCID label; None with under two scores."""
+    if len(scores) < 2:
+        return None
+    baseline, latest = scores[0], scores[-1]
+    label = classify_change(instrument, baseline, latest)
+    return {
+        "baseline": baseline,
+        "latest": latest,
+        "change": round(latest - baseline, 1),
+        "label": label,
+        "label_text": CHANGE_LABELS[label],
+    }
+
+
+def outcome_trend(*, patient, instrument: str) -> dict[str, Any]:
+    """The chart data of one measure for one patient: points, MCID band and change label."""
+    results = list(
+        OutcomeResult.objects.filter(patient=patient, instrument=instrument).order_by(
+            "taken_at", "id"
+        )
+    )
+    definition = INSTRUMENTS[instrument]
+    scored = [r for r in results if r.score is not None]
+    points = [
+        {
+            "taken_at": timezone.localtime(r.taken_at).isoformat(),
+            "date": timezone.localtime(r.taken_at).date().isoformat(),
+            "score": r.score,
+            "timepoint": TIMEPOINT_LABELS.get(r.timepoint, ""),
+        }
+        for r in scored
+    ]
+    return {
+        "instrument": instrument,
+        "name": definition.name,
+        "max": definition.max,
+        "direction": definition.direction,
+        "points": points,
+        "band": _band(instrument, scored[0].score if scored else None),
+        "summary": change_summary(instrument, [r.score for r in scored]),
+        "results": results,
+    }
+
+
+def outcome_overview(*, user) -> list[dict[str, Any]]:
+    """Latest change per patient and measure, grouped by condition (two queries in all)."""
+    schedules = list(
+        PromSchedule.objects.visible_to(user).select_related("patient").order_by("patient_id")
+    )
+    scores: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for patient_id, instrument, value in (
+        OutcomeResult.objects.filter(
+            patient__in={s.patient_id for s in schedules}, score__isnull=False
+        )
+        .order_by("taken_at", "id")
+        .values_list("patient_id", "instrument", "score")
+    ):
+        scores[(patient_id, instrument)].append(value)
+    groups = []
+    for condition in Condition:
+        rows = []
+        for schedule in (s for s in schedules if s.condition == condition.value):
+            for instrument in MEASURES_BY_CONDITION[condition.value]:
+                values = scores.get((schedule.patient_id, instrument), [])
+                rows.append(
+                    {
+                        "patient": schedule.patient,
+                        "instrument": instrument,
+                        "count": len(values),
+                        "latest": values[-1] if values else None,
+                        "summary": change_summary(instrument, values),
+                    }
+                )
+        if rows:
+            groups.append({"condition": condition, "rows": rows})
+    return groups
+
+
+def schedule_plan(schedule: PromSchedule) -> list[dict[str, Any]]:
+    """The timepoints of a schedule with the measures asked at each, for display."""
+    return [
+        {
+            "timepoint": TIMEPOINT_LABELS[code],
+            "due_on": day,
+            "measures": measures_at(schedule.condition, code),
+        }
+        for code, day in timepoint_dates(schedule.starts_on, schedule.discharge_on)
+    ]
+
+
+def with_user_names(rows: list[dict]) -> list[dict]:
+    """History rows with the name of who made each change (one query for all of them)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk({r["user_id"] for r in rows if r["user_id"]})
+    for row in rows:
+        user = users.get(row["user_id"])
+        row["user"] = (user.get_full_name() or user.get_username()) if user else "—"
+    return rows

@@ -1,0 +1,97 @@
+"""Writes of evaluations: draft SOAP notes, signing, addenda.
+
+Each write runs inside ``pghistory.context(user=...)`` so the history page can name who made
+each change.
+"""
+
+from typing import Any
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    EVALUATION_FIELDS,
+    Evaluation,
+    EvaluationAddendum,
+    EvaluationStatus,
+)
+from assessments.selectors import running_profile_snapshot
+from assessments.services.common import LOCKED_MESSAGE, require_clinician
+from dangpt.roles import Role, role_of
+
+
+def _normalise(values: dict) -> dict:
+    if isinstance(values.get("icd10"), str):
+        values["icd10"] = values["icd10"].strip().upper()
+    return values
+
+
+def _check_links(patient, fields: dict) -> None:
+    for name in ("appointment", "screening"):
+        linked = fields.get(name)
+        if linked is not None and linked.patient_id != patient.pk:
+            raise ValidationError({name: ["Choose one of this patient's records."]})
+
+
+@transaction.atomic
+def evaluation_create(*, patient, therapist, fields: dict[str, Any]) -> Evaluation:
+    """Start a draft note for a patient; the running profile is snapshotted when not given."""
+    require_clinician(therapist)
+    values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_links(patient, values)
+    if not values.get("running_profile"):
+        values["running_profile"] = running_profile_snapshot(patient=patient)
+    evaluation = Evaluation(patient=patient, therapist=therapist, **values)
+    evaluation.full_clean()
+    with pghistory.context(user=therapist.pk):
+        evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_update(*, evaluation: Evaluation, user, fields: dict[str, Any]) -> Evaluation:
+    """Change a draft note; a signed note refuses (addenda only)."""
+    require_clinician(user)
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_signed:
+        raise ValidationError(LOCKED_MESSAGE)
+    values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_links(evaluation.patient, values)
+    for key, value in values.items():
+        setattr(evaluation, key, value)
+    evaluation.full_clean()
+    with pghistory.context(user=user.pk):
+        evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_sign(*, evaluation: Evaluation, user) -> Evaluation:
+    """Sign a draft: record who and when; from then on the database refuses changes."""
+    if role_of(user) != Role.THERAPIST:
+        raise ValidationError("Only a therapist signs notes.")
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_signed:
+        raise ValidationError("This note is already signed.")
+    if not evaluation.working_diagnosis:
+        raise ValidationError({"working_diagnosis": ["Record a working diagnosis before signing."]})
+    evaluation.status = EvaluationStatus.SIGNED
+    evaluation.signed_by = user
+    evaluation.signed_at = timezone.now()
+    with pghistory.context(user=user.pk):
+        evaluation.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def addendum_add(*, evaluation: Evaluation, author, text: str) -> EvaluationAddendum:
+    """Add a dated addendum to a signed note; drafts are edited directly instead."""
+    require_clinician(author)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ["Write the addendum."]})
+    if not evaluation.is_signed:
+        raise ValidationError("Edit the draft itself; addenda are for signed notes.")
+    return EvaluationAddendum.objects.create(evaluation=evaluation, author=author, text=text)

@@ -1,0 +1,54 @@
+"""Writes of gait analyses: record and change them while their note is a draft."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis
+from assessments.services.common import LOCKED_MESSAGE, require_clinician
+
+
+def _gait_locked(gait: GaitAnalysis) -> bool:
+    return gait.evaluation_id is not None and gait.evaluation.is_signed
+
+
+@transaction.atomic
+def gait_create(
+    *, patient, therapist, fields: dict[str, Any], evaluation: Evaluation | None = None
+) -> GaitAnalysis:
+    """Record a gait analysis, optionally as part of a draft evaluation."""
+    require_clinician(therapist)
+    if evaluation is not None:
+        if evaluation.patient_id != patient.pk:
+            raise ValidationError({"evaluation": ["Choose one of this patient's evaluations."]})
+        if evaluation.is_signed:
+            raise ValidationError(LOCKED_MESSAGE)
+    gait = GaitAnalysis(
+        patient=patient,
+        therapist=therapist,
+        evaluation=evaluation,
+        **{key: fields[key] for key in GAIT_FIELDS if key in fields},
+    )
+    gait.full_clean()
+    gait.save()
+    return gait
+
+
+@transaction.atomic
+def gait_update(*, gait: GaitAnalysis, user, fields: dict[str, Any]) -> GaitAnalysis:
+    """Change a gait analysis unless the note it belongs to is signed."""
+    require_clinician(user)
+    gait = (
+        GaitAnalysis.objects.select_for_update(of=("self",))
+        .select_related("evaluation")
+        .get(pk=gait.pk)
+    )
+    if _gait_locked(gait):
+        raise ValidationError(LOCKED_MESSAGE)
+    for key in GAIT_FIELDS:
+        if key in fields:
+            setattr(gait, key, fields[key])
+    gait.full_clean()
+    gait.save()
+    return gait

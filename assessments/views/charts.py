@@ -1,0 +1,68 @@
+"""Chart pages: the patients a clinician may open, and one patient's chart of records."""
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from assessments.forms import DischargeForm, GaitCompareForm, ScheduleForm
+from assessments.loaders import get_patient_for_notes
+from assessments.models import OutcomeResult
+from assessments.proms import INSTRUMENTS
+from assessments.selectors import schedule_plan
+from dangpt.models import AccessKind
+from dangpt.roles import CLINICIAN_ROLES, role_required
+from patients.models import Patient
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@role_required(*CLINICIAN_ROLES)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """Patients to open a chart for, searchable by name."""
+    query = request.GET.get("q", "").strip()
+    patients = Patient.objects.visible_to(request.user).annotate(
+        evaluation_count=Count("evaluations", distinct=True)
+    )
+    if query:
+        patients = patients.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
+    page = Paginator(patients.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "assessments/chart_list.html", {"page": page, "q": query})
+
+
+@require_GET
+@role_required(*CLINICIAN_ROLES)
+def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A patient's notes, gait analyses, measure schedules and outcome results."""
+    # The measures with results come with the patient (a subquery), not by loading every result.
+    measured = (
+        OutcomeResult.objects.filter(patient=OuterRef("pk"))
+        .order_by("instrument")
+        .values("instrument")
+        .distinct()
+    )
+    patient = get_patient_for_notes(
+        request, patient_id, kind=AccessKind.CHART, instruments=ArraySubquery(measured)
+    )
+    schedules = list(patient.prom_schedules.all())
+    results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")
+    gait_analyses = list(patient.gait_analyses.select_related("therapist"))
+    context = {
+        "patient": patient,
+        "evaluations": patient.evaluations.select_related("therapist", "signed_by"),
+        "gait_analyses": gait_analyses,
+        "schedules": [(s, schedule_plan(s)) for s in schedules],
+        "results": results.order_by("-taken_at")[:20],
+        "instruments": [(code, INSTRUMENTS[code].name) for code in patient.instruments],
+        "all_instruments": [(code, INSTRUMENTS[code].name) for code in sorted(INSTRUMENTS)],
+        "schedule_form": ScheduleForm(),
+        "discharge_form": DischargeForm(),
+        # The compare choices are the analyses listed above (same order): no query of their own.
+        "compare_form": GaitCompareForm(patient=patient, analyses=gait_analyses),
+    }
+    return render(request, "assessments/chart_detail.html", context)

@@ -1,0 +1,227 @@
+"""Outcome pages: record, chart and trace measures; schedules; the runner's questionnaires."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.forms import DischargeForm, PromAnswersForm, ScheduleForm
+from assessments.loaders import (
+    get_outcome_result_for_user,
+    get_patient_for_notes,
+    get_patient_for_outcomes,
+)
+from assessments.models import OutcomeResult, OutcomeSource, PromSchedule
+from assessments.proms import INSTRUMENTS, describe
+from assessments.proms.clinic_wording import apply_clinic_wording
+from assessments.proms.schedule import TIMEPOINT_LABELS
+from assessments.selectors import (
+    due_measures,
+    outcome_history,
+    outcome_overview,
+    outcome_trend,
+    with_user_names,
+)
+from assessments.services import (
+    outcome_fill_due,
+    outcome_record,
+    prom_schedule_create,
+    prom_schedule_discharge,
+)
+from dangpt.forms import add_service_errors
+from dangpt.roles import CLINICIAN_ROLES, Role, role_of, role_required
+from patients.selectors import runner_patient
+
+
+def _definition(instrument: str) -> dict:
+    """The instrument's items in the clinic's wording, with its name; 404 for an unknown one."""
+    apply_clinic_wording()
+    if instrument not in INSTRUMENTS:
+        raise Http404
+    definition = describe(instrument)
+    definition["name"] = INSTRUMENTS[instrument].name
+    return definition
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.THERAPIST)
+def outcome_record_view(request: HttpRequest, patient_id: int, instrument: str) -> HttpResponse:
+    """Record a measure in clinic, from the instrument's own items."""
+    patient = get_patient_for_notes(request, patient_id, kind=None)
+    definition = _definition(instrument)
+    form = PromAnswersForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome_record(
+                patient=patient,
+                instrument=instrument,
+                answers=form.answers(),
+                collected_by=request.user,
+                source=OutcomeSource.CLINIC,
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form, prefix="answers.")
+        else:
+            messages.success(request, f"{definition['name']} recorded.")
+            return redirect(
+                "assessments:outcome_trend", patient_id=patient.pk, instrument=instrument
+            )
+    return render(
+        request,
+        "assessments/outcome_form.html",
+        {"form": form, "patient": patient, "definition": definition, "portal": False},
+    )
+
+
+@require_GET
+@role_required(*CLINICIAN_ROLES, Role.RUNNER)
+def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -> HttpResponse:
+    """A chart of one measure over time with the MCID band and the change label."""
+    patient = get_patient_for_outcomes(request, patient_id, instrument=instrument)
+    trend = outcome_trend(patient=patient, instrument=instrument)
+    chart = {key: trend[key] for key in ("instrument", "name", "max", "direction", "points")}
+    chart["band"] = trend["band"]
+    return render(
+        request,
+        "assessments/outcome_trend.html",
+        {
+            "patient": patient,
+            "trend": trend,
+            "chart": chart,
+            "is_runner": role_of(request.user) == Role.RUNNER,
+            "timepoints": TIMEPOINT_LABELS,
+        },
+    )
+
+
+@require_GET
+@role_required(*CLINICIAN_ROLES)
+def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every saved version of one outcome result."""
+    result = get_outcome_result_for_user(request, pk)
+    return render(
+        request,
+        "assessments/record_history.html",
+        {
+            "title": f"History of {INSTRUMENTS[result.instrument].name} result #{result.pk}",
+            "back": reverse("assessments:patient_chart", args=[result.patient_id]),
+            "rows": with_user_names(outcome_history(result=result)),
+            "patient": result.patient,
+        },
+    )
+
+
+@require_GET
+@role_required(*CLINICIAN_ROLES)
+def outcome_overview_view(request: HttpRequest) -> HttpResponse:
+    """Latest change per patient and measure, grouped by condition."""
+    return render(
+        request,
+        "assessments/outcome_overview.html",
+        {"groups": outcome_overview(user=request.user)},
+    )
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def schedule_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Start the default measure schedule of one condition."""
+    patient = get_patient_for_notes(request, patient_id, kind=None)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            prom_schedule_create(patient=patient, created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Measure schedule started.")
+    else:
+        messages.error(request, "Choose a condition and a baseline date.")
+    return redirect("assessments:patient_chart", patient_id=patient.pk)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def schedule_discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the discharge date, which makes the discharge measures due."""
+    if role_of(request.user) not in CLINICIAN_ROLES:
+        raise Http404
+    schedule = get_object_or_404(PromSchedule.objects.visible_to(request.user), pk=pk)
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        try:
+            prom_schedule_discharge(
+                schedule=schedule, discharge_on=form.cleaned_data["discharge_on"], user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Discharge date set.")
+    else:
+        messages.error(request, "Enter a valid discharge date.")
+    return redirect("assessments:patient_chart", patient_id=schedule.patient_id)
+
+
+# --- Runner portal --------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.RUNNER)
+def my_measures(request: HttpRequest) -> HttpResponse:
+    """The runner's questionnaires due now and links to their own charts."""
+    patient = runner_patient(request.user)
+    instruments = (
+        OutcomeResult.objects.filter(patient=patient)
+        .values_list("instrument", flat=True)
+        .distinct()
+        .order_by("instrument")
+    )
+    return render(
+        request,
+        "assessments/measure_list.html",
+        {
+            "patient": patient,
+            "due": due_measures(patient=patient),
+            "charts": [(code, INSTRUMENTS[code].name) for code in instruments],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.RUNNER)
+def my_measure_fill(
+    request: HttpRequest, schedule_id: int, timepoint: str, instrument: str
+) -> HttpResponse:
+    """Fill one due questionnaire in the portal."""
+    patient = runner_patient(request.user)
+    due = [
+        d
+        for d in due_measures(patient=patient)
+        if (d.schedule.pk, d.timepoint, d.instrument) == (schedule_id, timepoint, instrument)
+    ]
+    if not due:
+        raise Http404
+    definition = _definition(instrument)
+    form = PromAnswersForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome_fill_due(
+                patient=patient,
+                user=request.user,
+                schedule_id=schedule_id,
+                timepoint=timepoint,
+                instrument=instrument,
+                answers=form.answers(),
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form, prefix="answers.")
+        else:
+            messages.success(request, f"Thank you — {definition['name']} saved.")
+            return redirect("assessments:my_measures")
+    return render(
+        request,
+        "assessments/outcome_form.html",
+        {"form": form, "patient": patient, "definition": definition, "portal": True, "due": due[0]},
+    )
