@@ -70,7 +70,7 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             return saved
     return render(
         request,
-        "assessments/evaluation_form.html",
+        "assessments/evaluation_edit.html",
         {"form": form, "patient": patient, "evaluation": None},
     )
 
@@ -117,7 +117,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return saved
     return render(
         request,
-        "assessments/evaluation_form.html",
+        "assessments/evaluation_edit.html",
         {"form": form, "patient": evaluation.patient, "evaluation": evaluation},
     )
 

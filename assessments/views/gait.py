@@ -48,7 +48,7 @@ def gait_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect("assessments:gait_detail", pk=gait.pk)
     return render(
         request,
-        "assessments/gait_form.html",
+        "assessments/gait_edit.html",
         {"form": form, "patient": patient, "evaluation": evaluation, "gait": None},
     )
 
@@ -84,7 +84,7 @@ def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessments:gait_detail", pk=gait.pk)
     return render(
         request,
-        "assessments/gait_form.html",
+        "assessments/gait_edit.html",
         {"form": form, "patient": gait.patient, "evaluation": gait.evaluation, "gait": gait},
     )
 

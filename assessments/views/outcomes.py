@@ -70,7 +70,7 @@ def outcome_record_view(request: HttpRequest, patient_id: int, instrument: str) 
             )
     return render(
         request,
-        "assessments/outcome_form.html",
+        "assessments/outcome_record.html",
         {"form": form, "patient": patient, "definition": definition, "portal": False},
     )
 
@@ -222,6 +222,6 @@ def my_measure_fill(
             return redirect("assessments:my_measures")
     return render(
         request,
-        "assessments/outcome_form.html",
+        "assessments/outcome_record.html",
         {"form": form, "patient": patient, "definition": definition, "portal": True, "due": due[0]},
     )
