@@ -141,47 +141,52 @@ def _seed_records() -> list[str]:
     if therapist is None or runner1 is None or runner2 is None:
         return []
     if not Evaluation.objects.filter(patient=runner1).exists():
-        evaluation = evaluation_create(
-            patient=runner1,
-            therapist=therapist,
-            fields={
-                "evaluated_on": timezone.localdate() - dt.timedelta(days=42),
-                "history": "Anterior knee pain for 6 weeks after adding hill repeats.",
-                "exam": {
-                    "rom": {"knee_to_wall_cm": {"left": 9, "right": 11}},
-                    "special_tests": {
-                        "patellar_palpation_pain": "positive",
-                        "hop_pain": "negative",
-                    },
-                },
-                "working_diagnosis": "pfps",
-                "goals": "Return to 40 km a week without knee pain.",
-                "visits_per_week": 1,
-                "plan_weeks": 8,
-            },
-        )
-        gait_create(
-            patient=runner1,
-            therapist=therapist,
-            evaluation=evaluation,
-            fields={
-                "recorded_on": evaluation.evaluated_on,
-                "surface": "treadmill",
-                "speed_kmh": 10,
-                "cadence_spm": 162,
-                "foot_strike_left": "rearfoot",
-                "foot_strike_right": "rearfoot",
-                "pelvic_drop_left_deg": 6,
-                "pelvic_drop_right_deg": 3,
-                "cues": "Quicker, lighter steps",
-                "target_cadence_spm": 174,
-            },
-        )
-        evaluation_sign(evaluation=evaluation, user=therapist)
+        _seed_signed_evaluation(runner1, therapist)
     knee = _schedule(runner1, "pfps", 42, therapist)
     for timepoint, days_ago, lefs, pain in (("baseline", 42, 2, 6), ("week_6", 0, 3, 2)):
         _result(knee, "lefs", _same_answer("lefs", lefs), therapist, timepoint, days_ago, "clinic")
         _result(knee, "nprs", {"pain": pain}, therapist, timepoint, days_ago, "clinic")
     shin = _schedule(runner2, "itbs", 42, therapist)
     _result(shin, "lefs", _same_answer("lefs", 2), therapist, "baseline", 42, "clinic")
-    return ["Clinical records: a signed evaluation and outcome trends; runner2 has LEFS due."]
+    return ["Chart records: a signed evaluation and outcome trends; runner2 has LEFS due."]
+
+
+def _seed_signed_evaluation(patient, therapist) -> None:
+    """runner1's initial evaluation with a gait analysis, signed six weeks ago."""
+    evaluation = evaluation_create(
+        patient=patient,
+        therapist=therapist,
+        fields={
+            "evaluated_on": timezone.localdate() - dt.timedelta(days=42),
+            "history": "Anterior knee pain for 6 weeks after adding hill repeats.",
+            "exam": {
+                "rom": {"knee_to_wall_cm": {"left": 9, "right": 11}},
+                "special_tests": {
+                    "patellar_palpation_pain": "positive",
+                    "hop_pain": "negative",
+                },
+            },
+            "working_diagnosis": "pfps",
+            "goals": "Return to 40 km a week without knee pain.",
+            "visits_per_week": 1,
+            "plan_weeks": 8,
+        },
+    )
+    gait_create(
+        patient=patient,
+        therapist=therapist,
+        evaluation=evaluation,
+        fields={
+            "recorded_on": evaluation.evaluated_on,
+            "surface": "treadmill",
+            "speed_kmh": 10,
+            "cadence_spm": 162,
+            "foot_strike_left": "rearfoot",
+            "foot_strike_right": "rearfoot",
+            "pelvic_drop_left_deg": 6,
+            "pelvic_drop_right_deg": 3,
+            "cues": "Quicker, lighter steps",
+            "target_cadence_spm": 174,
+        },
+    )
+    evaluation_sign(evaluation=evaluation, user=therapist)
