@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.models import AccessLog
-from programs import home_cache, services
+from programs import services
+from programs.portal import cache as home_cache
 from programs.models import Exercise, Program, ProgramStatus, SessionEntry, SessionLog
 from tests.programs.factories import make_runner, program_with_items
 

@@ -1,21 +1,31 @@
-"""Reads of the runner portal and the therapist dashboard: today's items, adherence, flags."""
+"""Reads of the programs app: each loader scopes to the user (404 otherwise), and the reads of
+the runner's pages and the therapist's dashboard.
+
+A loader for a page or API read writes the access-log row itself, so no caller can forget it.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import Exists, JSONField, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import JSONObject
-from django.template.loader import render_to_string
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
+from dangpt.roles import Role, role_of
+from patients.models import Patient
+from patients.selectors import runner_patient
 from programs.models import (
-    Exercise,
     Program,
+    ProgramItem,
     ProgramStatus,
     ProgressionSuggestion,
     RunLog,
@@ -24,76 +34,77 @@ from programs.models import (
     SuggestionStatus,
 )
 from programs.rules import progression
-from programs.versions import dose_text
+
+if TYPE_CHECKING:
+    from programs.portal.items import TodayItem
 
 INACTIVE_DAYS = 7
 
 
-@dataclass
-class TodayItem:
-    """One exercise of the current version, with its library entry and the dose in words."""
-
-    data: dict
-    exercise: Exercise | None
-    dose: str
-    entry: object | None = None
-
-    @property
-    def item_id(self) -> int:
-        return self.data["item_id"]
-
-    @property
-    def card_html(self) -> str:
-        """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
-        for the same content: the runner home shows ten of them on every visit."""
-        exercise = self.exercise
-        return _card_html(
-            self.data["exercise_name"],
-            self.dose,
-            self.data.get("notes") or "",
-            exercise is not None,
-            exercise.illustration if exercise else "",
-            exercise.instructions if exercise else "",
-            tuple(exercise.cues or ()) if exercise else (),
-            exercise.video_url if exercise else "",
-        )
+# --- Loaders: each answers 404 for what the user may not see ---------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
-def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
-    """A pure function of what the card shows, so a cached copy is never stale."""
-    card = {
-        "name": name,
-        "dose": dose,
-        "notes": notes,
-        "has_exercise": has_exercise,
-        "illustration": illustration,
-        "instructions": instructions,
-        "cues": cues,
-        "video_url": video_url,
-    }
-    return render_to_string("programs/_exercise_card_body.html", {"card": card})
+def get_program_for_user(request: HttpRequest, pk: int) -> Program:
+    """A program the signed-in user may see, or 404 (for a write: no access-log row)."""
+    return get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
 
 
-# What an exercise card shows (TodayItem.card_html): all the runner home loads of the library.
-CARD_FIELDS = ("illustration", "instructions", "cues", "video_url")
+def read_program_for_user(request: HttpRequest, pk: int) -> Program:
+    """A program the signed-in user may see, or 404; the read is written to the access log."""
+    program = get_program_for_user(request, pk)
+    audit_patient_access(request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=pk)
+    return program
 
 
-def version_items(
-    version, *, phase_only: bool = True, exercise_fields: tuple[str, ...] | None = None
-) -> list[TodayItem]:
-    """The items of a version (of its current phase), with their exercises in one query
-    (only ``exercise_fields`` of them when given)."""
-    if version is None:
-        return []
-    data = [i for i in version.items if not phase_only or i.get("phase", 1) == version.phase]
-    exercises = Exercise.objects.all()
-    if exercise_fields:
-        exercises = exercises.only(*exercise_fields)
-    exercises = exercises.in_bulk([i["exercise_id"] for i in data])
-    return [
-        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
-    ]
+def get_item_for_user(program: Program, pk: int) -> ProgramItem:
+    """An item of a program the user may see (loaded by get_program_for_user), or 404."""
+    return get_object_or_404(program.items.select_related("exercise"), pk=pk)
+
+
+def _runner_programs(request: HttpRequest):
+    # Runners only: for anyone else visible_to would find the programs they prescribe.
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    return (
+        Program.objects.visible_to(request.user).filter(status=ProgramStatus.ACTIVE).order_by("-pk")
+    )
+
+
+def get_runner_program(request: HttpRequest) -> Program | None:
+    """The runner's active program, if any, with its patient and current version."""
+    return (
+        _runner_programs(request)
+        .select_related(None)
+        .select_related("patient", "current_version")
+        .defer("current_version__changes")  # the diff of the version: no runner page shows it
+        .first()
+    )
+
+
+def read_runner_program(request: HttpRequest) -> Program:
+    """The runner's active program, or 404; the read is written to the access log."""
+    program = _runner_programs(request).first()
+    if program is None:
+        raise Http404
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
+    return program
+
+
+def read_runner_record(request: HttpRequest, *, kind: AccessKind) -> tuple[Patient, Program | None]:
+    """The runner's patient record (or 404) and active program, in one query when there is one.
+
+    The read is written to the access log as ``kind`` (a program read names the program).
+    """
+    program = get_runner_program(request)
+    patient = program.patient if program is not None else runner_patient(request.user)
+    ref = (program and program.pk) if kind == AccessKind.PROGRAM else ""
+    audit_patient_access(request, patient_id=patient.pk, kind=kind, ref=ref)
+    return patient, program
+
+
+# --- The runner's pages ----------------------------------------------------------------------
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -208,6 +219,9 @@ def month_calendar(*, patient, program: Program | None, year: int, month: int) -
         ]
         for week in weeks
     ]
+
+
+# --- The therapist's dashboard ----------------------------------------------------------
 
 
 @dataclass
