@@ -239,6 +239,10 @@ def _safety_gate(program: Program, items: list[ProgramItem]) -> None:
         )
 
 
+def _constraint_name(exc: IntegrityError) -> str | None:
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+
+
 @transaction.atomic
 def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
     """Publish the working copy as a new version; the runner sees it from now on."""
@@ -290,7 +294,8 @@ def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
             program.save(update_fields=["current_version", "status"])
     except IntegrityError as exc:
         # Two drafts of one runner published at the same moment: the database keeps one active.
-        if ONE_ACTIVE not in str(exc):
+        # The constraint's name comes from the driver, as booking reads it, never from the text.
+        if _constraint_name(exc) != ONE_ACTIVE:
             raise
         raise ValidationError({"__all__": [ONE_ACTIVE_MESSAGE]}) from exc
     given.current_version, given.status = version, program.status

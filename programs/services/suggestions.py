@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from programs.models import (
@@ -67,6 +68,7 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
     created = []
+    since = _dosage_since(program, items)
     for item in items:
         if item.pk in pending:
             continue
@@ -81,7 +83,7 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
                 completed=e.done,
             )
             for e in entries.get(item.pk, [])
-            if e.session.date >= _dosage_since(program, item)
+            if e.session.date >= since[item.pk]
         ]
         if not logs:
             continue
@@ -105,15 +107,24 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     return created
 
 
-def _dosage_since(program: Program, item: ProgramItem) -> dt.date:
-    """The day of the last decided suggestion of the item (its dosage changed then), or forever."""
-    last = (
-        program.suggestions.filter(item=item, status=SuggestionStatus.APPROVED)
-        .order_by("-decided_at")
-        .values_list("decided_at", flat=True)
-        .first()
+def _dosage_since(program: Program, items: list[ProgramItem]) -> dict[int, dt.date]:
+    """Per item, the day after its last approved suggestion (its dosage changed then), or forever.
+
+    One query for all the items: this runs on every session the runner logs.
+    """
+    last = dict(
+        program.suggestions.filter(item__in=items, status=SuggestionStatus.APPROVED)
+        .order_by()
+        .values("item")
+        .annotate(last=Max("decided_at"))
+        .values_list("item", "last")
     )
-    return timezone.localdate(last) + dt.timedelta(days=1) if last else dt.date.min
+    return {
+        item.pk: timezone.localdate(last[item.pk]) + dt.timedelta(days=1)
+        if last.get(item.pk)
+        else dt.date.min
+        for item in items
+    }
 
 
 @transaction.atomic
