@@ -1,16 +1,61 @@
-"""Progression suggestions from the session logs."""
+"""Progression suggestions from the session logs: proposed, approved, dismissed, and their cost."""
 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programs import services
-from tests.programs.factories import make_runner, program_with_items
+from programs.models import SuggestionStatus
+from tests.programs.factories import make_runner, program_with_items, today_entries
 
 pytestmark = pytest.mark.django_db
+
+
+def _log_days(program, scores_by_day):
+    today = timezone.localdate()
+    for days_ago, scores in scores_by_day:
+        morning = scores.pop("next_morning_pain", 0)
+        session = services.session_log(
+            program=program,
+            date=today - dt.timedelta(days=days_ago),
+            entries=today_entries(program, **scores),
+        )
+        services.session_next_morning(session=session, pain=morning)
+
+
+def test_suggestion_from_logs_and_one_click_approval_publishes_a_new_version(therapist, runner):
+    """Two sessions within the rule → progress +2 reps; approving publishes version 2."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    _log_days(program, [(4, {"pain_during": 2, "pain_after": 2}), (2, {"pain_during": 1})])
+    # Logging itself proposed it; asking again adds nothing.
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "progress"
+    assert suggestion.proposed_dosage["reps"] == 12
+    assert "Soft-tissue rule" in suggestion.reason
+    assert services.suggestions_generate(program=program) == []
+    version = services.suggestion_approve(suggestion=suggestion, by=therapist)
+    suggestion.refresh_from_db()
+    assert version.number == 2 and suggestion.status == SuggestionStatus.APPROVED
+    assert version.items[0]["reps"] == 12
+    assert any("reps 10 → 12" in change for change in version.changes)
+    with pytest.raises(ValidationError, match="already decided"):
+        services.suggestion_approve(suggestion=suggestion, by=therapist)
+
+
+def test_major_breach_suggests_regress_and_dismissal_keeps_the_dose(therapist, runner):
+    """Pain 7/10 on a soft-tissue rule → regress; dismissing leaves the program as it was."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    _log_days(program, [(1, {"pain_during": 7, "next_morning_pain": 3})])
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "regress" and suggestion.code == "major_breach"
+    services.suggestion_dismiss(suggestion=suggestion, by=therapist)
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.DISMISSED
+    assert program.versions.count() == 1
 
 
 def _generate_queries(therapist, days: int) -> int:

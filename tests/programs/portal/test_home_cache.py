@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from dangpt.models import AccessLog
 from programs import services
-from programs.portal import cache as home_cache
 from programs.models import Exercise, Program, ProgramStatus, SessionEntry, SessionLog
+from programs.portal import cache as home_cache
 from tests.programs.factories import make_runner, program_with_items
 
 pytestmark = pytest.mark.django_db
