@@ -283,26 +283,21 @@ def therapist_dashboard(user, *, today: dt.date) -> list[DashboardRow]:
 
 def _breaches(program: Program, runs: list[RunLog]) -> list[str]:
     """Plain descriptions of the logs of the last 7 days that broke the program's pain rule."""
+    logs = [
+        (session.date, "exercise", entry)
+        for session in program.recent
+        for entry in session.entries.all()
+    ]
+    logs += [(run.date, "run", run) for run in runs]
     found = []
-    for session in program.recent:
-        for entry in session.entries.all():
-            log = progression.SessionPain(
-                pain_during=entry.pain_during,
-                pain_after=entry.pain_after,
-                next_morning_pain=entry.next_morning_pain,
-                baseline_pain=program.baseline_pain,
-            )
-            check = progression.check_pain(tissue=program.tissue, log=log)
-            if check.breached:
-                found.append(f"{session.date:%a %-d %b} exercise: {'; '.join(check.problems)}")
-    for run in runs:
+    for day, what, row in logs:
         log = progression.SessionPain(
-            pain_during=run.pain_during,
-            pain_after=run.pain_after,
-            next_morning_pain=run.next_morning_pain,
+            pain_during=row.pain_during,
+            pain_after=row.pain_after,
+            next_morning_pain=row.next_morning_pain,
             baseline_pain=program.baseline_pain,
         )
         check = progression.check_pain(tissue=program.tissue, log=log)
         if check.breached:
-            found.append(f"{run.date:%a %-d %b} run: {'; '.join(check.problems)}")
+            found.append(f"{day:%a %-d %b} {what}: {'; '.join(check.problems)}")
     return found
