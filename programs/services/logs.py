@@ -50,17 +50,8 @@ def _check_day(errors: dict, name: str, day: dt.date) -> None:
         errors.setdefault(name, []).append("The date is more than a year ago.")
 
 
-@transaction.atomic
-def session_log(
-    *, program: Program, date: dt.date, entries: list[dict], notes: str = ""
-) -> SessionLog:
-    """Store (or update) the day's session: per item done, pain during/after and difficulty."""
-    if program.current_version_id is None or program.status != ProgramStatus.ACTIVE:
-        raise ValidationError({"__all__": ["There is no active program to log against."]})
-    errors: dict[str, list[str]] = {}
-    _check_day(errors, "date", date)
-    version = program.current_version
-    items = {i["item_id"]: i for i in version.items if i.get("phase", 1) == version.phase}
+def _entry_rows(items: dict[int, dict], entries: list[dict], errors: dict) -> dict[int, dict]:
+    """The entries' values per item id; problems go to ``errors``."""
     rows = {}
     for entry in entries:
         item_id = entry.get("item_id")
@@ -78,6 +69,21 @@ def session_log(
         }
     if not rows and not errors:
         errors["entries"] = ["Log at least one exercise."]
+    return rows
+
+
+@transaction.atomic
+def session_log(
+    *, program: Program, date: dt.date, entries: list[dict], notes: str = ""
+) -> SessionLog:
+    """Store (or update) the day's session: per item done, pain during/after and difficulty."""
+    if program.current_version_id is None or program.status != ProgramStatus.ACTIVE:
+        raise ValidationError({"__all__": ["There is no active program to log against."]})
+    errors: dict[str, list[str]] = {}
+    _check_day(errors, "date", date)
+    version = program.current_version
+    items = {i["item_id"]: i for i in version.items if i.get("phase", 1) == version.phase}
+    rows = _entry_rows(items, entries, errors)
     if errors:
         raise ValidationError(errors)
     session, _ = SessionLog.objects.update_or_create(
@@ -140,10 +146,7 @@ def run_log(
     _check_day(errors, "date", date)
     distance = _decimal(errors, "distance_km", distance_km, places=2, top=1000)
     duration = _decimal(errors, "duration_min", duration_min, places=1, top=10000)
-    if rpe not in (None, "") and (
-        isinstance(rpe, bool) or not isinstance(rpe, int) or not 1 <= rpe <= 10
-    ):
-        errors.setdefault("rpe", []).append("Effort is a whole number from 1 to 10.")
+    _check_rpe(errors, rpe)
     pains = {
         name: _pain(errors, name, value)
         for name, value in (
@@ -152,20 +155,11 @@ def run_log(
             ("next_morning_pain", next_morning_pain),
         )
     }
-    if distance is not None and distance == 0:
+    if distance is not None and distance == 0:  # more than 0 but rounds to 0.00
         errors.setdefault("distance_km", []).append("Must be more than 0.")
     if errors:
         raise ValidationError(errors)
-    # Serialise a runner's run logs so two at once compare with the same history.
-    Patient.objects.select_for_update().get(pk=patient.pk)
-    window_start = date - dt.timedelta(days=load.WINDOW_DAYS)
-    previous = [
-        (day, float(km))
-        for day, km in RunLog.objects.filter(
-            patient=patient, date__gte=window_start, date__lt=date
-        ).values_list("date", "distance_km")
-    ]
-    warning = load.spike_warning(run_km=float(distance), previous_runs=previous, run_date=date)
+    warning = _spike_warning(patient, date, distance)
     return RunLog.objects.create(
         patient=patient,
         date=date,
@@ -175,6 +169,27 @@ def run_log(
         load_warning=warning,
         **pains,
     )
+
+
+def _check_rpe(errors: dict, rpe) -> None:
+    if rpe not in (None, "") and (
+        isinstance(rpe, bool) or not isinstance(rpe, int) or not 1 <= rpe <= 10
+    ):
+        errors.setdefault("rpe", []).append("Effort is a whole number from 1 to 10.")
+
+
+def _spike_warning(patient, date: dt.date, distance: Decimal) -> dict | None:
+    """The run's spike warning against the runner's runs of the window before ``date``."""
+    # Serialise a runner's run logs so two at once compare with the same history.
+    Patient.objects.select_for_update().get(pk=patient.pk)
+    window_start = date - dt.timedelta(days=load.WINDOW_DAYS)
+    previous = [
+        (day, float(km))
+        for day, km in RunLog.objects.filter(
+            patient=patient, date__gte=window_start, date__lt=date
+        ).values_list("date", "distance_km")
+    ]
+    return load.spike_warning(run_km=float(distance), previous_runs=previous, run_date=date)
 
 
 @transaction.atomic

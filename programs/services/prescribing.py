@@ -243,17 +243,8 @@ def _constraint_name(exc: IntegrityError) -> str | None:
     return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
 
 
-@transaction.atomic
-def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
-    """Publish the working copy as a new version; the runner sees it from now on."""
-    given, program = (
-        program,
-        (
-            Program.objects.select_for_update(of=("self",))
-            .select_related("current_version")
-            .get(pk=program.pk)
-        ),
-    )
+def _publishable_items(program: Program) -> list[ProgramItem]:
+    """The working copy's items, once the program may be published (locked by the caller)."""
     if program.status == ProgramStatus.ENDED:
         raise ValidationError({"__all__": ["This program has ended; prescribe a new one."]})
     items = list(program.items.select_related("exercise").order_by("phase", "order", "id"))
@@ -267,28 +258,19 @@ def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
         .exists()
     ):
         raise ValidationError({"__all__": [ONE_ACTIVE_MESSAGE]})
-    snapshot = [snapshot_item(item, order) for order, item in enumerate(items)]
-    previous = program.current_version
-    if previous is not None:
-        changes = diff_items(
-            previous.items, snapshot, old_phase=previous.phase, new_phase=program.current_phase
-        )
-        if not changes:
-            raise ValidationError({"__all__": ["Nothing changed since the last version."]})
-    else:
-        changes = ["First version"]
-    version = ProgramVersion.objects.create(
-        program=program,
-        number=(previous.number + 1) if previous else 1,
-        published_by=by,
-        published_at=timezone.now(),
-        phase=program.current_phase,
-        note=note.strip()[:300],
-        items=snapshot,
-        changes=changes,
-    )
-    program.current_version = version
-    program.status = ProgramStatus.ACTIVE
+    return items
+
+
+def _changes_since(previous: ProgramVersion | None, snapshot: list[dict], phase: int) -> list[str]:
+    if previous is None:
+        return ["First version"]
+    changes = diff_items(previous.items, snapshot, old_phase=previous.phase, new_phase=phase)
+    if not changes:
+        raise ValidationError({"__all__": ["Nothing changed since the last version."]})
+    return changes
+
+
+def _save_published(program: Program) -> None:
     try:
         with transaction.atomic():
             program.save(update_fields=["current_version", "status"])
@@ -298,7 +280,32 @@ def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
         if _constraint_name(exc) != ONE_ACTIVE:
             raise
         raise ValidationError({"__all__": [ONE_ACTIVE_MESSAGE]}) from exc
-    given.current_version, given.status = version, program.status
+
+
+@transaction.atomic
+def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
+    """Publish the working copy as a new version; the runner sees it from now on."""
+    locked = (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=program.pk)
+    )
+    snapshot = [snapshot_item(item, n) for n, item in enumerate(_publishable_items(locked))]
+    previous = locked.current_version
+    version = ProgramVersion.objects.create(
+        program=locked,
+        number=(previous.number + 1) if previous else 1,
+        published_by=by,
+        published_at=timezone.now(),
+        phase=locked.current_phase,
+        note=note.strip()[:300],
+        items=snapshot,
+        changes=_changes_since(previous, snapshot, locked.current_phase),
+    )
+    locked.current_version = version
+    locked.status = ProgramStatus.ACTIVE
+    _save_published(locked)
+    program.current_version, program.status = version, locked.status
     return version
 
 

@@ -57,38 +57,16 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     version = program.current_version
     current_ids = [i["item_id"] for i in version.items if i.get("phase", 1) == version.phase]
     items = list(program.items.select_related("exercise").filter(pk__in=current_ids))
-    entries: dict[int, list[SessionEntry]] = {}
-    for entry in (
-        SessionEntry.objects.filter(session__program=program, item__in=current_ids)
-        .select_related("session")
-        .order_by("session__date")
-    ):
-        entries.setdefault(entry.item_id, []).append(entry)
+    logs = _logs_since_dosage_change(program, items)
     pending = set(
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
     created = []
-    since = _dosage_since(program, items)
     for item in items:
-        if item.pk in pending:
-            continue
-        # Only sessions since the item's dosage last changed count towards its progression.
-        logs = [
-            progression.SessionPain(
-                pain_during=e.pain_during,
-                pain_after=e.pain_after,
-                next_morning_pain=e.next_morning_pain,
-                baseline_pain=program.baseline_pain,
-                difficulty=e.difficulty or None,
-                completed=e.done,
-            )
-            for e in entries.get(item.pk, [])
-            if e.session.date >= since[item.pk]
-        ]
-        if not logs:
+        if item.pk in pending or not logs[item.pk]:
             continue
         suggestion = progression.suggest(
-            tissue=item_tissue(program, item), logs=logs, current=item_dosage(item)
+            tissue=item_tissue(program, item), logs=logs[item.pk], current=item_dosage(item)
         )
         if suggestion.action == progression.Action.HOLD:
             continue
@@ -105,6 +83,32 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
             )
         )
     return created
+
+
+def _logs_since_dosage_change(
+    program: Program, items: list[ProgramItem]
+) -> dict[int, list[progression.SessionPain]]:
+    """Per item, its logged entries (oldest first) since its dosage last changed."""
+    since = _dosage_since(program, items)
+    logs: dict[int, list[progression.SessionPain]] = {item.pk: [] for item in items}
+    entries = (
+        SessionEntry.objects.filter(session__program=program, item__in=list(logs))
+        .select_related("session")
+        .order_by("session__date")
+    )
+    for e in entries:
+        if e.session.date >= since[e.item_id]:
+            logs[e.item_id].append(
+                progression.SessionPain(
+                    pain_during=e.pain_during,
+                    pain_after=e.pain_after,
+                    next_morning_pain=e.next_morning_pain,
+                    baseline_pain=program.baseline_pain,
+                    difficulty=e.difficulty or None,
+                    completed=e.done,
+                )
+            )
+    return logs
 
 
 def _dosage_since(program: Program, items: list[ProgramItem]) -> dict[int, dt.date]:
