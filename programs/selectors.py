@@ -236,34 +236,16 @@ class DashboardRow:
 def therapist_dashboard(user, *, today: dt.date) -> list[DashboardRow]:
     """The therapist's active runners who need a look: inactive, pain rule broken, suggestion."""
     since = today - dt.timedelta(days=INACTIVE_DAYS)
-    pending = ProgressionSuggestion.objects.filter(
-        program=OuterRef("pk"), status=SuggestionStatus.PENDING
-    )
-    programs = (
-        Program.objects.filter(therapist=user, status=ProgramStatus.ACTIVE)
-        .select_related("patient")
-        .annotate(
-            last_session=Max("sessions__date"),
-            has_pending=Exists(pending),
-        )
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related("entries"),
-                to_attr="recent",
-            )
-        )
-        .order_by("patient__last_name", "patient__first_name", "pk")
-    )
-    programs = list(programs)
+    programs = list(_dashboard_programs(user, since=since))
+    patient_ids = [p.patient_id for p in programs]
     last_runs = dict(
-        RunLog.objects.filter(patient__in=[p.patient_id for p in programs])
+        RunLog.objects.filter(patient__in=patient_ids)
         .values("patient")
         .annotate(last=Max("date"))
         .values_list("patient", "last")
     )
     recent_runs: dict[int, list[RunLog]] = {}
-    for run in RunLog.objects.filter(patient__in=[p.patient_id for p in programs], date__gte=since):
+    for run in RunLog.objects.filter(patient__in=patient_ids, date__gte=since):
         recent_runs.setdefault(run.patient_id, []).append(run)
     rows = []
     for program in programs:
@@ -279,6 +261,26 @@ def therapist_dashboard(user, *, today: dt.date) -> list[DashboardRow]:
         if row.inactive or row.breaches or row.pending:
             rows.append(row)
     return rows
+
+
+def _dashboard_programs(user, *, since: dt.date):
+    """The therapist's active programs with their last session, a pending flag, recent logs."""
+    pending = ProgressionSuggestion.objects.filter(
+        program=OuterRef("pk"), status=SuggestionStatus.PENDING
+    )
+    return (
+        Program.objects.filter(therapist=user, status=ProgramStatus.ACTIVE)
+        .select_related("patient")
+        .annotate(last_session=Max("sessions__date"), has_pending=Exists(pending))
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related("entries"),
+                to_attr="recent",
+            )
+        )
+        .order_by("patient__last_name", "patient__first_name", "pk")
+    )
 
 
 def _breaches(program: Program, runs: list[RunLog]) -> list[str]:

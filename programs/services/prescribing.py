@@ -96,10 +96,16 @@ def program_create_from_template(
         items = items.filter(phase=2)
         program.walk_run_stage = 1
     program.save(update_fields=["template", "walk_run_stage"])
+    ProgramItem.objects.bulk_create(_items_from_template(program, items, template.kind))
+    return program
+
+
+def _items_from_template(program: Program, template_items, kind: str) -> list[ProgramItem]:
+    """The program's items for the template's, numbered per phase (walk-run: all in phase 1)."""
     orders: dict[int, int] = {}
     rows = []
-    for t_item in items:
-        phase = 1 if template.kind == TemplateKind.WALK_RUN else t_item.phase
+    for t_item in template_items:
+        phase = 1 if kind == TemplateKind.WALK_RUN else t_item.phase
         orders[phase] = orders.get(phase, -1) + 1
         rows.append(
             ProgramItem(
@@ -111,8 +117,7 @@ def program_create_from_template(
                 **_dosage_fields(t_item.exercise, t_item.dosage),
             )
         )
-    ProgramItem.objects.bulk_create(rows)
-    return program
+    return rows
 
 
 @transaction.atomic
