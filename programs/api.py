@@ -143,10 +143,10 @@ class PublishIn(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _therapist_program(request, program_id: int) -> Program:
+def _therapists_only(request) -> None:
+    # visible_to also lets managers and runners see programs; these endpoints are therapists'.
     if role_of(request.user) != Role.THERAPIST:
         raise Http404
-    return selectors.get_program_for_user(request, program_id)
 
 
 def _item_out(data: dict, exercise) -> dict:
@@ -289,8 +289,7 @@ def _program_out(program: Program) -> dict:
 )
 def get_program(request, program_id: int):
     """A program of one of the therapist's patients, with its working items and current version."""
-    if role_of(request.user) != Role.THERAPIST:
-        raise Http404
+    _therapists_only(request)
     return _program_out(selectors.read_program_for_user(request, program_id))
 
 
@@ -300,6 +299,7 @@ def get_program(request, program_id: int):
 )
 def publish_program(request, program_id: int, payload: PublishIn):
     """Publish the working copy as a new version (the screening safety gate applies)."""
-    program = _therapist_program(request, program_id)
+    _therapists_only(request)
+    program = selectors.get_program_for_user(request, program_id)
     version = services.program_publish(program=program, by=request.user, note=payload.note)
     return Status(201, _version_out(version))

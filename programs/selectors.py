@@ -27,6 +27,7 @@ from programs.models import (
     Program,
     ProgramItem,
     ProgramStatus,
+    ProgramVersion,
     ProgressionSuggestion,
     RunLog,
     SessionEntry,
@@ -54,6 +55,17 @@ def read_program_for_user(request: HttpRequest, pk: int) -> Program:
     program = get_program_for_user(request, pk)
     audit_patient_access(request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=pk)
     return program
+
+
+def read_version_for_user(request: HttpRequest, pk: int, number: int) -> ProgramVersion:
+    """A published version of a program the user may see, or 404; the read is access-logged."""
+    program = get_program_for_user(request, pk)
+    version = get_object_or_404(program.versions.select_related("published_by"), number=number)
+    version.program = program  # the scoped program, with its patient and therapist
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM_VERSION, ref=version.pk
+    )
+    return version
 
 
 def get_item_for_user(program: Program, pk: int) -> ProgramItem:

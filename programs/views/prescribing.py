@@ -6,13 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.audit import audit_patient_access
 from dangpt.forms import add_service_errors
-from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
 from programs.models import Program, ProgramItem, ProgramStatus, SuggestionStatus
@@ -256,11 +254,8 @@ def end_program(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One published version with what changed since the one before."""
-    program = get_program_for_user(request, pk)
-    version = get_object_or_404(program.versions.select_related("published_by"), number=number)
-    audit_patient_access(
-        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM_VERSION, ref=version.pk
-    )
+    version = selectors.read_version_for_user(request, pk, number)
+    program = version.program
     previous = program.versions.filter(number=number - 1).first()
     context = {
         "program": program,
