@@ -50,9 +50,14 @@ def get_program_for_user(request: HttpRequest, pk: int) -> Program:
     return get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
 
 
-def read_program_for_user(request: HttpRequest, pk: int) -> Program:
-    """A program the signed-in user may see, or 404; the read is written to the access log."""
+def read_program_for_user(request: HttpRequest, pk: int, *, published: bool = False) -> Program:
+    """A program the signed-in user may see, or 404; the read is written to the access log.
+
+    With ``published``, a program without a published version is a 404 too (and no read).
+    """
     program = get_program_for_user(request, pk)
+    if published and program.current_version is None:
+        raise Http404
     audit_patient_access(request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=pk)
     return program
 

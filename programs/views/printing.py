@@ -31,4 +31,4 @@ def my_program_print(request: HttpRequest) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def program_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The program's current version on one printable page."""
-    return _print(request, selectors.read_program_for_user(request, pk))
+    return _print(request, selectors.read_program_for_user(request, pk, published=True))

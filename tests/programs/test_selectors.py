@@ -31,6 +31,14 @@ def test_a_program_read_writes_one_row_and_a_write_load_none(therapist, runner):
     )
 
 
+def test_a_draft_asked_for_as_published_is_404_and_no_read(therapist, runner):
+    """The print page of a draft: nothing shown, so nothing is logged."""
+    draft = program_with_items(therapist=therapist, patient=runner.patient, publish=False)
+    with pytest.raises(Http404):
+        selectors.read_program_for_user(_request(therapist), draft.pk, published=True)
+    assert not AccessLog.objects.exists()
+
+
 def test_a_version_read_names_the_version(therapist, runner):
     """read_version_for_user logs a program-version read with the version's id."""
     program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
