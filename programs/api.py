@@ -6,24 +6,19 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
+from dangpt.api import ErrorOut
 from dangpt.roles import Role, role_of
-from programs import portal, services
-from programs.models import Program, ProgramStatus, RunLog, SessionLog
+from patients.selectors import runner_patient
+from programs import selectors, services
+from programs.models import Program, RunLog, SessionLog
+from programs.portal.items import version_items
 from programs.versions import dose_text, snapshot_item
 
 router = Router(tags=["programs"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ExerciseOut(Schema):
@@ -148,35 +143,10 @@ class PublishIn(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _runner_patient(request):
-    """The caller's patient record; anyone but a runner gets 404."""
-    if role_of(request.user) != Role.RUNNER:
-        raise Http404
-    patient = getattr(request.user, "patient", None)
-    if patient is None:
-        raise Http404
-    return patient
-
-
-def _runner_program(request) -> Program:
-    # Runners only; a runner without a patient record has no program either (404 below).
-    if role_of(request.user) != Role.RUNNER:
-        raise Http404
-    program = (
-        Program.objects.visible_to(request.user)
-        .filter(status=ProgramStatus.ACTIVE)
-        .order_by("-pk")
-        .first()
-    )
-    if program is None:
-        raise Http404
-    return program
-
-
-def _therapist_program(request, program_id: int) -> Program:
+def _therapists_only(request) -> None:
+    # visible_to also lets managers and runners see programs; these endpoints are therapists'.
     if role_of(request.user) != Role.THERAPIST:
         raise Http404
-    return get_object_or_404(Program.objects.visible_to(request.user), pk=program_id)
 
 
 def _item_out(data: dict, exercise) -> dict:
@@ -249,12 +219,9 @@ def _run_out(run: RunLog) -> dict:
 @router.get("/me/program", response={200: MyProgramOut, 401: ErrorOut, 404: ErrorOut})
 def my_program(request):
     """The runner's current program: the latest published version, today's phase."""
-    program = _runner_program(request)
-    audit_patient_access(
-        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
-    )
+    program = selectors.read_runner_program(request)
     version = program.current_version
-    items = portal.version_items(version)
+    items = version_items(version)
     return {
         "id": program.pk,
         "title": program.title,
@@ -270,7 +237,9 @@ def my_program(request):
 )
 def log_my_session(request, payload: SessionIn):
     """Log (or update) a day's session: per exercise done, pain during and after, difficulty."""
-    program = _runner_program(request)
+    program = selectors.get_runner_program(request)
+    if program is None:
+        raise Http404
     session = services.session_log(
         program=program,
         date=payload.date or timezone.localdate(),
@@ -285,7 +254,7 @@ def log_my_session(request, payload: SessionIn):
 )
 def log_my_run(request, payload: RunIn):
     """Log a run; the answer carries the stored run and its `load_warning` (or null)."""
-    patient = _runner_patient(request)
+    patient = runner_patient(request.user)
     run = services.run_log(patient=patient, **payload.dict())
     return Status(201, _run_out(run))
 
@@ -320,11 +289,8 @@ def _program_out(program: Program) -> dict:
 )
 def get_program(request, program_id: int):
     """A program of one of the therapist's patients, with its working items and current version."""
-    program = _therapist_program(request, program_id)
-    audit_patient_access(
-        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
-    )
-    return _program_out(program)
+    _therapists_only(request)
+    return _program_out(selectors.read_program_for_user(request, program_id))
 
 
 @router.post(
@@ -333,6 +299,7 @@ def get_program(request, program_id: int):
 )
 def publish_program(request, program_id: int, payload: PublishIn):
     """Publish the working copy as a new version (the screening safety gate applies)."""
-    program = _therapist_program(request, program_id)
+    _therapists_only(request)
+    program = selectors.get_program_for_user(request, program_id)
     version = services.program_publish(program=program, by=request.user, note=payload.note)
     return Status(201, _version_out(version))

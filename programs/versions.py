@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# Fields of an item that a version keeps, in the order a diff names them.
-DOSE_FIELDS = (
-    "sets",
-    "reps",
-    "hold_seconds",
-    "load",
-    "load_kg",
-    "tempo",
-    "times_per_week",
-    "side",
-    "notes",
-    "phase",
-)
+from programs.models import DOSE_FIELDS
+
 FIELD_LABELS = {
     "sets": "sets",
     "reps": "reps",

@@ -70,3 +70,13 @@ def program_with_items(*, therapist, patient, count: int = 3, publish: bool = Tr
     if publish:
         services.program_publish(program=program, by=therapist)
     return program
+
+
+def today_entries(program, **scores) -> list[dict]:
+    """One done entry, with these scores, per item of the program's current phase."""
+    version = program.current_version
+    return [
+        {"item_id": i["item_id"], "done": True, **scores}
+        for i in version.items
+        if i["phase"] == version.phase
+    ]

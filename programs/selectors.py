@@ -1,22 +1,33 @@
-"""Reads of the runner portal and the therapist dashboard: today's items, adherence, flags."""
+"""Reads of the programs app: each loader scopes to the user (404 otherwise), and the reads of
+the runner's pages and the therapist's dashboard.
+
+A loader for a page or API read writes the access-log row itself, so no caller can forget it.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import Exists, JSONField, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import JSONObject
-from django.template.loader import render_to_string
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
+from dangpt.roles import Role, role_of
+from patients.models import Patient
+from patients.selectors import runner_patient
 from programs.models import (
-    Exercise,
     Program,
+    ProgramItem,
     ProgramStatus,
+    ProgramVersion,
     ProgressionSuggestion,
     RunLog,
     SessionEntry,
@@ -24,76 +35,93 @@ from programs.models import (
     SuggestionStatus,
 )
 from programs.rules import progression
-from programs.versions import dose_text
+
+if TYPE_CHECKING:
+    from programs.portal.items import TodayItem
 
 INACTIVE_DAYS = 7
 
 
-@dataclass
-class TodayItem:
-    """One exercise of the current version, with its library entry and the dose in words."""
-
-    data: dict
-    exercise: Exercise | None
-    dose: str
-    entry: object | None = None
-
-    @property
-    def item_id(self) -> int:
-        return self.data["item_id"]
-
-    @property
-    def card_html(self) -> str:
-        """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
-        for the same content: the runner home shows ten of them on every visit."""
-        exercise = self.exercise
-        return _card_html(
-            self.data["exercise_name"],
-            self.dose,
-            self.data.get("notes") or "",
-            exercise is not None,
-            exercise.illustration if exercise else "",
-            exercise.instructions if exercise else "",
-            tuple(exercise.cues or ()) if exercise else (),
-            exercise.video_url if exercise else "",
-        )
+# --- Loaders: each answers 404 for what the user may not see ---------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
-def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
-    """A pure function of what the card shows, so a cached copy is never stale."""
-    card = {
-        "name": name,
-        "dose": dose,
-        "notes": notes,
-        "has_exercise": has_exercise,
-        "illustration": illustration,
-        "instructions": instructions,
-        "cues": cues,
-        "video_url": video_url,
-    }
-    return render_to_string("programs/_exercise_card_body.html", {"card": card})
+def get_program_for_user(request: HttpRequest, pk: int) -> Program:
+    """A program the signed-in user may see, or 404 (for a write: no access-log row)."""
+    return get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
 
 
-# What an exercise card shows (TodayItem.card_html): all the runner home loads of the library.
-CARD_FIELDS = ("illustration", "instructions", "cues", "video_url")
+def read_program_for_user(request: HttpRequest, pk: int, *, published: bool = False) -> Program:
+    """A program the signed-in user may see, or 404; the read is written to the access log.
+
+    With ``published``, a program without a published version is a 404 too (and no read).
+    """
+    program = get_program_for_user(request, pk)
+    if published and program.current_version is None:
+        raise Http404
+    audit_patient_access(request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=pk)
+    return program
 
 
-def version_items(
-    version, *, phase_only: bool = True, exercise_fields: tuple[str, ...] | None = None
-) -> list[TodayItem]:
-    """The items of a version (of its current phase), with their exercises in one query
-    (only ``exercise_fields`` of them when given)."""
-    if version is None:
-        return []
-    data = [i for i in version.items if not phase_only or i.get("phase", 1) == version.phase]
-    exercises = Exercise.objects.all()
-    if exercise_fields:
-        exercises = exercises.only(*exercise_fields)
-    exercises = exercises.in_bulk([i["exercise_id"] for i in data])
-    return [
-        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
-    ]
+def read_version_for_user(request: HttpRequest, pk: int, number: int) -> ProgramVersion:
+    """A published version of a program the user may see, or 404; the read is access-logged."""
+    program = get_program_for_user(request, pk)
+    version = get_object_or_404(program.versions.select_related("published_by"), number=number)
+    version.program = program  # the scoped program, with its patient and therapist
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM_VERSION, ref=version.pk
+    )
+    return version
+
+
+def get_item_for_user(program: Program, pk: int) -> ProgramItem:
+    """An item of a program the user may see (loaded by get_program_for_user), or 404."""
+    return get_object_or_404(program.items.select_related("exercise"), pk=pk)
+
+
+def _runner_programs(request: HttpRequest):
+    # Runners only: for anyone else visible_to would find the programs they prescribe.
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    return (
+        Program.objects.visible_to(request.user).filter(status=ProgramStatus.ACTIVE).order_by("-pk")
+    )
+
+
+def get_runner_program(request: HttpRequest) -> Program | None:
+    """The runner's active program, if any, with its patient and current version."""
+    return (
+        _runner_programs(request)
+        .select_related(None)
+        .select_related("patient", "current_version")
+        .defer("current_version__changes")  # the diff of the version: no runner page shows it
+        .first()
+    )
+
+
+def read_runner_program(request: HttpRequest) -> Program:
+    """The runner's active program, or 404; the read is written to the access log."""
+    program = _runner_programs(request).first()
+    if program is None:
+        raise Http404
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
+    return program
+
+
+def read_runner_record(request: HttpRequest, *, kind: AccessKind) -> tuple[Patient, Program | None]:
+    """The runner's patient record (or 404) and active program, in one query when there is one.
+
+    The read is written to the access log as ``kind`` (a program read names the program).
+    """
+    program = get_runner_program(request)
+    patient = program.patient if program is not None else runner_patient(request.user)
+    ref = (program and program.pk) if kind == AccessKind.PROGRAM else ""
+    audit_patient_access(request, patient_id=patient.pk, kind=kind, ref=ref)
+    return patient, program
+
+
+# --- The runner's pages ----------------------------------------------------------------------
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -210,6 +238,9 @@ def month_calendar(*, patient, program: Program | None, year: int, month: int) -
     ]
 
 
+# --- The therapist's dashboard ----------------------------------------------------------
+
+
 @dataclass
 class DashboardRow:
     program: Program
@@ -222,34 +253,16 @@ class DashboardRow:
 def therapist_dashboard(user, *, today: dt.date) -> list[DashboardRow]:
     """The therapist's active runners who need a look: inactive, pain rule broken, suggestion."""
     since = today - dt.timedelta(days=INACTIVE_DAYS)
-    pending = ProgressionSuggestion.objects.filter(
-        program=OuterRef("pk"), status=SuggestionStatus.PENDING
-    )
-    programs = (
-        Program.objects.filter(therapist=user, status=ProgramStatus.ACTIVE)
-        .select_related("patient")
-        .annotate(
-            last_session=Max("sessions__date"),
-            has_pending=Exists(pending),
-        )
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related("entries"),
-                to_attr="recent",
-            )
-        )
-        .order_by("patient__last_name", "patient__first_name", "pk")
-    )
-    programs = list(programs)
+    programs = list(_dashboard_programs(user, since=since))
+    patient_ids = [p.patient_id for p in programs]
     last_runs = dict(
-        RunLog.objects.filter(patient__in=[p.patient_id for p in programs])
+        RunLog.objects.filter(patient__in=patient_ids)
         .values("patient")
         .annotate(last=Max("date"))
         .values_list("patient", "last")
     )
     recent_runs: dict[int, list[RunLog]] = {}
-    for run in RunLog.objects.filter(patient__in=[p.patient_id for p in programs], date__gte=since):
+    for run in RunLog.objects.filter(patient__in=patient_ids, date__gte=since):
         recent_runs.setdefault(run.patient_id, []).append(run)
     rows = []
     for program in programs:
@@ -267,28 +280,43 @@ def therapist_dashboard(user, *, today: dt.date) -> list[DashboardRow]:
     return rows
 
 
+def _dashboard_programs(user, *, since: dt.date):
+    """The therapist's active programs with their last session, a pending flag, recent logs."""
+    pending = ProgressionSuggestion.objects.filter(
+        program=OuterRef("pk"), status=SuggestionStatus.PENDING
+    )
+    return (
+        Program.objects.filter(therapist=user, status=ProgramStatus.ACTIVE)
+        .select_related("patient")
+        .annotate(last_session=Max("sessions__date"), has_pending=Exists(pending))
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related("entries"),
+                to_attr="recent",
+            )
+        )
+        .order_by("patient__last_name", "patient__first_name", "pk")
+    )
+
+
 def _breaches(program: Program, runs: list[RunLog]) -> list[str]:
     """Plain descriptions of the logs of the last 7 days that broke the program's pain rule."""
+    logs = [
+        (session.date, "exercise", entry)
+        for session in program.recent
+        for entry in session.entries.all()
+    ]
+    logs += [(run.date, "run", run) for run in runs]
     found = []
-    for session in program.recent:
-        for entry in session.entries.all():
-            log = progression.SessionPain(
-                pain_during=entry.pain_during,
-                pain_after=entry.pain_after,
-                next_morning_pain=entry.next_morning_pain,
-                baseline_pain=program.baseline_pain,
-            )
-            check = progression.check_pain(tissue=program.tissue, log=log)
-            if check.breached:
-                found.append(f"{session.date:%a %-d %b} exercise: {'; '.join(check.problems)}")
-    for run in runs:
+    for day, what, row in logs:
         log = progression.SessionPain(
-            pain_during=run.pain_during,
-            pain_after=run.pain_after,
-            next_morning_pain=run.next_morning_pain,
+            pain_during=row.pain_during,
+            pain_after=row.pain_after,
+            next_morning_pain=row.next_morning_pain,
             baseline_pain=program.baseline_pain,
         )
         check = progression.check_pain(tissue=program.tissue, log=log)
         if check.breached:
-            found.append(f"{run.date:%a %-d %b} run: {'; '.join(check.problems)}")
+            found.append(f"{day:%a %-d %b} {what}: {'; '.join(check.problems)}")
     return found

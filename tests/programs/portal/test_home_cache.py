@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.models import AccessLog
-from programs import home_cache, services
+from programs import services
 from programs.models import Exercise, Program, ProgramStatus, SessionEntry, SessionLog
+from programs.portal import cache as home_cache
 from tests.programs.factories import make_runner, program_with_items
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from programs.rules.progression import Tissue
 from programs.rules.walkrun import STAGES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LIBRARY = ROOT / "programs" / "library"
 STATIC = ROOT / "static"
 EXERCISES = json.loads((LIBRARY / "exercises.json").read_text(encoding="utf-8"))["exercises"]

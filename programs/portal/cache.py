@@ -1,4 +1,4 @@
-"""The runner home's body, cached under a fingerprint of every row it shows.
+"""Text built from a runner's program rows, cached under a fingerprint of every row it shows.
 
 The runner home is the page runners open most, and most visits find nothing changed since the
 last one. Building it (the program, its version's exercises, the week's sessions and entries,
@@ -8,30 +8,33 @@ asks PostgreSQL for a fingerprint: an md5 over the text of every row the body is
 - The program row, the exercises of its current version (versions are immutable), and the
   sessions and entries from the day before this week's Monday, each row as a whole (``row::text``).
   Any change to any column, by any code path (a service, the admin, a migration), changes it.
-- The key adds the runner's user id, the program, the date and a hash of the templates; a
-  stale body is therefore never served, it is only left to expire (``TIMEOUT``).
+- The key adds the runner's user id, the program, the date, the part cached (the home body)
+  and the version of the code that builds it (for the home, a hash of its templates); a stale
+  body is therefore never served, it is only left to expire (``TIMEOUT``).
 - The body holds no CSRF token: a placeholder is rendered and replaced with the requester's
   token on each visit. The greeting, messages and navigation are outside the body.
 - A body is stored only when the fingerprint read after building it equals the one read before,
   so a write that lands in between cannot file new content under an old key or the reverse.
 - A cache outage costs speed, not the page: errors are logged (no health data) and the body
   is built as if nothing were cached.
+
+The home page (programs/portal/home.py) is the first user; any other text built from the same
+rows (e.g. a runner API read) can be cached the same way through ``reuse_or_build``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.db import connection
-from django.template.loader import get_template
+from django.middleware.csrf import get_token
 
 from patients.models import Patient
-from programs import portal
 from programs.models import (
     Exercise,
     Program,
@@ -40,19 +43,18 @@ from programs.models import (
     SessionEntry,
     SessionLog,
 )
+from programs.selectors import week_start
 
 log = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
-BODY_TEMPLATE = "programs/_home_body.html"
-CARD_TEMPLATE = "programs/_exercise_card_body.html"
 # Rendered where {% csrf_token %} puts the token, then replaced with the requester's own.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
 
 
 def window_start(today: dt.date) -> dt.date:
     """The first day the body reads sessions from: the Sunday before this week's Monday."""
-    return portal.week_start(today) - dt.timedelta(days=1)
+    return week_start(today) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -103,22 +105,14 @@ def fingerprint(user_id: int, today: dt.date) -> Fingerprint | None:
     return Fingerprint(*row) if row else None
 
 
-@functools.cache
-def _templates_hash() -> str:
-    """Changes with the body's templates, so a deploy never serves a body of the old ones."""
-    sources = []
-    for name in (BODY_TEMPLATE, CARD_TEMPLATE):
-        with open(get_template(name).origin.name, "rb") as handle:
-            sources.append(handle.read())
-    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
-
-
-def key(user_id: int, found: Fingerprint, today: dt.date) -> str:
-    parts = (user_id, found.program_id, f"{today:%Y%m%d}", found.digest, _templates_hash())
-    return "runner-home:" + ":".join(str(part) for part in parts)
+def key(user_id: int, found: Fingerprint, today: dt.date, *, part: str, version: str) -> str:
+    """The cache key of one part built from the rows ``found`` describes, by ``version`` code."""
+    fields = (user_id, found.program_id, f"{today:%Y%m%d}", found.digest, version)
+    return f"runner-{part}:" + ":".join(str(field) for field in fields)
 
 
 def get(cache_key: str) -> str | None:
+    """The cached text, or None when missing or the cache is out."""
     try:
         return caches[CACHE_ALIAS].get(cache_key)
     except Exception:  # noqa: BLE001 - a cache outage must not fail the page
@@ -127,7 +121,32 @@ def get(cache_key: str) -> str | None:
 
 
 def put(cache_key: str, body: str) -> None:
+    """Store the text; a cache outage only logs."""
     try:
         caches[CACHE_ALIAS].set(cache_key, body)
     except Exception:  # noqa: BLE001 - a cache outage must not fail the page
         log.warning("runner home cache unavailable (write)", exc_info=True)
+
+
+def reuse_or_build(
+    user_id: int,
+    today: dt.date,
+    found: Fingerprint,
+    *,
+    part: str,
+    version: str,
+    build: Callable[[], str],
+) -> str:
+    """The text cached for these rows, or ``build()``'s, stored only if no row moved meanwhile."""
+    cache_key = key(user_id, found, today, part=part, version=version)
+    text = get(cache_key)
+    if text is None:
+        text = build()
+        if fingerprint(user_id, today) == found:
+            put(cache_key, text)
+    return text
+
+
+def with_token(request, text: str) -> str:
+    """The cached text with the requester's own CSRF token in place of the placeholder."""
+    return text.replace(CSRF_PLACEHOLDER, get_token(request))

@@ -1,0 +1,12 @@
+"""What the assessments app publishes to the apps built on it, besides the safety gate."""
+
+from assessments.models import Evaluation
+
+
+def linkable_evaluations(patients):
+    """The evaluations of these patients a program may carry out, newest first, with the patient."""
+    return (
+        Evaluation.objects.filter(patient__in=patients)
+        .select_related("patient")
+        .order_by("-evaluated_on", "-id")
+    )

@@ -1,0 +1,130 @@
+"""The runner's home page: today's exercises, the check-off and the week, its body cached.
+
+One function, ``home_page``, answers every request for it; programs/portal/cache.py keeps the
+body while none of the rows it shows changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
+from patients.selectors import runner_patient
+from programs import forms, selectors
+from programs.portal import cache
+from programs.portal.checkoff import SessionForm, session_rows
+from programs.portal.items import CARD_FIELDS, CARD_TEMPLATE, version_items
+
+BODY_TEMPLATE = "programs/_home_body.html"
+
+
+def home_page(request: HttpRequest, *, session_form: SessionForm | None = None) -> HttpResponse:
+    """The runner's home; with a check-off form that came back invalid, its errors (400).
+
+    The body is served from the cache while its rows are unchanged; a form with errors, or a
+    runner without an active program, is built fresh.
+    """
+    today = timezone.localdate()
+    invalid = session_form is not None
+    found = None if invalid else cache.fingerprint(request.user.pk, today)
+    if found is None:
+        patient, program = selectors.read_runner_record(request, kind=AccessKind.PROGRAM)
+        context = _context(patient, program, today, session_form)
+        body = render_to_string(BODY_TEMPLATE, context, request=request)
+        return _page(request, body, patient.first_name, status=400 if invalid else 200)
+    # The fingerprint scoped the program to this runner: it is the read the access log records.
+    audit_patient_access(
+        request, patient_id=found.patient_id, kind=AccessKind.PROGRAM, ref=found.program_id
+    )
+    body = cache.reuse_or_build(
+        request.user.pk,
+        today,
+        found,
+        part="home",
+        version=_templates_hash(),
+        build=lambda: _cached_body(request, today),
+    )
+    return _page(request, cache.with_token(request, body), found.first_name)
+
+
+def _cached_body(request: HttpRequest, today: dt.date) -> str:
+    """The body for the cache: the token is a placeholder, each visit puts its own in."""
+    program = selectors.get_runner_program(request)
+    patient = program.patient if program is not None else runner_patient(request.user)
+    context = _context(patient, program, today)
+    return render_to_string(BODY_TEMPLATE, context | {"csrf_token": cache.CSRF_PLACEHOLDER})
+
+
+def _page(request: HttpRequest, body: str, first_name: str, status: int = 200) -> HttpResponse:
+    context = {"body": mark_safe(body), "first_name": first_name}  # noqa: S308 - our template
+    return render(request, "programs/home.html", context, status=status)
+
+
+@functools.cache
+def _templates_hash() -> str:
+    """Changes with the body's templates, so a deploy never serves a body of the old ones."""
+    sources = []
+    for name in (BODY_TEMPLATE, CARD_TEMPLATE):
+        with open(get_template(name).origin.name, "rb") as handle:
+            sources.append(handle.read())
+    return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+
+
+def _context(patient, program, today: dt.date, session_form: SessionForm | None = None) -> dict:
+    context = {"patient": patient, "program": program, "today": today}
+    if program is None:
+        return context
+    items = version_items(program.current_version, exercise_fields=CARD_FIELDS)
+    sessions = selectors.recent_sessions(program, since=cache.window_start(today))
+    today_session = next((s for s in sessions if s.date == today), None)
+    entries = {e.item_id: e for e in today_session.entry_list} if today_session else {}
+    for item in items:
+        item.entry = entries.get(item.item_id)
+    if session_form is None:  # a GET: today's entries, no form fields built
+        rows, form_errors = session_rows(items, _initial(entries)), []
+    else:  # the check-off came back with errors
+        rows, form_errors = session_form.rows(), session_form.non_field_errors()
+    return context | {
+        "items": items,
+        "rows": rows,
+        "form_errors": form_errors,
+        "today_session": today_session,
+        "adherence": selectors.weekly_adherence(items, sessions, today),
+        "morning_session": _morning_session(sessions, today),
+        "morning_form": forms.MorningForm(),
+        "version": program.current_version,
+    }
+
+
+def _initial(entries: dict) -> dict:
+    """The check-off's values from today's entries."""
+    initial = {}
+    for item_id, entry in entries.items():
+        initial |= {
+            f"done_{item_id}": entry.done,
+            f"pain_during_{item_id}": entry.pain_during,
+            f"pain_after_{item_id}": entry.pain_after,
+            f"difficulty_{item_id}": entry.difficulty,
+        }
+    return initial
+
+
+def _morning_session(sessions: list, today: dt.date):
+    """The latest earlier session with an exercise done and its next-morning pain not given."""
+    return next(
+        (
+            s
+            for s in sessions
+            if s.date < today and any(e.done and e.next_morning_pain is None for e in s.entry_list)
+        ),
+        None,
+    )

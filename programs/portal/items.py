@@ -1,0 +1,80 @@
+"""The exercises of a version as the runner sees them, each card's HTML rendered once."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from programs.models import Exercise
+from programs.versions import dose_text
+
+CARD_TEMPLATE = "programs/_exercise_card_body.html"
+
+
+@dataclass
+class TodayItem:
+    """One exercise of the current version, with its library entry and the dose in words."""
+
+    data: dict
+    exercise: Exercise | None
+    dose: str
+    entry: object | None = None
+
+    @property
+    def item_id(self) -> int:
+        return self.data["item_id"]
+
+    @property
+    def card_html(self) -> str:
+        """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
+        for the same content: the runner home shows ten of them on every visit."""
+        exercise = self.exercise
+        return _card_html(
+            self.data["exercise_name"],
+            self.dose,
+            self.data.get("notes") or "",
+            exercise is not None,
+            exercise.illustration if exercise else "",
+            exercise.instructions if exercise else "",
+            tuple(exercise.cues or ()) if exercise else (),
+            exercise.video_url if exercise else "",
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
+    """A pure function of what the card shows, so a cached copy is never stale."""
+    card = {
+        "name": name,
+        "dose": dose,
+        "notes": notes,
+        "has_exercise": has_exercise,
+        "illustration": illustration,
+        "instructions": instructions,
+        "cues": cues,
+        "video_url": video_url,
+    }
+    return render_to_string(CARD_TEMPLATE, {"card": card})
+
+
+# What an exercise card shows (TodayItem.card_html): all the runner home loads of the library.
+CARD_FIELDS = ("illustration", "instructions", "cues", "video_url")
+
+
+def version_items(
+    version, *, phase_only: bool = True, exercise_fields: tuple[str, ...] | None = None
+) -> list[TodayItem]:
+    """The items of a version (of its current phase), with their exercises in one query
+    (only ``exercise_fields`` of them when given)."""
+    if version is None:
+        return []
+    data = [i for i in version.items if not phase_only or i.get("phase", 1) == version.phase]
+    exercises = Exercise.objects.all()
+    if exercise_fields:
+        exercises = exercises.only(*exercise_fields)
+    exercises = exercises.in_bulk([i["exercise_id"] for i in data])
+    return [
+        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
+    ]

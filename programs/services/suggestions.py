@@ -1,0 +1,173 @@
+"""Progression suggestions: proposed from the session logs, approved or dismissed by therapists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from programs.models import (
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    ProgressionSuggestion,
+    SessionEntry,
+    SuggestionStatus,
+)
+from programs.rules import progression
+from programs.services.prescribing import program_item_update, program_publish
+
+
+def item_tissue(program: Program, item: ProgramItem | None = None) -> str:
+    """The pain rule of an item: the program's own rule takes precedence over the exercise's."""
+    return program.tissue or (item.exercise.tissue if item else progression.Tissue.GENERAL)
+
+
+def item_dosage(item: ProgramItem) -> progression.Dosage:
+    """The item's dosage in the terms of the progression rules."""
+    return progression.Dosage(
+        sets=item.sets,
+        reps=item.reps,
+        hold_seconds=item.hold_seconds,
+        load_kg=float(item.load_kg or 0),
+        times_per_week=min(item.times_per_week, 7),
+        max_hold_seconds=max(60, item.hold_seconds or 0),
+    )
+
+
+def _dosage_dict(dosage: progression.Dosage) -> dict:
+    return {
+        "sets": dosage.sets,
+        "reps": dosage.reps,
+        "hold_seconds": dosage.hold_seconds,
+        "load_kg": dosage.load_kg,
+        "times_per_week": dosage.times_per_week,
+    }
+
+
+@transaction.atomic
+def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
+    """Propose progress or regress per item of the current version from its session logs."""
+    if program.current_version_id is None:
+        return []
+    version = program.current_version
+    current_ids = [i["item_id"] for i in version.items if i.get("phase", 1) == version.phase]
+    items = list(program.items.select_related("exercise").filter(pk__in=current_ids))
+    logs = _logs_since_dosage_change(program, items)
+    pending = set(
+        program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
+    )
+    created = []
+    for item in items:
+        if item.pk in pending or not logs[item.pk]:
+            continue
+        suggestion = progression.suggest(
+            tissue=item_tissue(program, item), logs=logs[item.pk], current=item_dosage(item)
+        )
+        if suggestion.action == progression.Action.HOLD:
+            continue
+        created.append(
+            ProgressionSuggestion.objects.create(
+                program=program,
+                item=item,
+                action=suggestion.action.value,
+                code=suggestion.code,
+                reason=suggestion.reason,
+                current_dosage=_dosage_dict(item_dosage(item)),
+                proposed_dosage=_dosage_dict(suggestion.dosage),
+                therapist_review=suggestion.therapist_review,
+            )
+        )
+    return created
+
+
+def _logs_since_dosage_change(
+    program: Program, items: list[ProgramItem]
+) -> dict[int, list[progression.SessionPain]]:
+    """Per item, its logged entries (oldest first) since its dosage last changed."""
+    since = _dosage_since(program, items)
+    logs: dict[int, list[progression.SessionPain]] = {item.pk: [] for item in items}
+    entries = (
+        SessionEntry.objects.filter(session__program=program, item__in=list(logs))
+        .select_related("session")
+        .order_by("session__date")
+    )
+    for e in entries:
+        if e.session.date >= since[e.item_id]:
+            logs[e.item_id].append(
+                progression.SessionPain(
+                    pain_during=e.pain_during,
+                    pain_after=e.pain_after,
+                    next_morning_pain=e.next_morning_pain,
+                    baseline_pain=program.baseline_pain,
+                    difficulty=e.difficulty or None,
+                    completed=e.done,
+                )
+            )
+    return logs
+
+
+def _dosage_since(program: Program, items: list[ProgramItem]) -> dict[int, dt.date]:
+    """Per item, the day after its last approved suggestion (its dosage changed then), or forever.
+
+    One query for all the items: this runs on every session the runner logs.
+    """
+    last = dict(
+        program.suggestions.filter(item__in=items, status=SuggestionStatus.APPROVED)
+        .order_by()
+        .values("item")
+        .annotate(last=Max("decided_at"))
+        .values_list("item", "last")
+    )
+    return {
+        item.pk: timezone.localdate(last[item.pk]) + dt.timedelta(days=1)
+        if last.get(item.pk)
+        else dt.date.min
+        for item in items
+    }
+
+
+@transaction.atomic
+def suggestion_approve(*, suggestion: ProgressionSuggestion, by) -> ProgramVersion:
+    """Apply the proposed dosage to the item and publish a new version in one step."""
+    suggestion = ProgressionSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise ValidationError({"__all__": ["This suggestion was already decided."]})
+    proposed = suggestion.proposed_dosage
+    load_kg = proposed.get("load_kg") or 0
+    item = suggestion.item
+    program_item_update(
+        item=item,
+        sets=proposed["sets"],
+        reps=proposed.get("reps"),
+        hold_seconds=proposed.get("hold_seconds"),
+        load_kg=Decimal(str(load_kg)) if load_kg or item.load_kg is not None else None,
+        # Dosage caps frequency at 7 (daily); twice- or thrice-daily items keep theirs.
+        times_per_week=item.times_per_week
+        if item.times_per_week > 7 and proposed["times_per_week"] == 7
+        else proposed["times_per_week"],
+    )
+    note = f"{suggestion.get_action_display()} {item.exercise.name} (suggestion approved)"
+    version = program_publish(program=suggestion.program, by=by, note=note)
+    suggestion.status = SuggestionStatus.APPROVED
+    suggestion.decided_by = by
+    suggestion.decided_at = timezone.now()
+    suggestion.version = version
+    suggestion.save(update_fields=["status", "decided_by", "decided_at", "version"])
+    return version
+
+
+@transaction.atomic
+def suggestion_dismiss(*, suggestion: ProgressionSuggestion, by) -> ProgressionSuggestion:
+    """Dismiss a pending suggestion; the dosage stays as it is."""
+    updated = ProgressionSuggestion.objects.filter(
+        pk=suggestion.pk, status=SuggestionStatus.PENDING
+    ).update(status=SuggestionStatus.DISMISSED, decided_by=by, decided_at=timezone.now())
+    if not updated:
+        raise ValidationError({"__all__": ["This suggestion was already decided."]})
+    suggestion.refresh_from_db()
+    return suggestion

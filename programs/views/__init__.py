@@ -1,0 +1,1 @@
+"""Pages of the programs app: portal, printing, prescribing, suggestions and the library."""

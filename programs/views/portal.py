@@ -1,0 +1,162 @@
+"""The runner's pages: home and check-off, next-morning pain, calendar and the run log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
+from dangpt.roles import Role, role_required
+from programs import forms, selectors, services
+from programs.models import Program, RunLog, SessionLog
+from programs.portal.checkoff import SessionForm
+from programs.portal.home import home_page
+from programs.portal.items import version_items
+from programs.rules import load, walkrun
+
+
+@require_GET
+@role_required(Role.RUNNER)
+def home(request: HttpRequest) -> HttpResponse:
+    """The runner's home: today's exercises, the session check-off and this week's adherence."""
+    return home_page(request)
+
+
+@require_POST
+@role_required(Role.RUNNER)
+def log_session(request: HttpRequest) -> HttpResponse:
+    """Store today's session from the check-off form."""
+    program = selectors.get_runner_program(request)
+    if program is None:
+        raise Http404
+    form = SessionForm(request.POST, items=version_items(program.current_version))
+    if form.is_valid():
+        try:
+            services.session_log(program=program, date=timezone.localdate(), entries=form.entries())
+        except ValidationError as error:
+            add_service_errors(error, form)
+        else:
+            messages.success(request, "Session saved. Well done!")
+            return redirect("programs:home")
+    return home_page(request, session_form=form)
+
+
+@require_POST
+@role_required(Role.RUNNER)
+def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how a session's exercises felt the next morning."""
+    session = get_object_or_404(SessionLog, pk=pk, program__patient__user=request.user)
+    form = forms.MorningForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+        return redirect("programs:home")
+    services.session_next_morning(session=session, pain=form.cleaned_data["next_morning_pain"])
+    messages.success(request, "Thanks, next-morning pain saved.")
+    return redirect("programs:home")
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month
+
+
+@require_GET
+@role_required(Role.RUNNER)
+def session_calendar(request: HttpRequest) -> HttpResponse:
+    """A month of sessions and runs."""
+    patient, program = selectors.read_runner_record(request, kind=AccessKind.SESSION_CALENDAR)
+    year, month = _month(request)
+    first = dt.date(year, month, 1)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    context = {
+        "weeks": selectors.month_calendar(patient=patient, program=program, year=year, month=month),
+        "month_start": first,
+        "previous_month": f"{previous:%Y-%m}",
+        "next_month": f"{following:%Y-%m}",
+    }
+    return render(request, "programs/session_calendar.html", context)
+
+
+def _walk_run(program: Program | None, runs: list[RunLog]):
+    if program is None or program.walk_run_stage is None:
+        return None
+    since = program.current_version.published_at.date() if program.current_version else None
+    logs = [
+        walkrun.RunPain(
+            pain_during=r.pain_during,
+            pain_after=r.pain_after,
+            next_morning_pain=r.next_morning_pain,
+            baseline_pain=program.baseline_pain,
+            on=r.date,
+        )
+        for r in sorted(runs, key=lambda r: (r.date, r.pk))
+        if since is None or r.date >= since
+    ]
+    stage = walkrun.get_stage(program.walk_run_stage)
+    suggestion = walkrun.suggest_advance(stage=stage.number, logs=logs, tissue=program.tissue)
+    return {"stage": stage, "suggestion": suggestion}
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.RUNNER)
+def runs(request: HttpRequest) -> HttpResponse:
+    """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
+    patient, program = selectors.read_runner_record(request, kind=AccessKind.RUN_LOG)
+    form = forms.RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_log(patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(error, form)
+        else:
+            if run.load_warning:
+                messages.warning(request, run.load_warning["message"])
+            else:
+                messages.success(request, "Run saved.")
+            return redirect("programs:runs")
+    today = timezone.localdate()
+    recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
+    volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
+    page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "chart": {
+            "labels": [f"{w.week_start:%-d %b}" for w in volume],
+            "km": [w.distance_km for w in volume],
+            "rows": [(f"{w.week_start:%-d %b}", w.distance_km) for w in volume],
+            "this_week": volume[-1].distance_km,
+        },
+        "walk_run": _walk_run(program, recent),
+        "morning_form": forms.MorningForm(),
+        "today": today,
+    }
+    return render(request, "programs/run_list.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(Role.RUNNER)
+def run_morning(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the next-morning pain of a run."""
+    run = get_object_or_404(RunLog, pk=pk, patient__user=request.user)
+    form = forms.MorningForm(request.POST)
+    if form.is_valid():
+        services.run_next_morning(run=run, pain=form.cleaned_data["next_morning_pain"])
+        messages.success(request, "Thanks, next-morning pain saved.")
+    else:
+        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+    return redirect("programs:runs")

@@ -1,0 +1,77 @@
+"""Progression suggestions from the session logs: proposed, approved, dismissed, and their cost."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from programs import services
+from programs.models import SuggestionStatus
+from tests.programs.factories import make_runner, program_with_items, today_entries
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_days(program, scores_by_day):
+    today = timezone.localdate()
+    for days_ago, scores in scores_by_day:
+        morning = scores.pop("next_morning_pain", 0)
+        session = services.session_log(
+            program=program,
+            date=today - dt.timedelta(days=days_ago),
+            entries=today_entries(program, **scores),
+        )
+        services.session_next_morning(session=session, pain=morning)
+
+
+def test_suggestion_from_logs_and_one_click_approval_publishes_a_new_version(therapist, runner):
+    """Two sessions within the rule → progress +2 reps; approving publishes version 2."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    _log_days(program, [(4, {"pain_during": 2, "pain_after": 2}), (2, {"pain_during": 1})])
+    # Logging itself proposed it; asking again adds nothing.
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "progress"
+    assert suggestion.proposed_dosage["reps"] == 12
+    assert "Soft-tissue rule" in suggestion.reason
+    assert services.suggestions_generate(program=program) == []
+    version = services.suggestion_approve(suggestion=suggestion, by=therapist)
+    suggestion.refresh_from_db()
+    assert version.number == 2 and suggestion.status == SuggestionStatus.APPROVED
+    assert version.items[0]["reps"] == 12
+    assert any("reps 10 → 12" in change for change in version.changes)
+    with pytest.raises(ValidationError, match="already decided"):
+        services.suggestion_approve(suggestion=suggestion, by=therapist)
+
+
+def test_major_breach_suggests_regress_and_dismissal_keeps_the_dose(therapist, runner):
+    """Pain 7/10 on a soft-tissue rule → regress; dismissing leaves the program as it was."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    _log_days(program, [(1, {"pain_during": 7, "next_morning_pain": 3})])
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "regress" and suggestion.code == "major_breach"
+    services.suggestion_dismiss(suggestion=suggestion, by=therapist)
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.DISMISSED
+    assert program.versions.count() == 1
+
+
+def _generate_queries(therapist, days: int) -> int:
+    """Queries of one suggestions_generate over a program with ``days`` logged (hard) sessions."""
+    runner = make_runner()
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    item_id = program.current_version.items[0]["item_id"]
+    today = timezone.localdate()
+    for n in range(days):
+        entry = {"item_id": item_id, "done": True, "pain_during": 1, "difficulty": "hard"}
+        services.session_log(program=program, date=today - dt.timedelta(days=n), entries=[entry])
+    with CaptureQueriesContext(connection) as queries:
+        assert services.suggestions_generate(program=program) == []  # "too hard": hold
+    return len(queries.captured_queries)
+
+
+def test_suggestions_cost_the_same_queries_for_one_and_many_past_entries(therapist):
+    """The dosage-change day is read once per call, not once per past entry."""
+    assert _generate_queries(therapist, 1) == _generate_queries(therapist, 6)
