@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pghistory.middleware.HistoryMiddleware",  # user id and URL path (ids only) on history
     "django_otp.middleware.OTPMiddleware",
-    "dangpt.mfa.MfaRequiredMiddleware",
+    "dangpt.mfa.factors.MfaRequiredMiddleware",
     "dangpt.middleware.LoginRequiredExceptApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -70,8 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "dangpt.urls"
-WSGI_APPLICATION = "dangpt.wsgi.application"
+ROOT_URLCONF = "dangpt.wiring.urls"
+WSGI_APPLICATION = "dangpt.wiring.wsgi.application"
 
 _LOADERS = [
     "django.template.loaders.filesystem.Loader",

@@ -70,10 +70,10 @@ BUDGETED_PAGES: set[str] = {
 }
 BUDGETED_API: set[str] = {
     "assessments_api_get_screening",
-    "assessments_api_clinical_list_evaluations",
-    "assessments_api_clinical_get_evaluation",
-    "assessments_api_clinical_patient_outcome_trend",
-    "assessments_api_clinical_my_due_outcomes",
+    "assessments_api_list_evaluations",
+    "assessments_api_get_evaluation",
+    "assessments_api_patient_outcome_trend",
+    "assessments_api_my_due_outcomes",
 }
 
 PAGE_SIZE = 25  # screenings, charts and notes lists

@@ -156,19 +156,19 @@ API: dict[str, Entry] = {
     "assessments_api_get_screening": Entry(
         THERAPISTS, lambda s: {"screening_id": s.a.screening.pk}
     ),
-    "assessments_api_clinical_get_evaluation": Entry(
+    "assessments_api_get_evaluation": Entry(
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_update_evaluation": Entry(
+    "assessments_api_update_evaluation": Entry(
         THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_sign_evaluation": Entry(
+    "assessments_api_sign_evaluation": Entry(
         THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
-    "assessments_api_clinical_add_addendum": Entry(
+    "assessments_api_add_addendum": Entry(
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}, body={"text": "Seen again."}
     ),
-    "assessments_api_clinical_patient_outcome_trend": Entry(
+    "assessments_api_patient_outcome_trend": Entry(
         CLINICIANS | RUNNER_OWN, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
     ),
     "programs_api_get_program": Entry(THERAPISTS, lambda s: {"program_id": s.a.program.pk}),
