@@ -367,7 +367,7 @@ def test(pytest_args: list[str]) -> int:
         [PYTHON, "-m", "ruff", "format", "--check", "."],
         [PYTHON, "-m", "djlint", "templates", "--lint"],
         # The layer contracts of pyproject.toml: which app may import which.
-        [PYTHON, "-c", LINT_IMPORTS, "--no-cache"],
+        [PYTHON, "-c", LINT_IMPORTS, "--no-cache", "--no-logo"],
     ]
     for step in steps:
         shown = ["lint-imports", *step[3:]] if step[2] == LINT_IMPORTS else step[2:]
