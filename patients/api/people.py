@@ -2,14 +2,12 @@
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
 from patients import services
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Location, Patient
+from patients.selectors import read_patient
 
 router = Router()
 
@@ -152,8 +150,7 @@ def create_patient(request, payload: PatientIn):
 def get_patient(request, patient_id: int):
     """One patient's intake record (staff)."""
     require_staff(request)
-    patient = get_object_or_404(_patients(), pk=patient_id)
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
+    patient = read_patient(request, patient_id, _patients())
     return patient
 
 
@@ -161,8 +158,7 @@ def get_patient(request, patient_id: int):
 def update_patient(request, patient_id: int, payload: PatientPatch):
     """Change some of a patient's details (staff)."""
     require_staff(request)
-    patient = get_object_or_404(Patient, pk=patient_id)
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
+    patient = read_patient(request, patient_id)
     fields, profile = _patient_fields(payload, partial=True)
     services.patient_update(
         patient=patient,

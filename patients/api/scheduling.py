@@ -9,12 +9,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.api import ErrorOut
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
 from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
+from patients.selectors import read_appointment
 
 router = Router()
 
@@ -209,10 +208,7 @@ def book_appointment(request, payload: AppointmentIn):
 def get_appointment(request, appointment_id: int):
     """One appointment (staff)."""
     require_staff(request)
-    appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
-    audit_patient_access(
-        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=appointment.pk
-    )
+    appointment = read_appointment(request, appointment_id)
     return appointment
 
 

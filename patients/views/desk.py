@@ -7,18 +7,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt import auth_backend
-from dangpt.audit import audit_patient_access
 from dangpt.forms import add_service_errors
-from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services
 from patients.forms import ConsentForm, PatientForm, RunningProfileForm
 from patients.models import Appointment, Patient
+from patients.selectors import read_patient
 from patients.views.common import get_patient_for_user
 
 LIST_CAP = 1_000  # matches counted; past that the page asks for a narrower search
@@ -93,8 +92,7 @@ def _identity(fields: dict) -> dict:
 @role_required(*DESK_ROLES)
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a patient's intake details."""
-    patient = get_patient_for_user(request, pk)
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
+    patient = read_patient(request, pk)
     patient_form, profile_form, consent_form = _intake_forms(request, patient)
     if request.method == "POST" and all(
         f.is_valid() for f in (patient_form, profile_form, consent_form)
@@ -127,13 +125,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's record: contact, running profile, consents, appointments and attendance."""
     # One query for the record, its running profile and its attendance counts.
-    patient = get_object_or_404(
-        Patient.objects.visible_to(request.user)
-        .with_attendance()
-        .select_related("running_profile"),
-        pk=pk,
+    patient = read_patient(
+        request, pk, Patient.objects.with_attendance().select_related("running_profile")
     )
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {
         "patient": patient,

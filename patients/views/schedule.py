@@ -10,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.audit import audit_patient_access
 from dangpt.forms import add_service_errors
-from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services, slots
 from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry, WorkingHours
+from patients.selectors import read_appointment
 from patients.views.common import (
     get_appointment_for_user,
     get_patient_for_user,
@@ -131,10 +130,7 @@ def _book_from(request, patient, form: SlotForm) -> str | None:
 @role_required(*STAFF_ROLES)
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment with the actions its status allows."""
-    appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(
-        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
-    )
+    appointment = read_appointment(request, pk)
     context = {
         "appointment": appointment,
         "tz": ZoneInfo(appointment.location.time_zone),

@@ -15,17 +15,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.audit import audit_patient_access
 from dangpt.forms import add_service_errors
-from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry
 from patients.querysets import ACTIVE
+from patients.selectors import read_appointment
 from patients.views.common import (
     clinic_zone,
-    get_appointment_for_user,
     get_patient_for_user,
     parse_day,
 )
@@ -94,10 +92,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @role_required(*STAFF_ROLES, Role.RUNNER)
 def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment as an .ics file (staff, or the runner whose appointment it is)."""
-    appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(
-        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
-    )
+    appointment = read_appointment(request, pk)
     response = HttpResponse(
         services.appointment_ics(appointment=appointment), content_type="text/calendar"
     )
