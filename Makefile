@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	@$(PY) -m dangpt.localenv run
+	@$(PY) -m dangpt.tooling.localenv run
 
 test: $(STAMP)
-	@$(PY) -m dangpt.localenv test $(PYTEST_ARGS)
+	@$(PY) -m dangpt.tooling.localenv test $(PYTEST_ARGS)
 
 clean-data:
 	rm -rf .data
@@ -28,4 +28,4 @@ clean-data:
 # Load test at chain size (issue 9): seed_scale into dangpt_bench, Locust against gunicorn,
 # figures into docs/performance.md. BENCH_ARGS="--scale 0.05 --seconds 20" for a quick run.
 bench: $(STAMP)
-	@$(PY) -m dangpt.localenv exec $(PY) -m dangpt.bench $(BENCH_ARGS)
+	@$(PY) -m dangpt.tooling.localenv exec $(PY) -m dangpt.tooling.bench $(BENCH_ARGS)

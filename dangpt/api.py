@@ -1,4 +1,8 @@
-"""The JSON API: one NinjaAPI at /api/v1/, token auth, and one error format for every failure."""
+"""The JSON API: one NinjaAPI at /api/v1/, token auth, and one error format for every failure.
+
+The apps' routers are mounted by the project wiring (`dangpt.wiring.api`), so an app may import
+this module (for `ErrorOut`) without a circle.
+"""
 
 import logging
 
@@ -12,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from dangpt.mfa import token_exchange_refusal
+from dangpt.mfa.factors import token_exchange_refusal
 from dangpt.roles import role_of
 from dangpt.services import api_token_authenticate, api_token_create, api_token_revoke
 
@@ -68,9 +72,11 @@ class ErrorOut(Schema):
 
 
 class DangptAPI(NinjaAPI):
+    """The NinjaAPI with operation ids `<app>_api_<function>` wherever in the app a view sits."""
+
     def get_openapi_operation_id(self, operation) -> str:
-        """`<app>_api_<function>`, whichever module of the app's api package holds the route."""
-        app = operation.view_func.__module__.split(".")[0]
+        """`patients_api_list_patients`: the app (first part of the module) and the function."""
+        app = operation.view_func.__module__.split(".", 1)[0]
         return f"{app}_api_{operation.view_func.__name__}"
 
 
@@ -219,16 +225,3 @@ def me(request):
 
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
-
-
-def _mount_app_routers() -> None:
-    """Each app's api.router declares its own paths (e.g. /patients, /me/program)."""
-    from assessments.api import router as assessments_router
-    from patients.api import router as patients_router
-    from programs.api import router as programs_router
-
-    for router in (patients_router, assessments_router, programs_router):
-        api.add_router("/", router)
-
-
-_mount_app_routers()

@@ -1,9 +1,15 @@
-"""Reading configuration from environment variables, failing loudly on a bad value."""
+"""Reading configuration from environment variables, failing loudly on a bad value.
+
+URLs are parsed by dj-database-url and dj-email-url; this module adds the checks that keep a bad
+value to one line naming the variable.
+"""
 
 import os
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -73,36 +79,23 @@ def env_time_zone(name: str, default: str) -> str:
 
 def database_from_url(name: str, url: str) -> dict:
     """Turn a postgres:// URL into Django's DATABASES entry (a %2F-encoded host is a socket dir)."""
+    scheme = url.partition("://")[0]
+    if scheme not in {"postgres", "postgresql"}:
+        raise ConfigError(f"{name} must start with postgres:// (the only database), got {scheme!r}")
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"{name} is malformed: {exc}") from None
-    if parts.scheme not in {"postgres", "postgresql"}:
+        database = dj_database_url.parse(url)
+    except ValueError:  # dj-database-url's ParseError: a bad port or an unencoded character
         raise ConfigError(
-            f"{name} must start with postgres:// (the only database), got {parts.scheme!r}"
-        )
-    database = unquote(parts.path.lstrip("/"))
-    if not database or "/" in database:
+            f"{name} is malformed: check the port, and %-encode special characters"
+        ) from None
+    if not database["NAME"] or "/" in database["NAME"]:
         raise ConfigError(f"{name} must name a database, e.g. postgres://user@host:5432/dangpt")
-    host = (
-        unquote(parts.hostname or "")
-        if "%2f" not in parts.netloc.lower()
-        else _socket_host(parts.netloc)
-    )
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": database,
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": host,
-        "PORT": str(port or ""),
-    }
-
-
-def _socket_host(netloc: str) -> str:
-    """Return the socket directory from a netloc like user@%2Fpath%2Fto%2Fdir."""
-    return unquote(netloc.rsplit("@", 1)[-1])
+    netloc = url.partition("://")[2].partition("/")[0]
+    if "%2f" in netloc.lower():
+        # The parser lowercases host names; a socket directory keeps its case.
+        database["HOST"] = unquote(netloc.rsplit("@", 1)[-1])
+    database["PORT"] = str(database["PORT"])
+    return database
 
 
 def redis_url(name: str, url: str) -> str:
@@ -117,6 +110,14 @@ def redis_url(name: str, url: str) -> str:
     return url
 
 
+# EMAIL_URL schemes of the README -> (dj-email-url's spelling, default port).
+EMAIL_SCHEMES = {
+    "smtp": ("smtp://", 25),
+    "smtp+tls": ("submission://", 587),  # STARTTLS
+    "smtps": ("smtp://", 465),  # TLS from the first byte (`?ssl=true` for dj-email-url)
+}
+
+
 def email_settings(name: str, url: str | None, *, debug: bool) -> dict:
     """Turn EMAIL_URL (smtp://, smtp+tls://, smtps://, console://) into Django email settings."""
     if url is None:
@@ -125,26 +126,30 @@ def email_settings(name: str, url: str | None, *, debug: bool) -> dict:
                 f"{name} must be set when DEBUG is off (e.g. smtp+tls://user:pass@host:587)"
             )
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"{name} is malformed: {exc}") from None
+    parts = urlsplit(url)
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtp+tls", "smtps"} or not parts.hostname:
+    if parts.scheme not in EMAIL_SCHEMES or not parts.hostname:
         raise ConfigError(
             f"{name} must look like smtp://host:1025 or smtp+tls://user:pass@host:587"
         )
-    default_port = {"smtp": 25, "smtp+tls": 587, "smtps": 465}[parts.scheme]
+    prefix, default_port = EMAIL_SCHEMES[parts.scheme]
+    rest = url.partition("://")[2]
+    if parts.scheme == "smtps":
+        rest += ("&" if parts.query else "?") + "ssl=true"
+    try:
+        parsed = dj_email_url.parse(prefix + rest)
+    except ValueError as exc:
+        raise ConfigError(f"{name} is malformed: {exc}") from None
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname,
-        "EMAIL_PORT": port or default_port,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
-        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],
+        "EMAIL_HOST": parsed["EMAIL_HOST"],
+        # dj-email-url reads 25 for any smtp:// without a port; smtps means 465.
+        "EMAIL_PORT": parts.port or default_port,
+        "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"] or "",
+        "EMAIL_USE_TLS": parsed["EMAIL_USE_TLS"],
+        "EMAIL_USE_SSL": parsed["EMAIL_USE_SSL"],
         "EMAIL_TIMEOUT": 10,
     }
 

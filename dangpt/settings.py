@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pghistory.middleware.HistoryMiddleware",  # user id and URL path (ids only) on history
     "django_otp.middleware.OTPMiddleware",
-    "dangpt.mfa.MfaRequiredMiddleware",
+    "dangpt.mfa.factors.MfaRequiredMiddleware",
     "dangpt.middleware.LoginRequiredExceptApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -70,8 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "dangpt.urls"
-WSGI_APPLICATION = "dangpt.wsgi.application"
+ROOT_URLCONF = "dangpt.wiring.urls"
+WSGI_APPLICATION = "dangpt.wiring.wsgi.application"
 
 _LOADERS = [
     "django.template.loaders.filesystem.Loader",
@@ -202,7 +202,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dangpt.tasks.heartbeat", "schedule": 60.0},
     "dispatch-reminders": {"task": "patients.tasks.dispatch_due_reminders", "schedule": 60.0},
     "sweep-reminders": {"task": "patients.tasks.sweep_stale_reminders", "schedule": 60.0},
-    "schedule-nudges": {"task": "patients.tasks.schedule_nudges", "schedule": 300.0},
+    "program-nudges": {"task": "programs.tasks.schedule_program_nudges", "schedule": 300.0},
+    "questionnaire-nudges": {
+        "task": "assessments.tasks.schedule_questionnaire_nudges",
+        "schedule": 300.0,
+    },
 }
 
 # Reminders (patients/reminders): tries before `failed`, first retry delay (doubling), how long

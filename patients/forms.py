@@ -36,20 +36,7 @@ class PatientForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "sex",
-            "email",
-            "phone",
-            "address",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "preferred_location",
-            "email_opt_in",
-            "sms_opt_in",
-        ]
+        fields = list(Patient.INTAKE_FIELDS)
         widgets = {"date_of_birth": DATE, "address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -157,15 +144,7 @@ class WaitlistForm(forms.ModelForm):
 
     class Meta:
         model = WaitlistEntry
-        fields = [
-            "appointment_type",
-            "location",
-            "preferred_therapist",
-            "preferred_weekdays",
-            "earliest_time",
-            "latest_time",
-            "note",
-        ]
+        fields = list(WaitlistEntry.REQUEST_FIELDS)
         widgets = {"earliest_time": TIME, "latest_time": TIME}
 
     def __init__(self, *args, **kwargs):

@@ -1,9 +1,13 @@
-"""Loaders shared by every app's pages and API: one way to find the signed-in runner's record."""
+"""Loaders shared by pages and API: the signed-in runner's record, and scoped reads of a patient
+or an appointment that write their access-log row themselves, so no caller can forget it."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
-from patients.models import Patient
+from patients.models import Appointment, Patient
 
 
 def runner_patient(user) -> Patient:
@@ -14,3 +18,20 @@ def runner_patient(user) -> Patient:
     if patient is None:
         raise Http404
     return patient
+
+
+def read_patient(request, pk: int, rows=None) -> Patient:
+    """A patient the user may see (from `rows`, default every patient), or 404; logs the read."""
+    rows = Patient.objects.all() if rows is None else rows
+    patient = get_object_or_404(rows.visible_to(request.user), pk=pk)
+    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
+    return patient
+
+
+def read_appointment(request, pk: int) -> Appointment:
+    """An appointment the user may see, or 404; logs the read against its patient."""
+    appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=pk)
+    audit_patient_access(
+        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=appointment.pk
+    )
+    return appointment

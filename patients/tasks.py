@@ -1,9 +1,7 @@
 """Celery tasks of the patients app: thin, ids only, each calling a reminders service."""
 
 from celery import shared_task
-from django.utils import timezone
 
-from patients.reminders import nudges
 from patients.reminders.services import (
     SendOutcome,
     reminder_claim_due,
@@ -35,9 +33,3 @@ def dispatch_due_reminders() -> int:
 def sweep_stale_reminders() -> int:
     """Beat, every minute: rows left in `sending` by a dead worker go back to `pending`."""
     return reminder_sweep_stale()
-
-
-@shared_task
-def schedule_nudges() -> int:
-    """Beat, every five minutes: write today's program and questionnaire nudges that are due."""
-    return nudges.nudges_schedule(now=timezone.now())

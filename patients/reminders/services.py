@@ -5,9 +5,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -239,3 +240,24 @@ def reminder_unsubscribe(*, patient: Patient, kind: str) -> ReminderPreference:
     if kind not in ReminderKind.values:
         kind = ReminderKind.REMINDER_24H
     return reminder_preference_save(patient=patient, values={kind: False})
+
+
+# --- Nudges: the apps that own them (programs, assessments) decide who is due; rows land here ---
+def patient_local_now(patient: Patient, now: dt.datetime) -> dt.datetime:
+    """`now` in the time zone of the patient's preferred location, else the clinic's."""
+    location = patient.preferred_location
+    zone = location.time_zone if location else settings.TIME_ZONE
+    return now.astimezone(ZoneInfo(zone))
+
+
+def reminder_nudge_write(*, patient: Patient, kind: str, day: dt.date, now: dt.datetime) -> bool:
+    """Write one nudge row (outbox, sent by the dispatcher) for the patient, kind and local day;
+    False when that day's row already exists."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                patient=patient, kind=kind, channel=Channel.EMAIL, for_date=day, due_at=now
+            )
+    except IntegrityError:
+        return False
+    return True

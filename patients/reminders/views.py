@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.roles import Role, role_required
+from dangpt.roles import DESK_ROLES, Role, role_required
 from patients.models import Appointment, AppointmentStatus, Patient
 from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
 from patients.reminders.links import LinkInvalid, read_link
@@ -89,7 +89,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.FRONT_DESK, Role.MANAGER)
+@role_required(*DESK_ROLES)
 def outbox(request: HttpRequest) -> HttpResponse:
     """Upcoming, sent, failed and skipped reminders, newest due first, with errors."""
     form = ReminderFilterForm(request.GET or None)
@@ -103,7 +103,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.FRONT_DESK, Role.MANAGER)
+@role_required(*DESK_ROLES)
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a failed reminder again."""
     reminder = get_object_or_404(Reminder, pk=pk)

@@ -13,20 +13,7 @@ from patients.consents import version_of
 from patients.models import Consent, ConsentKind, Patient, RunningProfile
 
 DEFAULT_REGION = "US"
-PATIENT_FIELDS = {
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "email",
-    "phone",
-    "address",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "preferred_location",
-    "email_opt_in",
-    "sms_opt_in",
-}
+PATIENT_FIELDS = set(Patient.INTAKE_FIELDS)
 PROFILE_FIELDS = set(RunningProfile.INTAKE_FIELDS)
 
 

@@ -6,15 +6,7 @@ from django.db import transaction
 from patients.models import Appointment, WaitlistEntry, WaitlistStatus
 from patients.services.booking import appointment_book
 
-ENTRY_FIELDS = {
-    "appointment_type",
-    "location",
-    "preferred_therapist",
-    "preferred_weekdays",
-    "earliest_time",
-    "latest_time",
-    "note",
-}
+ENTRY_FIELDS = set(WaitlistEntry.REQUEST_FIELDS)
 
 
 @transaction.atomic

@@ -7,26 +7,24 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt import auth_backend
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
+from dangpt.forms import add_service_errors
 from dangpt.pagination import CappedPaginator
-from dangpt.roles import Role, role_required
+from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services
 from patients.forms import ConsentForm, PatientForm, RunningProfileForm
 from patients.models import Appointment, Patient
-from patients.views.common import apply_errors, get_patient_for_user
+from patients.selectors import read_patient
+from patients.views.common import get_patient_for_user
 
-STAFF = (Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER)
-DESK = (Role.FRONT_DESK, Role.MANAGER)
 LIST_CAP = 1_000  # matches counted; past that the page asks for a narrower search
 
 
 @require_GET
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Patients, searchable by name, email, phone or date of birth, 25 a page."""
     query = request.GET.get("q", "").strip()
@@ -49,7 +47,7 @@ def _intake_forms(request, patient=None):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def patient_register(request: HttpRequest) -> HttpResponse:
     """Intake: details, running profile and consents; a likely duplicate is shown first."""
     patient_form, profile_form, consent_form = _intake_forms(request)
@@ -72,7 +70,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
                 # Only now is the tick box shown: the desk must look at the matches first.
                 patient_form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             else:
-                apply_errors(exc, patient_form, profile_form, consent_form)
+                add_service_errors(exc, patient_form, profile_form, consent_form)
         else:
             messages.success(request, "Patient registered.")
             return redirect("patients:detail", pk=patient.pk)
@@ -91,11 +89,10 @@ def _identity(fields: dict) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a patient's intake details."""
-    patient = get_patient_for_user(request, pk)
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
+    patient = read_patient(request, pk)
     patient_form, profile_form, consent_form = _intake_forms(request, patient)
     if request.method == "POST" and all(
         f.is_valid() for f in (patient_form, profile_form, consent_form)
@@ -110,7 +107,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            apply_errors(exc, patient_form, profile_form, consent_form)
+            add_service_errors(exc, patient_form, profile_form, consent_form)
         else:
             messages.success(request, "Patient details saved.")
             return redirect("patients:detail", pk=patient.pk)
@@ -124,17 +121,13 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's record: contact, running profile, consents, appointments and attendance."""
     # One query for the record, its running profile and its attendance counts.
-    patient = get_object_or_404(
-        Patient.objects.visible_to(request.user)
-        .with_attendance()
-        .select_related("running_profile"),
-        pk=pk,
+    patient = read_patient(
+        request, pk, Patient.objects.with_attendance().select_related("running_profile")
     )
-    audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.PATIENT, ref=patient.pk)
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {
         "patient": patient,
@@ -151,7 +144,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Email the runner a single-use link to set their portal password."""
     patient = get_patient_for_user(request, pk)
@@ -178,7 +171,7 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
                 user=user, token=token, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
-            apply_errors(exc, form)
+            add_service_errors(exc, form)
         else:
             login(request, user, backend=auth_backend.PATH)
             messages.success(request, "Welcome! Your password is set.")

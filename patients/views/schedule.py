@@ -10,21 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
-from dangpt.roles import Role, role_required
+from dangpt.forms import add_service_errors
+from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services, slots
 from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry, WorkingHours
+from patients.selectors import read_appointment
 from patients.views.common import (
-    apply_errors,
     get_appointment_for_user,
     get_patient_for_user,
     location_from,
     parse_day,
 )
-
-DESK = (Role.FRONT_DESK, Role.MANAGER)
 
 
 def _columns(location: Location, day: dt.date) -> list[dict]:
@@ -45,7 +42,7 @@ def _columns(location: Location, day: dt.date) -> list[dict]:
 
 
 @require_GET
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def schedule(request: HttpRequest) -> HttpResponse:
     """A location's day with a column per therapist; htmx swaps the day in place."""
     location = location_from(request)
@@ -66,7 +63,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def book_appointment(request: HttpRequest) -> HttpResponse:
     """Patient → type → therapist or first available → date → click a free slot."""
     patient = None
@@ -130,13 +127,10 @@ def _book_from(request, patient, form: SlotForm) -> str | None:
 
 
 @require_GET
-@role_required(Role.FRONT_DESK, Role.MANAGER, Role.THERAPIST)
+@role_required(*STAFF_ROLES)
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment with the actions its status allows."""
-    appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(
-        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
-    )
+    appointment = read_appointment(request, pk)
     context = {
         "appointment": appointment,
         "tz": ZoneInfo(appointment.location.time_zone),
@@ -146,7 +140,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then cancel; the freed slot is offered to matching waitlist entries."""
     appointment = get_appointment_for_user(request, pk)
@@ -178,7 +172,7 @@ STATUS_ACTIONS = {
 
 
 @require_POST
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, check in, complete or mark a no-show."""
     appointment = get_appointment_for_user(request, pk)
@@ -194,7 +188,7 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the appointment to another local date and time in one step."""
     appointment = get_appointment_for_user(request, pk)
@@ -206,7 +200,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 appointment=appointment, start=form.local_start(tz), by=request.user
             )
         except ValidationError as exc:
-            apply_errors(exc, form)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "Appointment moved.")
             return redirect("patients:appointment", pk=pk)
@@ -215,7 +209,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def freed_slot(request: HttpRequest, pk: int) -> HttpResponse:
     """After a cancellation: waiting patients who fit the freed slot, each one click to book."""
     appointment = get_appointment_for_user(request, pk)
@@ -229,7 +223,7 @@ def freed_slot(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def waitlist_book(request: HttpRequest, entry_pk: int, pk: int) -> HttpResponse:
     """Book a waitlist entry into the slot of cancelled appointment `pk`."""
     freed = get_appointment_for_user(request, pk)

@@ -15,22 +15,18 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangpt.audit import audit_patient_access
-from dangpt.models import AccessKind
-from dangpt.roles import Role, role_required
+from dangpt.forms import add_service_errors
+from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry
 from patients.querysets import ACTIVE
+from patients.selectors import read_appointment
 from patients.views.common import (
-    apply_errors,
     clinic_zone,
-    get_appointment_for_user,
     get_patient_for_user,
     parse_day,
 )
-
-DESK = (Role.FRONT_DESK, Role.MANAGER)
 
 
 @require_GET
@@ -93,13 +89,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.FRONT_DESK, Role.THERAPIST, Role.MANAGER, Role.RUNNER)
+@role_required(*STAFF_ROLES, Role.RUNNER)
 def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One appointment as an .ics file (staff, or the runner whose appointment it is)."""
-    appointment = get_appointment_for_user(request, pk)
-    audit_patient_access(
-        request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=pk
-    )
+    appointment = read_appointment(request, pk)
     response = HttpResponse(
         services.appointment_ics(appointment=appointment), content_type="text/calendar"
     )
@@ -108,7 +101,7 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def waitlist(request: HttpRequest) -> HttpResponse:
     """Everyone waiting, oldest first."""
     page = Paginator(WaitlistEntry.objects.waiting(), 25).get_page(request.GET.get("page"))
@@ -116,7 +109,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def waitlist_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a patient on the waitlist with preferred therapist, days and times."""
     patient = get_patient_for_user(request, pk)
@@ -125,7 +118,7 @@ def waitlist_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.waitlist_add(patient=patient, fields=form.cleaned_data, by=request.user)
         except ValidationError as exc:
-            apply_errors(exc, form)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "Added to the waitlist.")
             return redirect("patients:waitlist")
@@ -133,7 +126,7 @@ def waitlist_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DESK)
+@role_required(*DESK_ROLES)
 def waitlist_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Take an entry off the waitlist."""
     entry = get_object_or_404(WaitlistEntry.objects.waiting(), pk=entry_pk)

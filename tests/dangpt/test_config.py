@@ -106,3 +106,61 @@ def test_email_url_forms():
     )
     with pytest.raises(config.ConfigError, match="EMAIL_URL"):
         config.email_settings("EMAIL_URL", None, debug=False)
+
+
+def test_database_url_parts_and_socket_directory_case():
+    """dj-database-url reads the parts; a %2F socket directory keeps its upper-case letters."""
+    parsed = config.database_from_url("DATABASE_URL", "postgresql://me:p%40ss@db.test:6543/clinic")
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["HOST"], parsed["PORT"]) == (
+        "me",
+        "p@ss",
+        "db.test",
+        "6543",
+    )
+    assert parsed["ENGINE"] == "django.db.backends.postgresql" and parsed["NAME"] == "clinic"
+    socket = config.database_from_url("DATABASE_URL", "postgres://pg@%2Fvar%2FRun%2Fpg/dangpt")
+    assert (socket["HOST"], socket["PORT"]) == ("/var/Run/pg", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://root@localhost/dangpt",
+        "postgres://u@host:notaport/dangpt",
+        "postgres://u@host:5432",
+        "postgres://u@host:5432/a/b",
+    ],
+)
+def test_bad_database_urls_name_the_variable(url):
+    """Each bad DATABASE_URL is a ConfigError naming the variable."""
+    with pytest.raises(config.ConfigError, match="^DATABASE_URL "):
+        config.database_from_url("DATABASE_URL", url)
+
+
+@pytest.mark.parametrize(
+    ("url", "port", "tls", "ssl"),
+    [
+        ("smtp://127.0.0.1:1025", 1025, False, False),
+        ("smtp://mail.test", 25, False, False),
+        ("smtp+tls://mail.test", 587, True, False),
+        ("smtps://mail.test", 465, False, True),
+        ("smtps://mail.test:2465", 2465, False, True),
+    ],
+)
+def test_email_url_schemes_and_default_ports(url, port, tls, ssl):
+    """smtp, smtp+tls (STARTTLS) and smtps (TLS from the start) as the README documents."""
+    parsed = config.email_settings("EMAIL_URL", url, debug=False)
+    assert (parsed["EMAIL_PORT"], parsed["EMAIL_USE_TLS"], parsed["EMAIL_USE_SSL"]) == (
+        port,
+        tls,
+        ssl,
+    )
+    assert parsed["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert parsed["EMAIL_HOST_USER"] == "" and parsed["EMAIL_HOST_PASSWORD"] == ""
+
+
+@pytest.mark.parametrize("url", ["pigeon://coop", "smtp://", "smtp://mail.test:port"])
+def test_bad_email_urls_name_the_variable(url):
+    """An unknown scheme, a missing host or a bad port is a ConfigError naming EMAIL_URL."""
+    with pytest.raises(config.ConfigError, match="^EMAIL_URL "):
+        config.email_settings("EMAIL_URL", url, debug=False)

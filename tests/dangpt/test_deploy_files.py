@@ -61,7 +61,7 @@ def test_service_commands_name_real_modules():
 
 def test_dockerfile_default_command_matches_web():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "dangpt.wsgi:application" in dockerfile
+    assert "dangpt.wiring.wsgi:application" in dockerfile
     assert "collectstatic" in dockerfile
 
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 import redis
 
-from dangpt.localenv import EmbeddedPostgres, EmbeddedRedis
+from dangpt.tooling.localenv import EmbeddedPostgres, EmbeddedRedis
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

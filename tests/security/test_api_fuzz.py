@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from dangpt.wsgi import application
+from dangpt.wiring.wsgi import application
 from tests.security.conftest import rolled_back
 from tests.security.matrix import API, FRONT_DESK, OWNER, THERAPIST
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.util import random_hex
 
-from dangpt import mfa
+from dangpt.mfa import factors as mfa
 
 NEW_CODES_SESSION_KEY = "mfa_new_recovery_codes"
 PENDING_KEY_SESSION_KEY = "mfa_pending_key"

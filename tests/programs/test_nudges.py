@@ -1,4 +1,4 @@
-"""Daily nudges: an opt-in program nudge after the runner's chosen time, and questionnaire due."""
+"""The daily program nudge: opt-in, after the runner's chosen time, not once a session is logged."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from patients.reminders.models import Reminder, ReminderKind, ReminderPreference
-from patients.reminders.nudges import nudges_schedule
 from programs import services as program_services
+from programs.nudges import program_nudges_write
 from tests.programs.factories import program_with_items
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -31,9 +31,9 @@ def nudged(therapist, runner):
 def test_program_nudge_waits_for_the_chosen_time_then_is_written_once(nudged):
     """Before 18:00 nothing; after it one row for the day, however often beat runs."""
     day = timezone.localdate() - dt.timedelta(days=1)
-    assert nudges_schedule(now=local(day, 17)) == 0
-    assert nudges_schedule(now=local(day, 18)) == 1
-    assert nudges_schedule(now=local(day, 19)) == 0
+    assert program_nudges_write(now=local(day, 17)) == 0
+    assert program_nudges_write(now=local(day, 18)) == 1
+    assert program_nudges_write(now=local(day, 19)) == 0
     row = Reminder.objects.get(kind=ReminderKind.PROGRAM_NUDGE)
     assert row.for_date == day and row.appointment is None
 
@@ -44,40 +44,10 @@ def test_no_nudge_when_a_session_was_logged_that_day(nudged):
     program_services.session_log(
         program=nudged, date=day, entries=[{"item_id": i, "done": True} for i in item_ids]
     )
-    assert nudges_schedule(now=local(day, 20)) == 0
+    assert program_nudges_write(now=local(day, 20)) == 0
     assert not Reminder.objects.filter(kind=ReminderKind.PROGRAM_NUDGE).exists()
 
 
 def test_no_program_nudge_without_opting_in(therapist, runner):
     program_with_items(therapist=therapist, patient=runner.patient, count=1)
-    assert nudges_schedule(now=local(timezone.localdate(), 21)) == 0
-
-
-def test_questionnaire_due_is_written_once_per_due_date(therapist, runner):
-    """A baseline due today gives one 'questionnaire due' row, not one per beat run."""
-    from assessments.services import prom_schedule_create
-
-    prom_schedule_create(
-        patient=runner.patient,
-        condition="pfps",
-        starts_on=timezone.localdate(),
-        created_by=therapist,
-    )
-    now = local(timezone.localdate(), 12)
-    assert nudges_schedule(now=now) == 1
-    assert nudges_schedule(now=now) == 0
-    row = Reminder.objects.get(kind=ReminderKind.QUESTIONNAIRE_DUE)
-    assert row.patient == runner.patient
-
-
-def test_questionnaire_nudge_respects_the_opt_out(therapist, runner):
-    from assessments.services import prom_schedule_create
-
-    ReminderPreference.objects.create(patient=runner.patient, questionnaire_due=False)
-    prom_schedule_create(
-        patient=runner.patient,
-        condition="pfps",
-        starts_on=timezone.localdate(),
-        created_by=therapist,
-    )
-    assert nudges_schedule(now=local(timezone.localdate(), 12)) == 0
+    assert program_nudges_write(now=local(timezone.localdate(), 21)) == 0

@@ -1,6 +1,6 @@
 """Locust load for make bench: an open model (arrivals on a clock) or a closed loop (capacity).
 
-Configured by environment (dangpt.bench.run sets it):
+Configured by environment (`python -m dangpt.tooling.bench` sets it):
   BENCH_PLAN      JSON from bench_prepare (session keys, tokens, schedule days, free slots)
   BENCH_MODE      "open": requests arrive as a Poisson process at BENCH_RATE per second,
                   whatever the server's speed (a slow reply does not slow the arrivals);

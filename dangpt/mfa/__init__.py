@@ -1,0 +1,1 @@
+"""Two-step sign-in: the factors and the page gate (`factors`), its pages (`views`, `urls`)."""

@@ -1,0 +1,1 @@
+"""The load test of `make bench`: `python -m dangpt.tooling.bench`."""

@@ -1,0 +1,170 @@
+"""Patients through the API: list, register, read and update (staff)."""
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema, Status
+
+from patients import services
+from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
+from patients.models import Location, Patient
+from patients.selectors import read_patient
+
+router = Router()
+
+
+class RunningProfileIn(Schema):
+    years_running: int | None = Field(None, ge=0, le=90)
+    runs_per_week: int | None = Field(None, ge=0, le=21)
+    weekly_km: float | None = Field(None, ge=0, le=1000)
+    longest_run_km_30d: float | None = Field(None, ge=0, le=500)
+    goal_race: str = ""
+    goal_race_date: dt.date | None = None
+    surfaces: list[str] = []
+    current_shoes: str = ""
+    shoes_km: int | None = Field(None, ge=0, le=10000)
+    previous_injuries: str = ""
+
+
+class RunningProfileOut(RunningProfileIn):
+    pass
+
+
+class PatientIn(Schema):
+    first_name: str = Field(min_length=1, max_length=80)
+    last_name: str = Field(min_length=1, max_length=80)
+    date_of_birth: dt.date
+    sex: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+    preferred_location: int | None = None
+    email_opt_in: bool = True
+    sms_opt_in: bool = False
+    running_profile: RunningProfileIn | None = None
+    consents: list[str] = []
+    allow_duplicate: bool = False
+
+
+class PatientPatch(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=80)
+    last_name: str | None = Field(None, min_length=1, max_length=80)
+    date_of_birth: dt.date | None = None
+    sex: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    emergency_contact_name: str | None = None
+    emergency_contact_phone: str | None = None
+    preferred_location: int | None = None
+    email_opt_in: bool | None = None
+    sms_opt_in: bool | None = None
+    running_profile: RunningProfileIn | None = None
+    consents: list[str] = []
+
+
+class ConsentOut(Schema):
+    kind: str
+    text_version: str
+    given_at: dt.datetime
+
+
+class PatientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    sex: str
+    email: str
+    phone: str
+    address: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    preferred_location: int | None = Field(None, alias="preferred_location_id")
+    email_opt_in: bool
+    sms_opt_in: bool
+    has_portal_login: bool
+    running_profile: RunningProfileOut | None
+    consents: list[ConsentOut]
+
+    @staticmethod
+    def resolve_has_portal_login(obj) -> bool:
+        return obj.user_id is not None
+
+    @staticmethod
+    def resolve_running_profile(obj):
+        return getattr(obj, "running_profile", None)
+
+    @staticmethod
+    def resolve_consents(obj):
+        return list(obj.consents.all())
+
+
+def _patients():
+    return Patient.objects.select_related("running_profile").prefetch_related("consents")
+
+
+def _patient_fields(payload: Schema, *, partial: bool) -> tuple[dict, dict | None]:
+    data = payload.dict(exclude_unset=partial)
+    profile = data.pop("running_profile", None)
+    for name in ("consents", "allow_duplicate"):
+        data.pop(name, None)
+    if "preferred_location" in data:
+        data["preferred_location"] = referenced(
+            Location, data["preferred_location"], "preferred_location"
+        )
+    if partial:
+        data = {k: v for k, v in data.items() if v is not None or k == "preferred_location"}
+    return data, profile
+
+
+@router.get("/patients", response={200: list[PatientOut], **ERRORS})
+def list_patients(
+    request,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, le=MAX_OFFSET),
+):
+    """Search patients by name, email, phone or date of birth (staff)."""
+    require_staff(request)
+    return _patients().search(q)[max(offset, 0) : max(offset, 0) + limit]
+
+
+@router.post("/patients", response={201: PatientOut, **ERRORS})
+def create_patient(request, payload: PatientIn):
+    """Register a patient; a likely duplicate is refused unless allow_duplicate is true."""
+    require_staff(request)
+    fields, profile = _patient_fields(payload, partial=False)
+    patient = services.patient_register(
+        fields=fields,
+        running_profile=profile,
+        consents=payload.consents,
+        by=request.user,
+        allow_duplicate=payload.allow_duplicate,
+    )
+    return Status(201, _patients().get(pk=patient.pk))
+
+
+@router.get("/patients/{patient_id}", response={200: PatientOut, **ERRORS})
+def get_patient(request, patient_id: int):
+    """One patient's intake record (staff)."""
+    require_staff(request)
+    patient = read_patient(request, patient_id, _patients())
+    return patient
+
+
+@router.patch("/patients/{patient_id}", response={200: PatientOut, **ERRORS})
+def update_patient(request, patient_id: int, payload: PatientPatch):
+    """Change some of a patient's details (staff)."""
+    require_staff(request)
+    patient = read_patient(request, patient_id)
+    fields, profile = _patient_fields(payload, partial=True)
+    services.patient_update(
+        patient=patient,
+        fields=fields,
+        running_profile=profile,
+        consents=payload.consents,
+        by=request.user,
+    )
+    return _patients().get(pk=patient.pk)

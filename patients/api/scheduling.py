@@ -1,0 +1,233 @@
+"""Reference data, availability and appointments through the API."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from dangpt.api import ErrorOut
+from dangpt.roles import STAFF_ROLES, Role, role_of
+from patients import services, slots
+from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
+from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
+from patients.selectors import read_appointment
+
+router = Router()
+
+
+# --- Reference data -----------------------------------------------------------------------
+class TherapistOut(Schema):
+    id: int
+    name: str
+    title: str
+    locations: list[int]
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    time_zone: str
+    address: str
+    phone: str
+
+
+class AppointmentTypeOut(Schema):
+    id: int
+    name: str
+    duration_minutes: int
+    colour: str
+    is_active: bool
+
+
+@router.get("/therapists", response={200: list[TherapistOut], **ERRORS})
+def list_therapists(request):
+    """Active therapists with the locations they work at (staff)."""
+    require_staff(request)
+    people = list(slots.therapists())
+    profiles = {
+        p.user_id: p
+        for p in StaffProfile.objects.filter(user__in=people).prefetch_related("locations")
+    }
+    out = []
+    for user in people:
+        profile = profiles.get(user.pk)
+        out.append(
+            {
+                "id": user.pk,
+                "name": user.get_full_name() or user.get_username(),
+                "title": profile.title if profile else "",
+                "locations": [loc.pk for loc in profile.locations.all()] if profile else [],
+            }
+        )
+    return out
+
+
+@router.get("/locations", response={200: list[LocationOut], **ERRORS})
+def list_locations(request):
+    """Active locations with their time zones (staff)."""
+    require_staff(request)
+    return Location.objects.filter(is_active=True)
+
+
+@router.get("/appointment-types", response={200: list[AppointmentTypeOut], **ERRORS})
+def list_appointment_types(request):
+    """Appointment types and their durations (staff)."""
+    require_staff(request)
+    return AppointmentType.objects.all()
+
+
+# --- Availability and appointments ---------------------------------------------------------
+class SlotOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    therapist: int
+    location: int
+
+
+class AvailabilityOut(Schema):
+    date: dt.date
+    appointment_type: int
+    slots: list[SlotOut]
+
+
+@router.get("/availability", response={200: AvailabilityOut, **ERRORS})
+def availability(
+    request,
+    appointment_type: int,
+    date: dt.date,
+    therapist: int | None = None,
+    location: int | None = None,
+):
+    """Free start times for a type on a local date, for one therapist or any (staff)."""
+    require_staff(request)
+    kind = referenced(AppointmentType, appointment_type, "appointment_type")
+    person = referenced(slots.therapists(), therapist, "therapist") if therapist else None
+    place = referenced(Location, location, "location")
+    found = slots.free_slots(appointment_type=kind, day=date, therapist=person, location=place)
+    return {
+        "date": date,
+        "appointment_type": kind.pk,
+        "slots": [
+            {
+                "start": s["start"].astimezone(ZoneInfo(s["location"].time_zone)),
+                "end": s["end"].astimezone(ZoneInfo(s["location"].time_zone)),
+                "therapist": s["therapist"].pk,
+                "location": s["location"].pk,
+            }
+            for s in found
+        ],
+    }
+
+
+class AppointmentIn(Schema):
+    patient: int
+    therapist: int
+    appointment_type: int
+    start: dt.datetime
+    location: int | None = None
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class AppointmentOut(Schema):
+    id: int
+    patient: int = Field(alias="patient_id")
+    therapist: int = Field(alias="therapist_id")
+    location: int = Field(alias="location_id")
+    appointment_type: int = Field(alias="appointment_type_id")
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    late_cancel: bool
+    cancel_reason: str
+
+    @staticmethod
+    def resolve_start(obj):
+        return obj.start.astimezone(ZoneInfo(obj.location.time_zone))
+
+    @staticmethod
+    def resolve_end(obj):
+        return obj.end.astimezone(ZoneInfo(obj.location.time_zone))
+
+
+BOOKING = {201: AppointmentOut, 409: ErrorOut, **ERRORS}
+
+
+def _conflict(exc: services.SlotTaken):
+    return Status(409, {"detail": exc.messages[0], "errors": {"start": exc.messages}})
+
+
+@router.get("/appointments", response={200: list[AppointmentOut], **ERRORS})
+def list_appointments(
+    request,
+    date: dt.date | None = None,
+    therapist: int | None = None,
+    patient: int | None = None,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, le=MAX_OFFSET),
+):
+    """Appointments, optionally of one UTC date, therapist or patient (staff)."""
+    require_staff(request)
+    rows = Appointment.objects.visible_to(request.user)
+    if date:
+        rows = rows.filter(start__date=date)
+    if therapist:
+        rows = rows.filter(therapist_id=therapist)
+    if patient:
+        rows = rows.filter(patient_id=patient)
+    return rows[max(offset, 0) : max(offset, 0) + limit]
+
+
+@router.post("/appointments", response=BOOKING)
+def book_appointment(request, payload: AppointmentIn):
+    """Book a slot; 409 when it overlaps the therapist's or the patient's other appointment."""
+    require_staff(request)
+    therapist = referenced(slots.therapists(), payload.therapist, "therapist")
+    try:
+        appointment = services.appointment_book(
+            patient=referenced(Patient, payload.patient, "patient"),
+            therapist=therapist,
+            appointment_type=referenced(
+                AppointmentType, payload.appointment_type, "appointment_type"
+            ),
+            start=payload.start,
+            location=referenced(Location, payload.location, "location"),
+            by=request.user,
+        )
+    except services.SlotTaken as exc:
+        return _conflict(exc)
+    return Status(201, appointment)
+
+
+@router.get("/appointments/{appointment_id}", response={200: AppointmentOut, **ERRORS})
+def get_appointment(request, appointment_id: int):
+    """One appointment (staff)."""
+    require_staff(request)
+    appointment = read_appointment(request, appointment_id)
+    return appointment
+
+
+@router.post("/appointments/{appointment_id}/cancel", response={200: AppointmentOut, **ERRORS})
+def cancel_appointment(request, appointment_id: int, payload: CancelIn | None = None):
+    """Cancel and free the slot (staff, or the runner whose appointment it is)."""
+    role = role_of(request.user)
+    if role not in STAFF_ROLES and role != Role.RUNNER:
+        raise Http404
+    appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
+    return services.appointment_cancel(
+        appointment=appointment, by=request.user, reason=payload.reason if payload else ""
+    )
+
+
+@router.get("/me/appointments", response={200: list[AppointmentOut], **ERRORS})
+def my_appointments(request, upcoming: bool = False):
+    """The runner's own appointments, oldest first (upcoming=true: from now on)."""
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    rows = Appointment.objects.visible_to(request.user)
+    return rows.filter(end__gte=timezone.now()) if upcoming else rows

@@ -1,0 +1,272 @@
+"""People and places: locations, staff, patients with their running profile and consents."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import (
+    ArrayField,
+)
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower, Upper
+
+from dangpt.roles import Role
+
+
+class Location(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Los_Angeles")
+    address = models.CharField(max_length=250, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfileQuerySet(models.QuerySet):
+    def therapists(self):
+        return self.filter(user__groups__name=Role.THERAPIST, user__is_active=True).select_related(
+            "user"
+        )
+
+
+class StaffProfile(models.Model):
+    """What the clinic knows about a member of staff beyond their login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    title = models.CharField(max_length=80, blank=True, help_text="e.g. PT, DPT, OCS")
+    locations = models.ManyToManyField(Location, blank=True, related_name="staff")
+    colour = models.CharField(max_length=7, default="#0d6efd")
+    # sha256 of the private calendar-feed token; blank means no feed (or revoked).
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = StaffProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see the clinic's patients; a runner sees only their own record."""
+        from dangpt.roles import STAFF_ROLES, role_of
+
+        role = role_of(user)
+        if role in STAFF_ROLES:
+            return self
+        if role == Role.RUNNER:
+            return self.filter(user=user)
+        return self.none()
+
+    def search(self, text: str):
+        """Match name (any word order), email, phone digits or a date of birth (YYYY-MM-DD)."""
+        import datetime as dt
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        try:
+            return self.filter(date_of_birth=dt.date.fromisoformat(text))
+        except ValueError:
+            pass
+        query = Q(email__icontains=text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 4:
+            query |= Q(phone__contains=digits)
+        words = Q()
+        for word in text.split():
+            words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(query | words)
+
+    def with_attendance(self):
+        """Annotate no-show and late-cancel counts for the list and detail pages.
+
+        Correlated subqueries, not a join with GROUP BY: PostgreSQL runs them only for the rows
+        of the page, through the (patient, start) index, however many patients match.
+        """
+
+        from patients.models.scheduling import Appointment  # scheduling builds on people
+
+        def appointments_where(condition: Q):
+            rows = Appointment.objects.filter(condition, patient=OuterRef("pk")).order_by()
+            counted = rows.values("patient").annotate(n=models.Count("*")).values("n")
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            no_show_count=appointments_where(Q(status="no_show")),
+            late_cancel_count=appointments_where(Q(late_cancel=True)),
+        )
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    INTERSEX = "intersex", "Intersex"
+    UNDISCLOSED = "undisclosed", "Prefers not to say"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    append_only=True,
+)
+class Patient(models.Model):
+    """A runner under the clinic's care; the portal login is optional."""
+
+    # What intake asks and edits (the form and the service share this list).
+    INTAKE_FIELDS = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "sex",
+        "email",
+        "phone",
+        "address",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "preferred_location",
+        "email_opt_in",
+        "sms_opt_in",
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient",
+    )
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    preferred_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sex = models.CharField(max_length=12, choices=Sex.choices, blank=True)
+    address = models.TextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(max_length=32, blank=True)
+    email_opt_in = models.BooleanField("Email reminders", default=True)
+    sms_opt_in = models.BooleanField("SMS reminders", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(Lower("last_name"), Lower("first_name"), name="patient_name_ci"),
+            # The desk list pages in this order; the index lets it stop after one page.
+            models.Index(fields=["last_name", "first_name", "id"], name="patient_list_order"),
+            # Partial-text search (icontains is UPPER(col) LIKE '%...%'): trigram GIN indexes.
+            *(
+                GinIndex(OpClass(Upper(column), name="gin_trgm_ops"), name=f"patient_{column}_trgm")
+                for column in ("first_name", "last_name", "email")
+            ),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="patient_phone_trgm"),
+            models.Index(fields=["date_of_birth"], name="patient_date_of_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Surface(models.TextChoices):
+    ROAD = "road", "Road"
+    TRACK = "track", "Track"
+    TRAIL = "trail", "Trail"
+    TREADMILL = "treadmill", "Treadmill"
+    MIXED = "mixed", "Mixed"
+
+
+class RunningProfile(models.Model):
+    """How the runner trains, asked at intake; load rules and evaluations read it."""
+
+    # What intake asks and what an evaluation snapshots, in one place.
+    INTAKE_FIELDS = (
+        "years_running",
+        "runs_per_week",
+        "weekly_km",
+        "longest_run_km_30d",
+        "goal_race",
+        "goal_race_date",
+        "surfaces",
+        "current_shoes",
+        "shoes_km",
+        "previous_injuries",
+    )
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="running_profile"
+    )
+    years_running = models.PositiveSmallIntegerField(null=True, blank=True)
+    runs_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekly_km = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    longest_run_km_30d = models.DecimalField(
+        "Longest run in the last 30 days (km)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    goal_race = models.CharField(max_length=120, blank=True)
+    goal_race_date = models.DateField(null=True, blank=True)
+    surfaces = ArrayField(
+        models.CharField(max_length=12, choices=Surface.choices), default=list, blank=True
+    )
+    current_shoes = models.CharField(max_length=120, blank=True)
+    shoes_km = models.PositiveIntegerField("Km on current shoes", null=True, blank=True)
+    previous_injuries = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(runs_per_week__isnull=True) | Q(runs_per_week__lte=21),
+                name="running_profile_runs_per_week_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Running profile of patient {self.patient_id}"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Consent to treatment"
+    PRIVACY = "privacy", "Privacy notice acknowledged"
+    COMMUNICATIONS = "communications", "Consent to reminders and messages"
+
+
+class Consent(models.Model):
+    """A consent as given: which text (by version) and when; a new version is a new row."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    text_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["patient", "kind", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind", "text_version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.text_version}"

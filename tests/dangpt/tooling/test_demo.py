@@ -1,0 +1,44 @@
+"""seed_demo (dangpt.tooling.demo) is idempotent and its accounts can sign in."""
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from dangpt.roles import Role, role_of
+from patients.models import Location, Patient, StaffProfile
+
+DEMO_USERS = {
+    "frontdesk": Role.FRONT_DESK,
+    "therapist1": Role.THERAPIST,
+    "therapist2": Role.THERAPIST,
+    "manager": Role.MANAGER,
+    "runner1": Role.RUNNER,
+    "runner2": Role.RUNNER,
+}
+
+
+def counts():
+    return (
+        get_user_model().objects.count(),
+        Location.objects.count(),
+        Patient.objects.count(),
+        StaffProfile.objects.count(),
+    )
+
+
+def test_seed_demo_creates_the_demo_clinic_once(db, client):
+    out = StringIO()
+    call_command("seed_demo", "--password", "a-long-demo-password", stdout=out)
+    first = counts()
+    call_command("seed_demo", "--password", "a-long-demo-password", stdout=StringIO())
+    assert counts() == first == (6, 1, 2, 4)
+    users = get_user_model().objects.in_bulk(DEMO_USERS, field_name="username")
+    assert {name: role_of(user) for name, user in users.items()} == DEMO_USERS
+    assert Patient.objects.filter(user__username__in=["runner1", "runner2"]).count() == 2
+    assert Location.objects.get().time_zone == "America/Los_Angeles"
+    assert "runner1" in out.getvalue()
+    response = client.post(
+        "/accounts/login/", {"username": "runner1", "password": "a-long-demo-password"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
