@@ -52,13 +52,15 @@ def test_clinical_pages_and_api_reads_write_one_row_each(client_for, client, the
     evaluation = EvaluationFactory()
     patient_id = evaluation.patient_id
     web = client_for(therapist)
-    assert web.get(reverse("clinical:patient_chart", args=[patient_id])).status_code == 200
-    assert web.get(reverse("clinical:evaluation_detail", args=[evaluation.pk])).status_code == 200
+    assert web.get(reverse("assessments:patient_chart", args=[patient_id])).status_code == 200
+    assert (
+        web.get(reverse("assessments:evaluation_detail", args=[evaluation.pk])).status_code == 200
+    )
     assert _api(client, therapist, "get", f"/api/v1/patients/{patient_id}").status_code == 200
     rows = list(AccessLog.objects.order_by("id").values_list("view", "what", "patient_id"))
     assert rows == [
-        ("clinical:patient_chart", f"chart {patient_id}", patient_id),
-        ("clinical:evaluation_detail", f"evaluation {evaluation.pk}", patient_id),
+        ("assessments:patient_chart", f"chart {patient_id}", patient_id),
+        ("assessments:evaluation_detail", f"evaluation {evaluation.pk}", patient_id),
         ("api:get_patient", f"patient {patient_id}", patient_id),
     ]
 
@@ -66,7 +68,7 @@ def test_clinical_pages_and_api_reads_write_one_row_each(client_for, client, the
 def test_another_patients_chart_is_404_and_logs_nothing(client_for, runner):
     """A runner asking for someone else's outcome chart gets 404 and leaves no read row."""
     other = PatientFactory()
-    url = reverse("clinical:outcome_trend", args=[other.pk, "nprs"])
+    url = reverse("assessments:outcome_trend", args=[other.pk, "nprs"])
     assert client_for(runner).get(url).status_code == 404
     assert not AccessLog.objects.exists()
 

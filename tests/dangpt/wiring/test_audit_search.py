@@ -113,8 +113,8 @@ def test_kind_filter_narrows_both_logs(client_for, manager, therapist):
     """Kind picks the object kind in the access log; a read-only kind has no change history."""
     evaluation = EvaluationFactory()
     reader = client_for(therapist)
-    reader.get(reverse("clinical:patient_chart", args=[evaluation.patient_id]))
-    reader.get(reverse("clinical:evaluation_detail", args=[evaluation.pk]))
+    reader.get(reverse("assessments:patient_chart", args=[evaluation.patient_id]))
+    reader.get(reverse("assessments:evaluation_detail", args=[evaluation.pk]))
     client = client_for(manager)
     page = client.get(AUDIT_URL, {"kind": "evaluation"}).context["page"]
     assert [r.what for r in page.object_list] == [f"evaluation {evaluation.pk}"]
@@ -128,8 +128,8 @@ def test_kind_filter_matches_the_kind_not_the_start_of_the_text(client_for, mana
     """Searching evaluation reads leaves out the evaluation history, which only starts alike."""
     evaluation = EvaluationFactory()
     reader = client_for(therapist)
-    reader.get(reverse("clinical:evaluation_detail", args=[evaluation.pk]))
-    reader.get(reverse("clinical:evaluation_history", args=[evaluation.pk]))
+    reader.get(reverse("assessments:evaluation_detail", args=[evaluation.pk]))
+    reader.get(reverse("assessments:evaluation_history", args=[evaluation.pk]))
     assert set(AccessLog.objects.values_list("kind", flat=True)) == {
         AccessKind.EVALUATION,
         AccessKind.EVALUATION_HISTORY,
