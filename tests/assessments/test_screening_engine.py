@@ -346,7 +346,7 @@ def test_every_question_option_and_finding_has_a_label():
         assert question["label"] and question["type"]
         for option in question["options"]:
             assert option["label"], (question["key"], option)
-    assert len(EXAM_FINDINGS) == 15
+    assert len(EXAM_FINDINGS) == 16
     assert all(finding["label"] for finding in EXAM_FINDINGS)
     assert set(FEATURE_LABELS) == set(CONDITION_CODES)
 
@@ -383,3 +383,68 @@ def test_rules_score_the_shared_six_conditions(monkeypatch):
     assert checks.screening_conditions_check() == []
     monkeypatch.setattr(checks, "SCREENED_CODES", ("pfps", "mtss"))
     assert [error.id for error in checks.screening_conditions_check()] == ["assessments.E001"]
+
+
+# Answer contract of issue 15
+
+
+CONTRACT_ADDITIONS = {
+    "weak_push_off": True,
+    "periods_never_started_by_15": False,
+    "bone_stress_injuries_2y": 2,
+    "exam": {"clinician_bone_tenderness": True},
+}
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+def test_new_regions_are_accepted(region):
+    """The regions DESIGN.md added for issue 15 validate."""
+    assert validate_answers(knee(regions=[region]))["regions"] == [region]
+
+
+def test_new_contract_keys_are_accepted():
+    """weak_push_off, periods, BSI count and clinician bone tenderness validate as given."""
+    normalised = validate_answers(knee(**CONTRACT_ADDITIONS))
+    for key, value in CONTRACT_ADDITIONS.items():
+        assert normalised[key] == value
+
+
+def test_bone_stress_injury_count_has_no_upper_bound():
+    """Any whole number of stress fractures from 0 up is an answer."""
+    assert validate_answers(knee(bone_stress_injuries_2y=0))["bone_stress_injuries_2y"] == 0
+    assert validate_answers(knee(bone_stress_injuries_2y=40))["bone_stress_injuries_2y"] == 40
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("weak_push_off", 1),
+        ("weak_push_off", "yes"),
+        ("periods_never_started_by_15", None),
+        ("bone_stress_injuries_2y", -1),
+        ("bone_stress_injuries_2y", 1.5),
+        ("bone_stress_injuries_2y", True),
+        ("bone_stress_injuries_2y", "2"),
+    ],
+)
+def test_new_contract_keys_reject_wrong_types(key, value):
+    """A wrong type or a negative count names the field."""
+    with pytest.raises(ScreeningValidationError) as caught:
+        validate_answers(knee(**{key: value}))
+    assert list(caught.value.errors) == [key]
+
+
+def test_clinician_bone_tenderness_must_be_a_bool():
+    """The new exam finding is true or false, like the others."""
+    with pytest.raises(ScreeningValidationError) as caught:
+        validate_answers(knee(exam={"clinician_bone_tenderness": "yes"}))
+    assert list(caught.value.errors) == ["exam.clinician_bone_tenderness"]
+
+
+def test_contract_keys_match_design_exactly():
+    """The schema asks exactly the DESIGN.md keys plus the documented extras, nothing unknown."""
+    keys = {question["key"] for question in QUESTIONS}
+    assert {"weak_push_off", "periods_never_started_by_15", "bone_stress_injuries_2y"} <= keys
+    assert "clinician_bone_tenderness" in {finding["key"] for finding in EXAM_FINDINGS}
+    with pytest.raises(ScreeningValidationError):
+        validate_answers(knee(previous_bone_stress_injuries=1))

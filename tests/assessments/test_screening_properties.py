@@ -217,6 +217,8 @@ def _wrong_value(question):
         out_of_range = st.one_of(st.integers(max_value=question["min"] - 1), st.integers(11, 10**6))
         if question["key"] == "age_years":
             out_of_range = st.one_of(st.integers(max_value=-1), st.integers(121, 10**6))
+        if question["max"] is None:
+            out_of_range = st.integers(max_value=question["min"] - 1)
         return st.one_of(out_of_range, st.sampled_from([5.0, "5", True, None, 2.5]))
     if kind == "number":
         negative = st.floats(max_value=-0.001, allow_nan=False, allow_infinity=False)
