@@ -298,24 +298,103 @@ def test_suspected_bsi_alone_refers_promptly():
 
 def test_suspected_bsi_raises_routine_urgency_to_prompt():
     """A routine flag with suspected bone stress refers promptly."""
-    result = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes", numbness_tingling=True))
+    result = screen(
+        knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}, numbness_tingling=True)
+    )
     assert flag_codes(result) == ["numbness_or_tingling"]
     assert result["urgency"] == "prompt"
 
 
-def test_high_risk_region_without_bone_signs_is_not_suspected():
-    """Groin pain only while running, with no weight-bearing signs, is not flagged."""
+def test_groin_pain_in_runs_alone_raises_a_prompt_femoral_neck_flag():
+    """Groin pain only while running still raises a femoral-neck flag, prompt (issue 15 #1)."""
     result = screen(knee(regions=["groin_hip"], timing=["during_whole_run"], limp=False))
-    assert result["red_flags"] == []
+    assert flag_codes(result) == ["possible_femoral_neck_bsi"]
+    assert result["urgency"] == "prompt"
     assert result["suspected_bsi"] is False
 
 
-def test_walking_pain_with_warm_up_pattern_is_not_bone_progression():
-    """First-step heel pain that also hurts walking does not count as bone-stress progression."""
+@pytest.mark.parametrize(
+    "risk",
+    [
+        {"previous_bone_stress_injury": True},
+        {"bone_stress_injuries_2y": 1},
+        {"missed_periods_3_months": True},
+        {"restrictive_eating_or_weight_loss": True},
+        {"periods_never_started_by_15": True},
+    ],
+)
+def test_groin_pain_in_runs_with_a_bsi_risk_factor_is_same_day(risk):
+    """Groin pain in runs with a previous BSI or a REDs indicator is a same-day concern."""
+    result = screen(knee(regions=["groin_hip"], timing=["after_running"], **risk))
+    assert flag_codes(result)[0] == "suspected_femoral_neck_bsi"
+    assert "possible_femoral_neck_bsi" not in flag_codes(result)
+    assert result["urgency"] == "same_day"
+    assert result["suspected_bsi"] is True
+
+
+def test_walking_pain_at_the_heel_only_weighs_little():
+    """At the heel alone, walking pain (a plantar heel pain feature) adds 1 point, not 3."""
     result = screen(knee(regions=["plantar_heel"], timing=["first_steps_morning", "with_walking"]))
     reasons = condition(result, "bone_stress_injury")["reasons"]
     assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} not in reasons
+    assert {"feature": "walking_pain_at_heel", "points": 1} in reasons
     assert result["disposition"] == "treat"
+
+
+@pytest.mark.parametrize(
+    "warm_up", ["start_of_run_eases", "first_steps_morning", "morning_stiffness"]
+)
+def test_a_warm_up_tick_never_cancels_walking_pain(warm_up):
+    """Shin pain with walking counts toward bone stress whatever else is ticked (issue 15 #3)."""
+    answers = knee(regions=["medial_shin"], recent_load_increase=True)
+    walking = screen({**answers, "timing": ["with_walking"]})
+    both = screen({**answers, "timing": [warm_up, "with_walking"]})
+    reasons = condition(both, "bone_stress_injury")["reasons"]
+    assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} in reasons
+    assert both["suspected_bsi"] is walking["suspected_bsi"] is True
+    assert both["disposition"] == "refer"
+
+
+def test_self_reported_bony_spot_alone_stays_below_the_threshold():
+    """A runner's own press is 2 points; the clinician's palpation reaches the threshold."""
+    self_report = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes"))
+    assert self_report["suspected_bsi"] is False
+    assert self_report["disposition"] == "treat"
+    clinician = screen(knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}))
+    assert clinician["suspected_bsi"] is True
+    assert clinician["urgency"] == "prompt"
+
+
+@pytest.mark.parametrize("region", ["plantar_heel", "posterior_heel", "achilles", "lateral_knee"])
+def test_self_reported_spot_at_a_soft_tissue_insertion_adds_nothing(region):
+    """At the fascia, Achilles or ITB insertions a self-reported spot does not score for bone."""
+    result = screen(knee(regions=[region], focal_bone_tenderness="yes", recent_load_increase=True))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert not any(reason["feature"] == "focal_bony_tenderness" for reason in reasons)
+    assert result["suspected_bsi"] is False
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"onset": "gradual", "onset_pop": True, "weak_push_off": True},
+        {"onset": "sudden", "onset_pop": True},
+        {"onset": "trauma", "onset_pop": True, "weak_push_off": False},
+    ],
+)
+def test_pop_with_weak_push_off_or_sudden_onset_is_same_day_rupture(answers):
+    """No Thompson test and weight bearing possible: still a same-day rupture concern."""
+    result = screen(knee(regions=["achilles"], unable_to_bear_weight=False, **answers))
+    assert flag_codes(result)[0] == "suspected_achilles_rupture"
+    assert "achilles_pop_at_onset" not in flag_codes(result)
+    assert result["urgency"] == "same_day"
+
+
+def test_weak_push_off_without_a_pop_is_prompt():
+    """Weak push-off at the Achilles without a pop asks for a prompt Thompson test."""
+    result = screen(knee(regions=["achilles"], weak_push_off=True))
+    assert flag_codes(result) == ["achilles_pop_at_onset"]
+    assert result["urgency"] == "prompt"
 
 
 def test_referral_messages_are_decision_support():
