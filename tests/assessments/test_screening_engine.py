@@ -527,3 +527,31 @@ def test_contract_keys_match_design_exactly():
     assert "clinician_bone_tenderness" in {finding["key"] for finding in EXAM_FINDINGS}
     with pytest.raises(ScreeningValidationError):
         validate_answers(knee(previous_bone_stress_injuries=1))
+
+
+@pytest.mark.parametrize(
+    ("region", "extra"),
+    [
+        ("buttock_sacrum", {"timing": ["with_walking"]}),
+        ("buttock_sacrum", {"missed_periods_3_months": True}),
+        ("pubic_bone", {"limp": True}),
+        ("pubic_bone", {"bone_stress_injuries_2y": 1}),
+        ("outer_midfoot", {"timing": ["with_walking"]}),
+        ("outer_midfoot", {"exam": {"clinician_bone_tenderness": True}}),
+        ("dorsal_midfoot", {"exam": {"clinician_bone_tenderness": True}}),
+        ("anterior_shin", {"exam": {"clinician_bone_tenderness": True}}),
+    ],
+)
+def test_high_risk_sites_with_bone_signs_are_flagged(region, extra):
+    """Pelvis, sacrum, base of the 5th and 2nd metatarsal, anterior tibia: high-risk BSI flag."""
+    result = screen(knee(regions=[region], **extra))
+    assert "high_risk_site_bsi" in flag_codes(result)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+def test_high_risk_region_without_bone_signs_is_not_a_high_risk_flag(region):
+    """A new high-risk region with only pain in runs and no bone sign raises no high-risk flag."""
+    result = screen(knee(regions=[region], timing=["after_running"]))
+    assert "high_risk_site_bsi" not in flag_codes(result)
