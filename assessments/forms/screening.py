@@ -14,6 +14,7 @@ ACHILLES_REGIONS = ("achilles", "posterior_heel", "calf")
 # red-flag answer is never dropped.
 SHOW_WHEN = {
     "onset_pop": {"onset": ("sudden", "trauma")},
+    "weak_push_off": {"regions": ACHILLES_REGIONS},
     "locking_or_giving_way": {"regions": KNEE_REGIONS},
     "exertional_burning_tightness": {"regions": LOWER_LEG_REGIONS},
     "tendon_thickening": {"regions": ACHILLES_REGIONS},
@@ -37,7 +38,10 @@ RUNNER_HELP = {
 RUNNER_OPTION_LABELS = {"hopping": "Hopping or jumping (only if you have noticed it)"}
 
 GROUPS = (
-    ("Where and when", ("regions", "side", "onset", "onset_pop", "duration_weeks")),
+    (
+        "Where and when",
+        ("regions", "side", "onset", "onset_pop", "weak_push_off", "duration_weeks"),
+    ),
     ("How much it hurts", ("pain_now", "pain_worst_24h", "pain_running")),
     ("What it is like", ("timing", "aggravators", "swelling")),
     ("Self-check", ("focal_bone_tenderness",)),

@@ -29,7 +29,8 @@ def _random_value(rng, question):
         low = question.get("min_items", 0)
         return rng.sample(values, rng.randint(low, min(len(values), 4)))
     if kind == "integer":
-        return rng.randint(question["min"], question["max"])
+        high = question["max"] if question["max"] is not None else question["min"] + 5
+        return rng.randint(question["min"], high)
     if kind == "number":
         return round(rng.uniform(0, 52), 1)
     return {key: rng.random() < 0.5 for key in EXAM_KEYS if rng.random() < 0.5}

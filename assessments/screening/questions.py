@@ -35,8 +35,11 @@ REGION_OPTIONS = _options(
     ("plantar_heel", "Underside of the heel"),
     ("arch", "Arch of the foot"),
     ("dorsal_midfoot", "Top of the midfoot"),
+    ("outer_midfoot", "Outside edge of the foot, halfway along"),
     ("forefoot", "Front of the foot or toes"),
     ("groin_hip", "Groin or front of the hip"),
+    ("pubic_bone", "Pubic bone, low at the front between the legs"),
+    ("buttock_sacrum", "Buttock or the flat bone at the base of the spine"),
     ("lateral_hip", "Outside of the hip"),
     ("thigh", "Thigh"),
     ("lower_back", "Lower back"),
@@ -101,6 +104,10 @@ QUESTIONS = (
         ),
     },
     _yes_no("onset_pop", "Did you feel or hear a pop when it started?"),
+    _yes_no(
+        "weak_push_off",
+        "On the painful side, are you unable to push off or rise up on your toes?",
+    ),
     {
         "key": "duration_weeks",
         "type": "number",
@@ -210,6 +217,21 @@ QUESTIONS = (
         "Only if you have periods. Hormonal contraception can hide missed periods.",
     ),
     _yes_no(
+        "periods_never_started_by_15",
+        "Had your periods still not started by the age of 15?",
+        "Only if you were born female and are 15 or older.",
+    ),
+    {
+        "key": "bone_stress_injuries_2y",
+        "type": "integer",
+        "required": False,
+        "min": 0,
+        "max": None,
+        "label": "How many stress fractures have you had in the last two years?",
+        "help": "Count each one a doctor told you about. 0 if none.",
+        "options": (),
+    },
+    _yes_no(
         "restrictive_eating_or_weight_loss",
         "Do you restrict what you eat, worry about gaining weight, or have you lost weight lately?",
     ),
@@ -271,6 +293,10 @@ EXAM_FINDINGS = (
         "label": "Pain or limit at end-range hip internal rotation",
     },
     {"key": "n_spot_tenderness", "label": "Tenderness at the N-spot (proximal dorsal navicular)"},
+    {
+        "key": "clinician_bone_tenderness",
+        "label": "Focal bony tenderness on the therapist's palpation",
+    },
 )
 
 QUESTIONS_BY_KEY = {question["key"]: question for question in QUESTIONS}

@@ -57,10 +57,12 @@ def _check_multi_choice(value, question):
 
 
 def _check_integer(value, question):
-    """Return the whole number within bounds, or an error message."""
+    """Return the whole number within bounds (max None: no upper bound), or an error message."""
     low, high = question["min"], question["max"]
-    if type(value) is int and low <= value <= high:
+    if type(value) is int and low <= value and (high is None or value <= high):
         return value, None
+    if high is None:
+        return None, [f"Must be a whole number, {low} or more."]
     return None, [f"Must be a whole number from {low} to {high}."]
 
 

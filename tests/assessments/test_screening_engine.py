@@ -298,24 +298,103 @@ def test_suspected_bsi_alone_refers_promptly():
 
 def test_suspected_bsi_raises_routine_urgency_to_prompt():
     """A routine flag with suspected bone stress refers promptly."""
-    result = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes", numbness_tingling=True))
+    result = screen(
+        knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}, numbness_tingling=True)
+    )
     assert flag_codes(result) == ["numbness_or_tingling"]
     assert result["urgency"] == "prompt"
 
 
-def test_high_risk_region_without_bone_signs_is_not_suspected():
-    """Groin pain only while running, with no weight-bearing signs, is not flagged."""
+def test_groin_pain_in_runs_alone_raises_a_prompt_femoral_neck_flag():
+    """Groin pain only while running still raises a femoral-neck flag, prompt (issue 15 #1)."""
     result = screen(knee(regions=["groin_hip"], timing=["during_whole_run"], limp=False))
-    assert result["red_flags"] == []
+    assert flag_codes(result) == ["possible_femoral_neck_bsi"]
+    assert result["urgency"] == "prompt"
     assert result["suspected_bsi"] is False
 
 
-def test_walking_pain_with_warm_up_pattern_is_not_bone_progression():
-    """First-step heel pain that also hurts walking does not count as bone-stress progression."""
+@pytest.mark.parametrize(
+    "risk",
+    [
+        {"previous_bone_stress_injury": True},
+        {"bone_stress_injuries_2y": 1},
+        {"missed_periods_3_months": True},
+        {"restrictive_eating_or_weight_loss": True},
+        {"periods_never_started_by_15": True},
+    ],
+)
+def test_groin_pain_in_runs_with_a_bsi_risk_factor_is_same_day(risk):
+    """Groin pain in runs with a previous BSI or a REDs indicator is a same-day concern."""
+    result = screen(knee(regions=["groin_hip"], timing=["after_running"], **risk))
+    assert flag_codes(result)[0] == "suspected_femoral_neck_bsi"
+    assert "possible_femoral_neck_bsi" not in flag_codes(result)
+    assert result["urgency"] == "same_day"
+    assert result["suspected_bsi"] is True
+
+
+def test_walking_pain_at_the_heel_only_weighs_little():
+    """At the heel alone, walking pain (a plantar heel pain feature) adds 1 point, not 3."""
     result = screen(knee(regions=["plantar_heel"], timing=["first_steps_morning", "with_walking"]))
     reasons = condition(result, "bone_stress_injury")["reasons"]
     assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} not in reasons
+    assert {"feature": "walking_pain_at_heel", "points": 1} in reasons
     assert result["disposition"] == "treat"
+
+
+@pytest.mark.parametrize(
+    "warm_up", ["start_of_run_eases", "first_steps_morning", "morning_stiffness"]
+)
+def test_a_warm_up_tick_never_cancels_walking_pain(warm_up):
+    """Shin pain with walking counts toward bone stress whatever else is ticked (issue 15 #3)."""
+    answers = knee(regions=["medial_shin"], recent_load_increase=True)
+    walking = screen({**answers, "timing": ["with_walking"]})
+    both = screen({**answers, "timing": [warm_up, "with_walking"]})
+    reasons = condition(both, "bone_stress_injury")["reasons"]
+    assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} in reasons
+    assert both["suspected_bsi"] is walking["suspected_bsi"] is True
+    assert both["disposition"] == "refer"
+
+
+def test_self_reported_bony_spot_alone_stays_below_the_threshold():
+    """A runner's own press is 2 points; the clinician's palpation reaches the threshold."""
+    self_report = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes"))
+    assert self_report["suspected_bsi"] is False
+    assert self_report["disposition"] == "treat"
+    clinician = screen(knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}))
+    assert clinician["suspected_bsi"] is True
+    assert clinician["urgency"] == "prompt"
+
+
+@pytest.mark.parametrize("region", ["plantar_heel", "posterior_heel", "achilles", "lateral_knee"])
+def test_self_reported_spot_at_a_soft_tissue_insertion_adds_nothing(region):
+    """At the fascia, Achilles or ITB insertions a self-reported spot does not score for bone."""
+    result = screen(knee(regions=[region], focal_bone_tenderness="yes", recent_load_increase=True))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert not any(reason["feature"] == "focal_bony_tenderness" for reason in reasons)
+    assert result["suspected_bsi"] is False
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"onset": "gradual", "onset_pop": True, "weak_push_off": True},
+        {"onset": "sudden", "onset_pop": True},
+        {"onset": "trauma", "onset_pop": True, "weak_push_off": False},
+    ],
+)
+def test_pop_with_weak_push_off_or_sudden_onset_is_same_day_rupture(answers):
+    """No Thompson test and weight bearing possible: still a same-day rupture concern."""
+    result = screen(knee(regions=["achilles"], unable_to_bear_weight=False, **answers))
+    assert flag_codes(result)[0] == "suspected_achilles_rupture"
+    assert "achilles_pop_at_onset" not in flag_codes(result)
+    assert result["urgency"] == "same_day"
+
+
+def test_weak_push_off_without_a_pop_is_prompt():
+    """Weak push-off at the Achilles without a pop asks for a prompt Thompson test."""
+    result = screen(knee(regions=["achilles"], weak_push_off=True))
+    assert flag_codes(result) == ["achilles_pop_at_onset"]
+    assert result["urgency"] == "prompt"
 
 
 def test_referral_messages_are_decision_support():
@@ -346,7 +425,7 @@ def test_every_question_option_and_finding_has_a_label():
         assert question["label"] and question["type"]
         for option in question["options"]:
             assert option["label"], (question["key"], option)
-    assert len(EXAM_FINDINGS) == 15
+    assert len(EXAM_FINDINGS) == 16
     assert all(finding["label"] for finding in EXAM_FINDINGS)
     assert set(FEATURE_LABELS) == set(CONDITION_CODES)
 
@@ -383,3 +462,96 @@ def test_rules_score_the_shared_six_conditions(monkeypatch):
     assert checks.screening_conditions_check() == []
     monkeypatch.setattr(checks, "SCREENED_CODES", ("pfps", "mtss"))
     assert [error.id for error in checks.screening_conditions_check()] == ["assessments.E001"]
+
+
+# Answer contract of issue 15
+
+
+CONTRACT_ADDITIONS = {
+    "weak_push_off": True,
+    "periods_never_started_by_15": False,
+    "bone_stress_injuries_2y": 2,
+    "exam": {"clinician_bone_tenderness": True},
+}
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+def test_new_regions_are_accepted(region):
+    """The regions DESIGN.md added for issue 15 validate."""
+    assert validate_answers(knee(regions=[region]))["regions"] == [region]
+
+
+def test_new_contract_keys_are_accepted():
+    """weak_push_off, periods, BSI count and clinician bone tenderness validate as given."""
+    normalised = validate_answers(knee(**CONTRACT_ADDITIONS))
+    for key, value in CONTRACT_ADDITIONS.items():
+        assert normalised[key] == value
+
+
+def test_bone_stress_injury_count_has_no_upper_bound():
+    """Any whole number of stress fractures from 0 up is an answer."""
+    assert validate_answers(knee(bone_stress_injuries_2y=0))["bone_stress_injuries_2y"] == 0
+    assert validate_answers(knee(bone_stress_injuries_2y=40))["bone_stress_injuries_2y"] == 40
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("weak_push_off", 1),
+        ("weak_push_off", "yes"),
+        ("periods_never_started_by_15", None),
+        ("bone_stress_injuries_2y", -1),
+        ("bone_stress_injuries_2y", 1.5),
+        ("bone_stress_injuries_2y", True),
+        ("bone_stress_injuries_2y", "2"),
+    ],
+)
+def test_new_contract_keys_reject_wrong_types(key, value):
+    """A wrong type or a negative count names the field."""
+    with pytest.raises(ScreeningValidationError) as caught:
+        validate_answers(knee(**{key: value}))
+    assert list(caught.value.errors) == [key]
+
+
+def test_clinician_bone_tenderness_must_be_a_bool():
+    """The new exam finding is true or false, like the others."""
+    with pytest.raises(ScreeningValidationError) as caught:
+        validate_answers(knee(exam={"clinician_bone_tenderness": "yes"}))
+    assert list(caught.value.errors) == ["exam.clinician_bone_tenderness"]
+
+
+def test_contract_keys_match_design_exactly():
+    """The schema asks exactly the DESIGN.md keys plus the documented extras, nothing unknown."""
+    keys = {question["key"] for question in QUESTIONS}
+    assert {"weak_push_off", "periods_never_started_by_15", "bone_stress_injuries_2y"} <= keys
+    assert "clinician_bone_tenderness" in {finding["key"] for finding in EXAM_FINDINGS}
+    with pytest.raises(ScreeningValidationError):
+        validate_answers(knee(previous_bone_stress_injuries=1))
+
+
+@pytest.mark.parametrize(
+    ("region", "extra"),
+    [
+        ("buttock_sacrum", {"timing": ["with_walking"]}),
+        ("buttock_sacrum", {"missed_periods_3_months": True}),
+        ("pubic_bone", {"limp": True}),
+        ("pubic_bone", {"bone_stress_injuries_2y": 1}),
+        ("outer_midfoot", {"timing": ["with_walking"]}),
+        ("outer_midfoot", {"exam": {"clinician_bone_tenderness": True}}),
+        ("dorsal_midfoot", {"exam": {"clinician_bone_tenderness": True}}),
+        ("anterior_shin", {"exam": {"clinician_bone_tenderness": True}}),
+    ],
+)
+def test_high_risk_sites_with_bone_signs_are_flagged(region, extra):
+    """Pelvis, sacrum, base of the 5th and 2nd metatarsal, anterior tibia: high-risk BSI flag."""
+    result = screen(knee(regions=[region], **extra))
+    assert "high_risk_site_bsi" in flag_codes(result)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+def test_high_risk_region_without_bone_signs_is_not_a_high_risk_flag(region):
+    """A new high-risk region with only pain in runs and no bone sign raises no high-risk flag."""
+    result = screen(knee(regions=[region], timing=["after_running"]))
+    assert "high_risk_site_bsi" not in flag_codes(result)

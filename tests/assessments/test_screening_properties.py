@@ -4,7 +4,7 @@ import json
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assessments.screening import (
@@ -217,6 +217,8 @@ def _wrong_value(question):
         out_of_range = st.one_of(st.integers(max_value=question["min"] - 1), st.integers(11, 10**6))
         if question["key"] == "age_years":
             out_of_range = st.one_of(st.integers(max_value=-1), st.integers(121, 10**6))
+        if question["max"] is None:
+            out_of_range = st.integers(max_value=question["min"] - 1)
         return st.one_of(out_of_range, st.sampled_from([5.0, "5", True, None, 2.5]))
     if kind == "number":
         negative = st.floats(max_value=-0.001, allow_nan=False, allow_infinity=False)
@@ -279,3 +281,60 @@ def test_bad_regions_are_named(regions):
     with pytest.raises(ScreeningValidationError) as caught:
         screen(answers)
     assert list(caught.value.errors) == ["regions"]
+
+
+# Bone-stress monotonicity (issue 15): more bone-stress evidence never lowers the concern.
+BONE_STRESS_ADDITIONS = [
+    ("timing", "with_walking"),
+    ("timing", "at_rest"),
+    ("timing", "at_night"),
+    ("timing", "start_of_run_eases"),
+    ("timing", "first_steps_morning"),
+    ("timing", "morning_stiffness"),
+    ("missed_periods_3_months", True),
+    ("restrictive_eating_or_weight_loss", True),
+    ("periods_never_started_by_15", True),
+    ("previous_bone_stress_injury", True),
+    ("bone_stress_injuries_2y", 1),
+    ("bone_stress_injuries_2y", 3),
+]
+
+
+def _bone_stress(result):
+    """Return the bone-stress entry's raw points and percent."""
+    entry = next(c for c in result["conditions"] if c["code"] == "bone_stress_injury")
+    return sum(reason["points"] for reason in entry["reasons"]), entry["score_pct"]
+
+
+@SETTINGS
+@given(valid_answers, st.sampled_from(BONE_STRESS_ADDITIONS))
+@example(
+    {
+        "regions": ["medial_shin"],
+        "side": "left",
+        "onset": "gradual",
+        "pain_now": 2,
+        "pain_worst_24h": 4,
+        "pain_running": 5,
+        "timing": ["with_walking"],
+        "recent_load_increase": True,
+    },
+    ("timing", "start_of_run_eases"),
+)
+def test_bone_stress_evidence_never_lowers_the_concern(answers, change):
+    """More bone-stress evidence never lowers its score, suspected BSI, referral or urgency."""
+    answers = {**answers, "timing": answers.get("timing", [])}
+    key, value = change
+    if key == "bone_stress_injuries_2y" and answers.get(key, 0) >= value:
+        value = answers[key] + 1
+    before = screen(answers)
+    after = screen(_with_answer(answers, key, value))
+    raw_before, pct_before = _bone_stress(before)
+    raw_after, pct_after = _bone_stress(after)
+    assert raw_after >= raw_before
+    assert pct_after >= pct_before
+    if before["suspected_bsi"]:
+        assert after["suspected_bsi"]
+    if before["disposition"] == "refer":
+        assert after["disposition"] == "refer"
+        assert URGENCY_RANK[after["urgency"]] <= URGENCY_RANK[before["urgency"]]

@@ -435,3 +435,31 @@ def test_nav_links_per_role(client_for, therapist, runner):
     runner_client.force_login(runner)
     html = runner_client.get(url("questionnaire")).content.decode()
     assert "Symptom questionnaire</a>" in html
+
+
+def test_runner_is_asked_the_issue_15_questions(client_for, runner):
+    """The questionnaire asks the new regions, push-off, periods and stress-fracture count."""
+    html = client_for(runner).get(url("questionnaire")).content.decode()
+    for region in ("buttock_sacrum", "pubic_bone", "outer_midfoot"):
+        assert f'name="regions" value="{region}"' in html
+    assert 'name="weak_push_off"' in html
+    assert "rise up on your toes" in html
+    assert "periods still not started by the age of 15" in html
+    assert 'name="bone_stress_injuries_2y"' in html
+
+
+def test_runner_answers_to_the_new_questions_are_stored(client_for, runner):
+    """Answers to the new questions reach the stored screening in the engine's format."""
+    data = {
+        **RUNNER_FORM,
+        "regions": ["pubic_bone"],
+        "weak_push_off": "no",
+        "periods_never_started_by_15": "yes",
+        "bone_stress_injuries_2y": "1",
+    }
+    assert client_for(runner).post(url("questionnaire"), data).status_code == 302
+    answers = Screening.objects.get().answers
+    assert answers["regions"] == ["pubic_bone"]
+    assert answers["weak_push_off"] is False
+    assert answers["periods_never_started_by_15"] is True
+    assert answers["bone_stress_injuries_2y"] == 1
