@@ -1,8 +1,9 @@
 """Two-step sign-in (TOTP plus recovery codes): who needs it, the page gate, and code checks.
 
-Staff (front desk, therapist, manager) must use it while `MFA_REQUIRED` is on; runners may turn it
-on and are then asked for it like staff. A session counts as verified once `django_otp.login` has
-stored the device that accepted a code (OTPMiddleware then sets `request.user.otp_device`).
+Every account that can reach staff pages or `/admin/` (a staff role, `is_staff` or `is_superuser`)
+must use it while `MFA_REQUIRED` is on; runners may turn it on and are then asked for it like staff.
+A session counts as verified once `django_otp.login` has stored the device that accepted a code
+(OTPMiddleware then sets `request.user.otp_device`).
 """
 
 import logging
@@ -36,8 +37,12 @@ WRONG_CODE = (
 
 # --- Who needs a second factor ------------------------------------------------------------
 def mfa_enforced(user) -> bool:
-    """Staff roles must use two-step sign-in while MFA_REQUIRED is on."""
-    return bool(settings.MFA_REQUIRED) and role_of(user) in STAFF_ROLES
+    """Staff roles, `is_staff` and superusers must use two-step sign-in while MFA_REQUIRED is on."""
+    if not settings.MFA_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or role_of(user) in STAFF_ROLES
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
