@@ -163,22 +163,42 @@ def _throttled_message(info: dict) -> str:
     return f"Too many wrong codes. Wait {seconds} {unit} and try again with a fresh code."
 
 
-def token_exchange_refusal(user, otp: str) -> str | None:
-    """Why `POST /api/v1/auth/token` must refuse this user and code, or None to allow it."""
+@dataclass(frozen=True)
+class TokenExchange:
+    """What `POST /api/v1/auth/token` may do: the refusal to send, or whether a code was checked."""
+
+    refusal: str | None
+    second_factor: bool = False
+
+
+def token_exchange_check(user, otp: str) -> TokenExchange:
+    """Check a token request's code: needed by anyone who owes or has set up a second factor."""
     if confirmed_totp(user) is None:
         if mfa_enforced(user):
-            return (
+            return TokenExchange(
                 "Two-step sign-in (MFA) is required for staff accounts. Set it up by signing in "
                 "to the web app, then ask for a token with the current code in `otp`."
             )
-        return None
+        return TokenExchange(None)
     if not otp.strip():
-        return (
+        return TokenExchange(
             "This account uses two-step sign-in: send the current 6-digit code from the "
             "authenticator app (or a recovery code) in the `otp` field."
         )
     check = check_code(user, otp)
-    return None if check.device is not None else check.error
+    if check.device is None:
+        return TokenExchange(check.error)
+    return TokenExchange(None, second_factor=True)
+
+
+def token_refusal(token) -> str | None:
+    """Why an API token may not act now: made without a second factor the account now owes."""
+    if token.second_factor or not mfa_enforced(token.user):
+        return None
+    return (
+        "This token was made without two-step sign-in, which this account now requires. "
+        "Ask for a new token with the current code in `otp`."
+    )
 
 
 # --- Writes -------------------------------------------------------------------------------

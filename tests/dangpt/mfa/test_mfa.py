@@ -488,6 +488,57 @@ def test_api_staff_without_mfa_get_no_token(role, make_user, client):
     assert not ApiToken.objects.filter(user=user).exists()
 
 
+@pytest.mark.parametrize("who", OWES_THE_FACTOR)
+def test_api_admin_accounts_need_the_factor_for_a_token(who, make_user, client):
+    """Without a device: no token; with one: no token without the code, a token with it."""
+    user = OWES_THE_FACTOR[who](make_user)
+    refused = _token(client, user)
+    assert refused.status_code == 401
+    assert "Two-step sign-in (MFA) is required" in refused.json()["detail"]
+    device = confirmed_totp_device(user)
+    assert _token(client, user).status_code == 401
+    made = _token(client, user, otp=totp_code(device))
+    assert made.status_code == 201
+    assert ApiToken.objects.get(user=user).second_factor is True
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {made.json()['token']}")
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize("before", [Role.RUNNER, None], ids=["runner", "no-role"])
+def test_api_token_made_before_promotion_stops_working(before, make_user, client):
+    """A token made by password alone answers 401 (JSON error) once the account is therapist."""
+    user = make_user(before)
+    made = _token(client, user)
+    assert made.status_code == 201
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.json()['token']}"}
+    assert client.get("/api/v1/me", **auth).status_code == 200
+    _promote(user)
+    refused = client.get("/api/v1/me", **auth)
+    assert refused.status_code == 401
+    assert "two-step sign-in" in refused.json()["detail"] and refused.json()["errors"] == {}
+    device = confirmed_totp_device(user)
+    assert _token(client, user).status_code == 401
+    fresh = _token(client, user, otp=totp_code(device)).json()["token"]
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {fresh}").status_code == 200
+
+
+def test_api_token_made_with_a_code_survives_promotion(runner, client):
+    """A runner's token made with the code already carries the second factor."""
+    device = confirmed_totp_device(runner)
+    token = _token(client, runner, otp=totp_code(device)).json()["token"]
+    _promote(runner)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_api_token_made_before_the_admin_flag_stops_working(make_user, client):
+    """Made `is_staff` (no role): the password-only token is refused."""
+    user = make_user(None)
+    token = _token(client, user).json()["token"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
 def test_api_runner_with_mfa_must_send_a_code(runner, client):
     """A runner who turned MFA on is asked for the code like staff."""
     device = confirmed_totp_device(runner)
