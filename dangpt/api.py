@@ -16,20 +16,32 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from dangpt.mfa.factors import token_exchange_refusal
+from dangpt.mfa.factors import token_exchange_check, token_refusal
 from dangpt.roles import role_of
-from dangpt.services import api_token_authenticate, api_token_create, api_token_revoke
+from dangpt.services import (
+    api_token_create,
+    api_token_find,
+    api_token_record_use,
+    api_token_revoke,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; the request acts as the token's user."""
+    """`Authorization: Bearer <token>`; the request acts as the token's user.
+
+    A token made without a second factor is refused (401) once its account must use one.
+    """
 
     def authenticate(self, request: HttpRequest, token: str):
-        found = api_token_authenticate(raw=token)
+        found = api_token_find(raw=token)
         if found is None:
             return None
+        refusal = token_refusal(found)
+        if refusal is not None:
+            raise HttpError(401, refusal)
+        api_token_record_use(token=found)
         request.user = found.user
         request.api_token = found
         return found
@@ -176,15 +188,17 @@ def create_token(request, payload: TokenIn):
     """Exchange a username and password for a new API token (shown once).
 
     Accounts with two-step sign-in also send `otp` (the app's current code or a recovery code);
-    staff must have set it up first.
+    accounts that must use it (staff roles, `is_staff`, superusers) must have set it up first.
     """
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"detail": "Invalid username or password.", "errors": {}})
-    refusal = token_exchange_refusal(user, payload.otp)
-    if refusal is not None:
-        return Status(401, {"detail": refusal, "errors": {"otp": [refusal]}})
-    token, raw = api_token_create(user=user, name=payload.name or "API login")
+    exchange = token_exchange_check(user, payload.otp)
+    if exchange.refusal is not None:
+        return Status(401, {"detail": exchange.refusal, "errors": {"otp": [exchange.refusal]}})
+    token, raw = api_token_create(
+        user=user, name=payload.name or "API login", second_factor=exchange.second_factor
+    )
     return Status(201, {"token": raw, "hint": token.hint})
 
 

@@ -39,6 +39,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    second_factor = models.BooleanField(
+        default=False,
+        help_text="Made after a verified second factor (or by the operator's command); a token "
+        "without it stops working once the account must use two-step sign-in.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -8,23 +8,33 @@ from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token for the user; returns the row and the raw token, which is never stored."""
+def api_token_create(
+    *, user: AbstractBaseUser, name: str = "", second_factor: bool = True
+) -> tuple[ApiToken, str]:
+    """Create a token for the user; returns the row and the raw token, which is never stored.
+
+    `second_factor` says the token was made with a verified second factor; the password exchange
+    passes what it checked, the operator's command (run on the server) keeps the default.
+    """
     raw = new_raw_token()
     token = ApiToken.objects.create(
-        user=user, name=name[:100], key_hash=hash_token(raw), hint=raw[:10]
+        user=user,
+        name=name[:100],
+        key_hash=hash_token(raw),
+        hint=raw[:10],
+        second_factor=second_factor,
     )
     return token, raw
 
 
-def api_token_authenticate(*, raw: str) -> ApiToken | None:
-    """Return the active token for a raw value, recording its use, or None."""
-    token = (
-        ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
-    )
-    if token is not None:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token
+def api_token_find(*, raw: str) -> ApiToken | None:
+    """Return the active token (with its user) for a raw value, or None."""
+    return ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
+
+
+def api_token_record_use(*, token: ApiToken) -> None:
+    """Record that a token was accepted now."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:

@@ -136,7 +136,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 OTP_TOTP_ISSUER = env_str("CLINIC_NAME", "Dang PT")
-MFA_REQUIRED = env_bool("MFA_REQUIRED", True)  # TOTP for every staff role (dangpt/mfa.py)
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)  # TOTP for staff roles, is_staff, superusers
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

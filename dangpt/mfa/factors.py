@@ -1,8 +1,9 @@
 """Two-step sign-in (TOTP plus recovery codes): who needs it, the page gate, and code checks.
 
-Staff (front desk, therapist, manager) must use it while `MFA_REQUIRED` is on; runners may turn it
-on and are then asked for it like staff. A session counts as verified once `django_otp.login` has
-stored the device that accepted a code (OTPMiddleware then sets `request.user.otp_device`).
+Every account that can reach staff pages or `/admin/` (a staff role, `is_staff` or `is_superuser`)
+must use it while `MFA_REQUIRED` is on; runners may turn it on and are then asked for it like staff.
+A session counts as verified once `django_otp.login` has stored the device that accepted a code
+(OTPMiddleware then sets `request.user.otp_device`).
 """
 
 import logging
@@ -36,8 +37,12 @@ WRONG_CODE = (
 
 # --- Who needs a second factor ------------------------------------------------------------
 def mfa_enforced(user) -> bool:
-    """Staff roles must use two-step sign-in while MFA_REQUIRED is on."""
-    return bool(settings.MFA_REQUIRED) and role_of(user) in STAFF_ROLES
+    """Staff roles, `is_staff` and superusers must use two-step sign-in while MFA_REQUIRED is on."""
+    if not settings.MFA_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or role_of(user) in STAFF_ROLES
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
@@ -158,22 +163,42 @@ def _throttled_message(info: dict) -> str:
     return f"Too many wrong codes. Wait {seconds} {unit} and try again with a fresh code."
 
 
-def token_exchange_refusal(user, otp: str) -> str | None:
-    """Why `POST /api/v1/auth/token` must refuse this user and code, or None to allow it."""
+@dataclass(frozen=True)
+class TokenExchange:
+    """What `POST /api/v1/auth/token` may do: the refusal to send, or whether a code was checked."""
+
+    refusal: str | None
+    second_factor: bool = False
+
+
+def token_exchange_check(user, otp: str) -> TokenExchange:
+    """Check a token request's code: needed by anyone who owes or has set up a second factor."""
     if confirmed_totp(user) is None:
         if mfa_enforced(user):
-            return (
+            return TokenExchange(
                 "Two-step sign-in (MFA) is required for staff accounts. Set it up by signing in "
                 "to the web app, then ask for a token with the current code in `otp`."
             )
-        return None
+        return TokenExchange(None)
     if not otp.strip():
-        return (
+        return TokenExchange(
             "This account uses two-step sign-in: send the current 6-digit code from the "
             "authenticator app (or a recovery code) in the `otp` field."
         )
     check = check_code(user, otp)
-    return None if check.device is not None else check.error
+    if check.device is None:
+        return TokenExchange(check.error)
+    return TokenExchange(None, second_factor=True)
+
+
+def token_refusal(token) -> str | None:
+    """Why an API token may not act now: made without a second factor the account now owes."""
+    if token.second_factor or not mfa_enforced(token.user):
+        return None
+    return (
+        "This token was made without two-step sign-in, which this account now requires. "
+        "Ask for a new token with the current code in `otp`."
+    )
 
 
 # --- Writes -------------------------------------------------------------------------------

@@ -100,6 +100,81 @@ def test_every_staff_page_sends_an_unverified_session_to_mfa(role, has_device, m
     assert client.get(reverse("home")).url == f"{target}?next=%2F"
 
 
+def _superuser(make_user):
+    return make_user(None, is_staff=True, is_superuser=True)
+
+
+def _admin_flag_only(make_user):
+    return make_user(None, is_staff=True)
+
+
+def _manager(make_user):
+    return make_user(Role.MANAGER)
+
+
+OWES_THE_FACTOR = {
+    "superuser-no-role": _superuser,
+    "is_staff-no-role": _admin_flag_only,
+    "manager": _manager,
+}
+
+
+def _promote(user, role: Role = Role.THERAPIST) -> None:
+    """Give an account a staff role, as a manager does in the admin."""
+    from django.contrib.auth.models import Group
+
+    user.groups.set([Group.objects.get_or_create(name=role.value)[0]])
+
+
+def _leaks(client, target: str, paths: list[str]) -> list[tuple]:
+    """The pages (GET and POST) that answered without sending the session to `target`."""
+    leaks = []
+    for path in paths:
+        for method in (client.get, client.post):
+            response = method(path)
+            if response.status_code != 302 or not response.url.startswith(target):
+                leaks.append((method.__name__, path, response.status_code))
+    return leaks
+
+
+@pytest.mark.parametrize("who", OWES_THE_FACTOR)
+@pytest.mark.parametrize("has_device", [False, True], ids=["no-device", "device"])
+def test_admin_accounts_meet_the_second_factor_before_any_page(who, has_device, make_user, client):
+    """A superuser or `is_staff` with no role, and a manager: stopped on every page and /admin/."""
+    user = OWES_THE_FACTOR[who](make_user)
+    if has_device:
+        confirmed_totp_device(user)
+    _password_only(client, user)
+    target = VERIFY if has_device else SETUP
+    paths = _gated_routes() + ["/admin/", "/admin/patients/patient/", "/admin/auth/user/"]
+    assert _leaks(client, target, paths) == []
+
+
+@pytest.mark.parametrize("before", [Role.RUNNER, None], ids=["runner", "no-role"])
+def test_a_promoted_account_meets_the_second_factor_at_once(before, make_user, client):
+    """A signed-in runner or role-less account made therapist is stopped on its next request."""
+    user = make_user(before)
+    _password_only(client, user)
+    assert client.get(reverse("mfa:settings")).status_code == 200
+    _promote(user)
+    paths = _gated_routes() + ["/admin/", "/admin/patients/patient/"]
+    assert _leaks(client, SETUP, paths) == []
+
+
+def test_a_verified_superuser_reaches_the_admin(make_user, client):
+    """After both factors a superuser without a role opens /admin/."""
+    user = _superuser(make_user)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/patients/patient/").status_code == 200
+
+
+def test_a_superuser_cannot_turn_mfa_off(make_user, client):
+    """The second factor is not optional for a superuser: the turn-off page is a 404."""
+    client.force_login(_superuser(make_user))
+    assert client.get(reverse("mfa:disable")).status_code == 404
+
+
 @pytest.mark.parametrize("role", STAFF)
 def test_signing_in_with_the_form_leads_staff_to_mfa_not_home(role, make_user, client):
     """The password alone opens nothing: the login lands on set-up or verify."""
@@ -411,6 +486,57 @@ def test_api_staff_without_mfa_get_no_token(role, make_user, client):
     assert response.status_code == 401
     assert "Two-step sign-in (MFA) is required" in response.json()["detail"]
     assert not ApiToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("who", OWES_THE_FACTOR)
+def test_api_admin_accounts_need_the_factor_for_a_token(who, make_user, client):
+    """Without a device: no token; with one: no token without the code, a token with it."""
+    user = OWES_THE_FACTOR[who](make_user)
+    refused = _token(client, user)
+    assert refused.status_code == 401
+    assert "Two-step sign-in (MFA) is required" in refused.json()["detail"]
+    device = confirmed_totp_device(user)
+    assert _token(client, user).status_code == 401
+    made = _token(client, user, otp=totp_code(device))
+    assert made.status_code == 201
+    assert ApiToken.objects.get(user=user).second_factor is True
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {made.json()['token']}")
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize("before", [Role.RUNNER, None], ids=["runner", "no-role"])
+def test_api_token_made_before_promotion_stops_working(before, make_user, client):
+    """A token made by password alone answers 401 (JSON error) once the account is therapist."""
+    user = make_user(before)
+    made = _token(client, user)
+    assert made.status_code == 201
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {made.json()['token']}"}
+    assert client.get("/api/v1/me", **auth).status_code == 200
+    _promote(user)
+    refused = client.get("/api/v1/me", **auth)
+    assert refused.status_code == 401
+    assert "two-step sign-in" in refused.json()["detail"] and refused.json()["errors"] == {}
+    device = confirmed_totp_device(user)
+    assert _token(client, user).status_code == 401
+    fresh = _token(client, user, otp=totp_code(device)).json()["token"]
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {fresh}").status_code == 200
+
+
+def test_api_token_made_with_a_code_survives_promotion(runner, client):
+    """A runner's token made with the code already carries the second factor."""
+    device = confirmed_totp_device(runner)
+    token = _token(client, runner, otp=totp_code(device)).json()["token"]
+    _promote(runner)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_api_token_made_before_the_admin_flag_stops_working(make_user, client):
+    """Made `is_staff` (no role): the password-only token is refused."""
+    user = make_user(None)
+    token = _token(client, user).json()["token"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 
 
 def test_api_runner_with_mfa_must_send_a_code(runner, client):
