@@ -67,6 +67,18 @@ def get_evaluation_for_user(
     return evaluation
 
 
+def get_evaluation_for_author(
+    request: HttpRequest, pk: int, *, kind: AccessKind | None = AccessKind.EVALUATION
+) -> Evaluation:
+    """An evaluation the signed-in therapist wrote: only its author edits or signs a note."""
+    evaluation = get_object_or_404(
+        Evaluation.objects.visible_to(request.user).with_related().filter(therapist=request.user),
+        pk=pk,
+    )
+    _log(request, kind, evaluation.patient_id, evaluation.pk)
+    return evaluation
+
+
 def get_gait_for_user(request: HttpRequest, pk: int) -> GaitAnalysis:
     """A gait analysis the signed-in clinician may read."""
     gait = get_object_or_404(

@@ -5,11 +5,13 @@ this module (for `ErrorOut`) without a circle.
 """
 
 import logging
+from io import BytesIO
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -68,6 +70,10 @@ class NulRefusingParser(Parser):
     """JSON bodies and query strings, with NUL characters refused before any view sees them."""
 
     def parse_body(self, request):
+        if request.content_type.startswith("multipart/"):
+            # A missing or malformed boundary is a 400 here, for every method, and not a 500
+            # later wherever request.POST happens to be read first (axes reads it on sign-in).
+            MultiPartParser(request.META, BytesIO(b""), request.upload_handlers, request.encoding)
         data = super().parse_body(request)
         _refuse_nul(data, ("body",))
         return data
@@ -132,6 +138,17 @@ def on_rejected_by_service(request, exc: DjangoValidationError):
     else:
         errors = {"__all__": list(exc.messages)}
     return error_response(request, 400, "The request could not be accepted.", errors)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unparsable_body(request, exc):
+    return error_response(request, 400, "Cannot parse request body")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request, exc):
+    # Too large a body, too many fields or files: Django's own answer to these is a 400.
+    return error_response(request, 400, "The request could not be accepted.")
 
 
 @api.exception_handler(AuthenticationError)

@@ -154,12 +154,30 @@ def email_settings(name: str, url: str | None, *, debug: bool) -> dict:
     }
 
 
+# Words that mark a key copied from an example rather than generated (.env.example's own included).
+SECRET_KEY_PLACEHOLDERS = ("change-me", "changeme", "change_me", "replace-me", "placeholder")
+
+
+def secret_key_refusal(value: str) -> str | None:
+    """Why a production SECRET_KEY is unfit (placeholder, short, low variety), or None."""
+    lowered = value.lower()
+    if lowered.startswith("django-insecure") or any(w in lowered for w in SECRET_KEY_PLACEHOLDERS):
+        return (
+            "SECRET_KEY is a placeholder; generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    # Few distinct characters or one short pattern repeated (s inside s+s shifted): not random.
+    if len(value) < 50 or len(set(value)) < 10 or value in (value + value)[1:-1]:
+        return "SECRET_KEY must be at least 50 random characters when DEBUG is off"
+    return None
+
+
 def secret_key(*, debug: bool) -> str:
     """Return SECRET_KEY; only development may run on a throwaway key."""
     value = env_str("SECRET_KEY")
     if value:
-        if not debug and (len(value) < 50 or len(set(value)) < 5):
-            raise ConfigError("SECRET_KEY must be at least 50 random characters when DEBUG is off")
+        if not debug and (refusal := secret_key_refusal(value)):
+            raise ConfigError(refusal)
         return value
     if not debug:
         raise ConfigError("SECRET_KEY must be set when DEBUG is off")

@@ -8,7 +8,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from assessments.api.common import ERRORS, require_therapist
-from assessments.loaders import get_evaluation_for_user, get_patient_for_notes
+from assessments.loaders import (
+    get_evaluation_for_author,
+    get_evaluation_for_user,
+    get_patient_for_notes,
+)
 from assessments.models import Evaluation, EvaluationKind
 from assessments.services import (
     LOCKED_MESSAGE,
@@ -151,9 +155,9 @@ def get_evaluation(request, evaluation_id: int):
     response={200: EvaluationOut, 409: ErrorOut, **ERRORS},
 )
 def update_evaluation(request, evaluation_id: int, payload: EvaluationPatch):
-    """Change a draft note; a signed note answers 409 (add an addendum instead)."""
+    """Change a draft note (its author only); a signed note answers 409 (add an addendum)."""
     require_therapist(request)
-    evaluation = get_evaluation_for_user(request, evaluation_id)
+    evaluation = get_evaluation_for_author(request, evaluation_id)
     if evaluation.is_signed:
         return Status(409, {"detail": LOCKED_MESSAGE, "errors": {}})
     fields = {
@@ -172,9 +176,9 @@ def update_evaluation(request, evaluation_id: int, payload: EvaluationPatch):
     response={200: EvaluationOut, 409: ErrorOut, **ERRORS},
 )
 def sign_evaluation(request, evaluation_id: int):
-    """Sign a draft note; it is locked from then on."""
+    """Sign a draft note (its author only); it is locked from then on."""
     require_therapist(request)
-    evaluation = get_evaluation_for_user(request, evaluation_id, kind=None)
+    evaluation = get_evaluation_for_author(request, evaluation_id, kind=None)
     if evaluation.is_signed:
         return Status(409, {"detail": "This note is already signed.", "errors": {}})
     return _evaluation_out(evaluation_sign(evaluation=evaluation, user=request.user))

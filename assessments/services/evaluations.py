@@ -21,6 +21,8 @@ from assessments.selectors import running_profile_snapshot
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
 from dangpt.roles import Role, role_of
 
+AUTHOR_ONLY_MESSAGE = "Only the note's author can edit or sign it."
+
 
 def _normalise(values: dict) -> dict:
     if isinstance(values.get("icd10"), str):
@@ -33,6 +35,11 @@ def _check_links(patient, fields: dict) -> None:
         linked = fields.get(name)
         if linked is not None and linked.patient_id != patient.pk:
             raise ValidationError({name: ["Choose one of this patient's records."]})
+
+
+def _require_author(evaluation: Evaluation, user) -> None:
+    if evaluation.therapist_id != user.pk:
+        raise ValidationError(AUTHOR_ONLY_MESSAGE)
 
 
 @transaction.atomic
@@ -55,6 +62,7 @@ def evaluation_update(*, evaluation: Evaluation, user, fields: dict[str, Any]) -
     """Change a draft note; a signed note refuses (addenda only)."""
     require_clinician(user)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _require_author(evaluation, user)
     if evaluation.is_signed:
         raise ValidationError(LOCKED_MESSAGE)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
@@ -73,6 +81,7 @@ def evaluation_sign(*, evaluation: Evaluation, user) -> Evaluation:
     if role_of(user) != Role.THERAPIST:
         raise ValidationError("Only a therapist signs notes.")
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _require_author(evaluation, user)
     if evaluation.is_signed:
         raise ValidationError("This note is already signed.")
     if not evaluation.working_diagnosis:

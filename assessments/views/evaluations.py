@@ -10,7 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.exam import exam_rows
 from assessments.forms import AddendumForm, EvaluationForm
-from assessments.loaders import get_evaluation_for_user, get_patient_for_notes
+from assessments.loaders import (
+    get_evaluation_for_author,
+    get_evaluation_for_user,
+    get_patient_for_notes,
+)
 from assessments.models import Evaluation, EvaluationStatus
 from assessments.selectors import evaluation_history, running_profile_snapshot, with_user_names
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
@@ -99,8 +103,8 @@ def _detail_context(evaluation: Evaluation, addendum_form: AddendumForm | None =
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a draft note; a signed note is refused and points to addenda."""
-    evaluation = get_evaluation_for_user(request, pk)
+    """Change a draft note (its author only); a signed note is refused and points to addenda."""
+    evaluation = get_evaluation_for_author(request, pk)
     if evaluation.is_signed:
         messages.error(request, "This note is signed and locked. Add an addendum instead.")
         return redirect("assessments:evaluation_detail", pk=evaluation.pk)
@@ -125,8 +129,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
 def evaluation_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm, then sign a draft note; it is locked from then on."""
-    evaluation = get_evaluation_for_user(request, pk)
+    """Confirm, then sign a draft note (its author only); it is locked from then on."""
+    evaluation = get_evaluation_for_author(request, pk)
     error = None
     if request.method == "POST":
         try:

@@ -229,11 +229,20 @@ def appointment_reschedule(
 def appointment_cancel(
     *, appointment: Appointment, by, reason: str = "", now: dt.datetime | None = None
 ) -> Appointment:
-    """Cancel and free the slot at once; inside 24 hours of the start it counts as late."""
+    """Cancel and free the slot at once; inside 24 hours of the start it counts as late.
+
+    The runner (signed in, or through the email link: `by` is None) may cancel only before the
+    start, so a missed appointment stays a no-show; the desk decides about past ones.
+    """
     appointment = _locked(appointment)
     if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
         raise ValidationError("Only booked or confirmed appointments can be cancelled.")
     now = now or timezone.now()
+    if (by is None or role_of(by) == Role.RUNNER) and appointment.start <= now:
+        raise ValidationError(
+            "This appointment has already started, so it can no longer be cancelled; "
+            "please contact the clinic."
+        )
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancel_reason = (reason or "").strip()[:200]
     appointment.cancelled_by = by

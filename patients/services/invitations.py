@@ -25,6 +25,12 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "patients.runner_invitation"
     timeout_seconds = INVITATION_DAYS * 24 * 3600
 
+    def _make_hash_value(self, user, timestamp):
+        # Bound to the address the link was mailed to and to an active login: correcting the
+        # patient's email or deactivating the login ends every link sent before.
+        email = Patient.objects.filter(user_id=user.pk).values_list("email", flat=True).first()
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}{email or ''}"
+
     def check_token(self, user, token):
         if not (user and token) or token.count("-") != 1:
             return False
@@ -45,6 +51,11 @@ def _portal_user(patient: Patient):
     user_model = get_user_model()
     if patient.user_id:
         user = patient.user
+        if not user.is_active:
+            raise ValidationError(
+                "This runner's portal login is deactivated; a manager must reactivate it "
+                "before an invitation can be sent."
+            )
         if user.has_usable_password():
             raise ValidationError("This runner already has a portal login.")
         return user
@@ -105,7 +116,12 @@ def runner_invitation_check(*, uidb64: str, token: str):
 
 @transaction.atomic
 def runner_invitation_accept(*, user, token: str, password: str):
-    """Set the runner's password; the link stops working because the password changed."""
+    """Set the runner's password; the link stops working because the password changed.
+
+    A deactivated login stays deactivated: an invitation never reactivates it.
+    """
+    if not user.is_active:
+        raise ValidationError("This portal login is deactivated; please contact the clinic.")
     if not invitation_tokens.check_token(user, token):
         raise ValidationError("This invitation link has expired or was already used.")
     try:
@@ -113,6 +129,5 @@ def runner_invitation_accept(*, user, token: str, password: str):
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.messages}) from exc
     user.set_password(password)
-    user.is_active = True
     user.save()
     return user

@@ -84,3 +84,14 @@ def test_signed_note_edit_refused_in_the_api(signed, therapist, client):
     assert "locked" in response.json()["detail"]
     signed.refresh_from_db()
     assert signed.history == "Knee pain"
+
+
+def test_another_therapist_cannot_edit_or_sign_a_draft_in_the_api(draft, make_user, client):
+    """PATCH and sign on someone else's draft answer 404 and change nothing; reading works."""
+    colleague = make_user(Role.THERAPIST)
+    url = f"/api/v1/evaluations/{draft.pk}"
+    assert _api(client, colleague, "patch", url, data={"history": "Rewritten"}).status_code == 404
+    assert _api(client, colleague, "post", f"{url}/sign").status_code == 404
+    assert _api(client, colleague, "get", url).status_code == 200
+    draft.refresh_from_db()
+    assert (draft.history, draft.status) == ("Knee pain", "draft")

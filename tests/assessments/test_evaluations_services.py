@@ -11,6 +11,7 @@ from assessments.services import (
     evaluation_sign,
     evaluation_update,
 )
+from dangpt.roles import Role
 from tests.assessments.factories import EvaluationFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,14 @@ def test_history_keeps_every_version_with_the_author(draft, therapist):
     assert "history" in rows[1]["changed"]
     assert "status" in rows[2]["changed"]
     assert {r["user_id"] for r in rows} == {therapist.pk}
+
+
+def test_only_the_author_edits_or_signs_a_draft(draft, make_user):
+    """The services refuse a therapist who did not write the note."""
+    colleague = make_user(Role.THERAPIST)
+    with pytest.raises(ValidationError, match="author"):
+        evaluation_update(evaluation=draft, user=colleague, fields={"history": "Rewritten"})
+    with pytest.raises(ValidationError, match="author"):
+        evaluation_sign(evaluation=draft, user=colleague)
+    draft.refresh_from_db()
+    assert (draft.history, draft.status) == ("Knee pain", "draft")

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Evaluation, EvaluationAddendum
+from dangpt.roles import Role
 from tests.assessments.factories import (
     EvaluationFactory,
 )
@@ -153,3 +154,27 @@ def test_signed_note_edit_refused_in_the_ui(signed, therapist, client_for):
     assert signed.history == "Knee pain"
     page = client.get(response["Location"])
     assert "signed and locked" in page.content.decode()
+
+
+def test_another_therapist_cannot_edit_or_sign_a_draft(draft, make_user, client_for):
+    """Edit and sign pages of someone else's draft answer 404; the detail page offers neither."""
+    colleague = make_user(Role.THERAPIST)
+    client = client_for(colleague)
+    base = f"/clinical/evaluations/{draft.pk}"
+    assert client.get(f"{base}/edit/").status_code == 404
+    assert client.post(f"{base}/edit/", _evaluation_post(history="Rewritten")).status_code == 404
+    assert client.get(f"{base}/sign/").status_code == 404
+    assert client.post(f"{base}/sign/").status_code == 404
+    detail = client.get(f"{base}/")
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert f"{base}/edit/" not in page and f"{base}/sign/" not in page
+    draft.refresh_from_db()
+    assert (draft.history, draft.status) == ("Knee pain", "draft")
+
+
+def test_the_author_still_sees_edit_and_sign(draft, therapist, client_for):
+    """The note's author is offered Edit and Sign on the detail page."""
+    page = client_for(therapist).get(f"/clinical/evaluations/{draft.pk}/").content.decode()
+    assert f"/clinical/evaluations/{draft.pk}/edit/" in page
+    assert f"/clinical/evaluations/{draft.pk}/sign/" in page

@@ -149,3 +149,41 @@ def test_openapi_document_is_valid(client, db):
 
 def test_interactive_docs_render(client, db):
     assert client.get(f"{API}/docs").status_code == 200
+
+
+UNPARSABLE_BODIES = [
+    pytest.param("multipart/form-data", b'{"username": "a", "password": "b"}', id="no-boundary"),
+    pytest.param("multipart/form-data; boundary=x", b"--x\r\nbroken", id="broken-multipart"),
+    pytest.param("application/json", b"\xff\xfe{", id="not-utf8"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), UNPARSABLE_BODIES)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/auth/token"),
+        ("POST", "/patients"),
+        ("PATCH", "/patients/1"),
+        ("POST", "/appointments/1/cancel"),
+        ("POST", "/evaluations"),
+    ],
+)
+def test_a_body_the_server_cannot_parse_is_a_400_in_the_error_format(
+    method, path, content_type, body, client, manager, token_for
+):
+    """A body that cannot be parsed answers 400 or 415 with {"detail", "errors"}, never a 500."""
+    response = client.generic(
+        method, API + path, body, content_type=content_type, **bearer(token_for(manager))
+    )
+    assert response.status_code in (400, 415), response.content
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def test_an_oversized_body_is_a_400_not_a_500(client, db, settings):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 400 in the error format."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = json.dumps({"username": "a" * 200, "password": "b"})
+    response = client.post(f"{API}/auth/token", body, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "errors"}

@@ -10,6 +10,7 @@ import pytest
 from dangpt import config
 
 ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "Kq2-vX9_pL4mZr7Tw1Yc8Nb3Hs6Jd0Fg5Lx2Qe9Wu4Ao7Ip1Sk3Vm6"
 
 
 def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
@@ -42,7 +43,7 @@ def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.Com
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
         ({"PORT": None, "DEBUG": "false", "SECRET_KEY": None}, "SECRET_KEY"),
         (
-            {"DEBUG": "false", "SECRET_KEY": "abcdefghij" * 6, "ALLOWED_HOSTS": None},
+            {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": None},
             "ALLOWED_HOSTS",
         ),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "SECRET_KEY"),
@@ -57,6 +58,33 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(changes, vari
     assert variable in lines[0]
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-at-least-50-random-characters-from-a-password-generator",
+        "django-insecure-" + GOOD_KEY,
+        "abcdefghij" * 6,
+        "Kq2-vX9_pL4mZ" * 5,
+        "ab" * 40,
+    ],
+)
+def test_placeholder_and_low_variety_keys_are_refused_in_one_line(key):
+    """The .env.example placeholder, django-insecure keys and repeated patterns stop start-up."""
+    result = run_manage({"DEBUG": "false", "SECRET_KEY": key, "ALLOWED_HOSTS": "clinic.test"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dangpt: configuration error: SECRET_KEY")
+
+
+def test_the_env_example_key_is_refused():
+    """The key shipped in .env.example is not accepted as a production key."""
+    example = (ROOT / ".env.example").read_text()
+    key = next(line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_"))
+    assert config.secret_key_refusal(key) is not None
+    assert config.secret_key_refusal(GOOD_KEY) is None
+
+
 def test_production_settings_load_with_safe_defaults():
     """With DEBUG off the secure cookie, HSTS and SSL settings are on."""
     code = (
@@ -67,7 +95,7 @@ def test_production_settings_load_with_safe_defaults():
     result = run_manage(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "Kq2-vX9_pL4mZ" * 5,
+            "SECRET_KEY": GOOD_KEY,
             "ALLOWED_HOSTS": "clinic.test",
             "EMAIL_URL": "smtp://127.0.0.1:1025",
         },

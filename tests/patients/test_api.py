@@ -220,6 +220,42 @@ def test_runner_sees_and_cancels_only_their_own(api, runner, clinic):
     assert caller.post("/appointments", {}).status_code in (404, 422)
 
 
+@pytest.mark.parametrize(
+    ("status", "hours_from_now"),
+    [("booked", -2), ("confirmed", -30), ("booked", -0.1), ("no_show", -3), ("completed", -3)],
+)
+def test_runner_cannot_cancel_a_past_or_closed_appointment(
+    api, runner, clinic, status, hours_from_now
+):
+    """A past appointment stays as it is: 400 with a clear message, never a late cancel."""
+    start = timezone.now() + dt.timedelta(hours=hours_from_now)
+    appointment = AppointmentFactory(
+        patient=runner.patient, therapist=clinic.therapist, start=start, status=status
+    )
+    response = api(runner).post(f"/appointments/{appointment.pk}/cancel", {"reason": "Oops"})
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+    assert any("clinic" in m or "cancelled" in m for m in body["errors"]["__all__"])
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.late_cancel, appointment.cancelled_at) == (
+        status,
+        False,
+        None,
+    )
+
+
+def test_runner_can_cancel_a_future_appointment_late(api, runner, clinic):
+    """Inside 24 hours of a future start the runner's cancel counts as late."""
+    appointment = AppointmentFactory(
+        patient=runner.patient,
+        therapist=clinic.therapist,
+        start=timezone.now() + dt.timedelta(hours=3),
+    )
+    body = api(runner).post(f"/appointments/{appointment.pk}/cancel").json()
+    assert (body["status"], body["late_cancel"]) == ("cancelled", True)
+
+
 def test_staff_cannot_use_the_runner_endpoint(api, front_desk):
     """/me/appointments is the runner's own list only."""
     assert api(front_desk).get("/me/appointments").status_code == 404

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -240,6 +241,33 @@ def test_expired_and_tampered_links_show_a_clear_page(clinic, client):
     assert tampered.status_code == 400 and "not valid" in tampered.content.decode()
     forged = signing.dumps({"a": past.pk, "x": "cancel"}, salt="another-salt")
     assert client.get(f"/r/{forged}/").status_code == 400
+
+
+def test_cancel_link_of_a_past_appointment_changes_nothing(clinic, client):
+    """The email cancel link applies the runner's rule: a past appointment is not cancelled."""
+    past = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        start=timezone.now() - dt.timedelta(minutes=5),
+    )
+    url = path_of(appointment_link(appointment_id=past.pk, action="cancel"))
+    assert client.post(url).status_code == 410
+    past.refresh_from_db()
+    assert (past.status, past.late_cancel) == (AppointmentStatus.BOOKED, False)
+
+
+def test_the_cancel_service_refuses_a_past_appointment_for_the_runner(clinic, runner):
+    """The rule sits in the service, under the row lock: no path around the link page's check."""
+    past = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        start=timezone.now() - dt.timedelta(minutes=5),
+    )
+    for by in (None, runner):
+        with pytest.raises(ValidationError, match="already started"):
+            appointment_cancel(appointment=past, by=by)
+    past.refresh_from_db()
+    assert past.status == AppointmentStatus.BOOKED
 
 
 def test_calendar_link_downloads_an_ics(booked, client):

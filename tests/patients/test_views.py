@@ -3,12 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangpt.roles import Role
+from dangpt.services import user_deactivate
 from patients.models import Appointment, AppointmentType, Patient, WaitlistEntry
+from patients.services import runner_invitation_accept
 from tests.factories import PatientFactory
 from tests.patients.conftest import at
 from tests.patients.factories import AppointmentFactory, WaitlistEntryFactory
@@ -308,6 +311,57 @@ def test_invitation_link_sets_password_once(
     assert patient.user.groups.filter(name=Role.RUNNER).exists()
     client.logout()
     assert client.get(link).status_code == 404
+
+
+def _invite(client_for, desk, patient, mailoutbox, callbacks) -> str:
+    """Send an invitation from the desk and return the link path from the email."""
+    with callbacks(execute=True):
+        response = client_for(desk).post(reverse("patients:invite", args=[patient.pk]), follow=True)
+    assert response.status_code == 200
+    body = mailoutbox[-1].body
+    return body[body.index("/invite/") :].split()[0]
+
+
+def test_invitation_does_not_reactivate_a_deactivated_login(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """After deactivation the old link is dead, accepting changes nothing, no new one is sent."""
+    patient = PatientFactory(email="closed@example.test")
+    link = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    patient.refresh_from_db()
+    user_deactivate(user=patient.user)
+    client.logout()
+    password = "a-very-long-new-password-42"
+    response = client.post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 404
+    assert "closes your login" in response.content.decode()
+    patient.user.refresh_from_db()
+    assert not patient.user.is_active and not patient.user.has_usable_password()
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client_for(front_desk).post(
+            reverse("patients:invite", args=[patient.pk]), follow=True
+        )
+    assert "deactivated" in page.content.decode()
+    assert len(mailoutbox) == sent
+    with pytest.raises(ValidationError, match="deactivated"):
+        runner_invitation_accept(user=patient.user, token=link.split("/")[-2], password=password)
+
+
+def test_invitation_link_dies_when_the_desk_corrects_the_email(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """A link is bound to the address it was sent to; the new address gets a working one."""
+    patient = PatientFactory(email="typo@exmaple.test")
+    old = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    patient.email = "right@example.test"
+    patient.save(update_fields=["email"])
+    client.logout()
+    assert client.get(old).status_code == 404
+    new = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    assert mailoutbox[-1].to == ["right@example.test"]
+    client.logout()
+    assert client.get(new).status_code == 200
 
 
 def test_waitlist_add_and_list(client_for, front_desk, clinic):

@@ -29,6 +29,7 @@ STAFF = frozenset({FRONT_DESK, THERAPIST, THERAPIST_B, MANAGER})
 DESK = frozenset({FRONT_DESK, MANAGER})
 CLINICIANS = frozenset({THERAPIST, THERAPIST_B, MANAGER})
 THERAPISTS = frozenset({THERAPIST, THERAPIST_B})
+NOTE_AUTHOR = frozenset({THERAPIST})  # runner A's notes are written by THERAPIST; only they edit
 MANAGERS = frozenset({MANAGER})
 RUNNER_OWN = frozenset({OWNER})
 
@@ -93,8 +94,8 @@ PAGES: dict[str, Entry] = {
     "assessments:schedule_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
     "assessments:schedule_discharge": Entry(THERAPISTS, lambda s: {"pk": s.a.schedule.pk}),
     "assessments:evaluation_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
-    "assessments:evaluation_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
-    "assessments:evaluation_sign": Entry(THERAPISTS, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_edit": Entry(NOTE_AUTHOR, lambda s: {"pk": s.a.evaluation.pk}),
+    "assessments:evaluation_sign": Entry(NOTE_AUTHOR, lambda s: {"pk": s.a.evaluation.pk}),
     "assessments:evaluation_addendum": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
     "assessments:evaluation_history": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
     "assessments:gait_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.gait.pk}),
@@ -160,10 +161,10 @@ API: dict[str, Entry] = {
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
     "assessments_api_update_evaluation": Entry(
-        THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
+        NOTE_AUTHOR, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
     "assessments_api_sign_evaluation": Entry(
-        THERAPISTS, lambda s: {"evaluation_id": s.a.evaluation.pk}
+        NOTE_AUTHOR, lambda s: {"evaluation_id": s.a.evaluation.pk}
     ),
     "assessments_api_add_addendum": Entry(
         CLINICIANS, lambda s: {"evaluation_id": s.a.evaluation.pk}, body={"text": "Seen again."}
