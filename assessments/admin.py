@@ -52,29 +52,33 @@ class AddendumInline(admin.TabularInline):
         return False
 
 
+class WrittenInTheApp:
+    """Clinical records are added and changed through the app's services, which check the author;
+    the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(WrittenInTheApp, admin.ModelAdmin):
     list_display = ["id", "patient_id", "kind", "status", "evaluated_on", "therapist"]
     list_filter = ["status", "kind", "working_diagnosis"]
     list_select_related = ["therapist"]
     raw_id_fields = ["patient", "appointment", "screening", "therapist", "signed_by"]
     inlines = [AddendumInline]
 
-    def has_change_permission(self, request, obj=None):
-        # Notes are written through the app's services; the database refuses signed ones anyway.
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(GaitAnalysis)
-class GaitAnalysisAdmin(admin.ModelAdmin):
+class GaitAnalysisAdmin(WrittenInTheApp, admin.ModelAdmin):
     list_display = ["id", "patient_id", "recorded_on", "surface", "cadence_spm"]
     raw_id_fields = ["patient", "evaluation", "therapist"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutcomeResult)

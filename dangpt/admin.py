@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from dangpt.models import ApiToken
-from dangpt.services import user_deactivate
+from dangpt.services import api_token_revoke, user_deactivate
 
 User = get_user_model()
 
@@ -34,5 +34,26 @@ admin.site.register(User, ClinicUserAdmin)
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["hint", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "key_hash", "hint", "created_at", "last_used_at"]
+    # Whether a token passed the second factor, and its revocation, are facts, not settings.
+    readonly_fields = [
+        "user",
+        "key_hash",
+        "hint",
+        "created_at",
+        "last_used_at",
+        "second_factor",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        # Tokens come from `create_api_token` or the token endpoint, which show the raw value once.
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        """Revoke each selected token through the service; they answer 401 from now on."""
+        for token in queryset:
+            api_token_revoke(token=token)
+        self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)

@@ -30,6 +30,11 @@ def role_of(user) -> Role | None:
     return user._dangpt_role
 
 
+def reaches_staff_pages(user) -> bool:
+    """A staff role, or Django's staff or superuser flag (the admin): staff rules apply to it."""
+    return bool(user.is_staff or user.is_superuser or role_of(user) in STAFF_ROLES)
+
+
 def remember_role(user, group_names) -> None:
     """Cache the role on the user from its group names (the sign-in backend loads them)."""
     names = set(group_names)

@@ -9,12 +9,12 @@ from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 
 @transaction.atomic
 def api_token_create(
-    *, user: AbstractBaseUser, name: str = "", second_factor: bool = True
+    *, user: AbstractBaseUser, second_factor: bool, name: str = ""
 ) -> tuple[ApiToken, str]:
     """Create a token for the user; returns the row and the raw token, which is never stored.
 
-    `second_factor` says the token was made with a verified second factor; the password exchange
-    passes what it checked, the operator's command (run on the server) keeps the default.
+    `second_factor` says the token was made with a verified second factor: the password exchange
+    passes what it checked; the operator's command, run on the server, passes True.
     """
     raw = new_raw_token()
     token = ApiToken.objects.create(

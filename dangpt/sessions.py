@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
-from dangpt.roles import STAFF_ROLES, role_of
+from dangpt.roles import reaches_staff_pages
 
 STARTED = "dangpt_session_started"
 LAST_SEEN = "dangpt_session_last_seen"
@@ -23,8 +23,8 @@ TOUCH_SHARE = 0.01
 
 
 def limits_for(user) -> tuple[int, int]:
-    """(idle seconds, absolute seconds) for the user's role."""
-    if role_of(user) in STAFF_ROLES:
+    """(idle seconds, absolute seconds): staff limits for any account that reaches staff pages."""
+    if reaches_staff_pages(user):
         return settings.STAFF_SESSION_IDLE_SECONDS, settings.STAFF_SESSION_MAX_SECONDS
     return settings.RUNNER_SESSION_IDLE_SECONDS, settings.RUNNER_SESSION_MAX_SECONDS
 

@@ -23,7 +23,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangpt.roles import STAFF_ROLES, role_of
+from dangpt.roles import reaches_staff_pages
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def mfa_enforced(user) -> bool:
         return False
     if not user.is_active:
         return False
-    return user.is_staff or user.is_superuser or role_of(user) in STAFF_ROLES
+    return reaches_staff_pages(user)
 
 
 def confirmed_totp(user) -> TOTPDevice | None:

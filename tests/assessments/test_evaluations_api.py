@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(client, user, method, url, **kwargs):
-    _, token = api_token_create(user=user, name="t")
+    _, token = api_token_create(user=user, name="t", second_factor=True)
     return getattr(client, method)(
         url, headers={"Authorization": f"Bearer {token}"}, content_type="application/json", **kwargs
     )
@@ -73,7 +73,7 @@ def test_api_notes_are_404_for_runner_and_front_desk(role, make_user, client, ch
 
 def test_signed_note_edit_refused_in_the_api(signed, therapist, client):
     """PATCH on a signed note answers 409 and changes nothing."""
-    _, token = api_token_create(user=therapist, name="test")
+    _, token = api_token_create(user=therapist, name="test", second_factor=True)
     response = client.patch(
         f"/api/v1/evaluations/{signed.pk}",
         data={"history": "Rewritten"},

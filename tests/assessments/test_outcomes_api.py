@@ -11,8 +11,8 @@ from tests.assessments.factories import (
 @pytest.mark.django_db
 def test_api_records_and_runner_fills(therapist, runner, client):
     """The API records in clinic (invalid answers named) and lets the runner fill a due measure."""
-    _, staff_token = api_token_create(user=therapist, name="t")
-    _, runner_token = api_token_create(user=runner, name="t")
+    _, staff_token = api_token_create(user=therapist, name="t", second_factor=True)
+    _, runner_token = api_token_create(user=runner, name="t", second_factor=True)
     patient = runner.patient
     bad = client.post(
         "/api/v1/outcomes",

@@ -108,7 +108,7 @@ def test_front_desk_sees_no_outcomes_of_any_patient(front_desk, client_for, clie
     assert desk.get(f"/clinical/patients/{result.patient_id}/outcomes/nprs/").status_code == 404
     assert desk.get("/clinical/outcomes/").status_code == 404
     assert desk.get("/me/measures/").status_code == 404
-    _, token = api_token_create(user=front_desk, name="t")
+    _, token = api_token_create(user=front_desk, name="t", second_factor=True)
     api = client.get(
         f"/api/v1/patients/{result.patient_id}/outcomes/nprs",
         headers={"Authorization": f"Bearer {token}"},

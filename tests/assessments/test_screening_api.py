@@ -17,7 +17,7 @@ def api_as(client):
     """Return a function making API calls with a bearer token of the given user."""
 
     def call(user, method, url, body=None):
-        _, raw = api_token_create(user=user)
+        _, raw = api_token_create(user=user, second_factor=True)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         if method == "post":
             return client.post(url, body, content_type="application/json", **headers)

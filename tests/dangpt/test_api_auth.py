@@ -187,3 +187,34 @@ def test_an_oversized_body_is_a_400_not_a_500(client, db, settings):
     response = client.post(f"{API}/auth/token", body, content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "errors"}
+
+
+def test_admin_cannot_add_tokens_or_mark_them_verified(django_user_model, client):
+    """The admin shows tokens and revokes them; it cannot make one or set its second-factor mark."""
+    from django.contrib.admin.sites import site
+
+    from dangpt.admin import ApiTokenAdmin
+    from dangpt.models import ApiToken
+    from dangpt.services import api_token_create
+
+    model_admin = ApiTokenAdmin(ApiToken, site)
+    assert {"second_factor", "revoked_at"} <= set(model_admin.readonly_fields)
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "x" * 16)
+    client.force_login(admin_user)
+    assert client.get("/admin/dangpt/apitoken/add/").status_code == 403
+    token, _ = api_token_create(user=admin_user, name="t", second_factor=False)
+    response = client.post(
+        "/admin/dangpt/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None and token.second_factor is False
+
+
+def test_admin_cannot_add_or_change_clinical_notes(django_user_model, client):
+    """Notes and gait analyses are written in the app, where the author is checked."""
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "x" * 16)
+    client.force_login(admin_user)
+    assert client.get("/admin/assessments/evaluation/add/").status_code == 403
+    assert client.get("/admin/assessments/gaitanalysis/add/").status_code == 403

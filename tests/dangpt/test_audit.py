@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(client, user, method, url, **kwargs):
-    _, token = api_token_create(user=user, name="t")
+    _, token = api_token_create(user=user, name="t", second_factor=True)
     return getattr(client, method)(
         url, headers={"Authorization": f"Bearer {token}"}, content_type="application/json", **kwargs
     )

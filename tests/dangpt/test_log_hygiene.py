@@ -41,8 +41,8 @@ def test_main_flows_log_no_patient_identity(make_user, caplog, mailoutbox):
     """Register, book, remind, screen, prescribe, log a run, fail a login: logs stay clean."""
     clinic = build_clinic(make_user)
     desk = make_user(Role.FRONT_DESK)
-    _, desk_token = api_token_create(user=desk)
-    _, therapist_token = api_token_create(user=clinic.therapist)
+    _, desk_token = api_token_create(user=desk, second_factor=True)
+    _, therapist_token = api_token_create(user=clinic.therapist, second_factor=True)
     client = Client()
     with caplog.at_level(logging.DEBUG):
         patient = api(
@@ -94,7 +94,7 @@ def test_main_flows_log_no_patient_identity(make_user, caplog, mailoutbox):
         record.user = runner
         record.save()
         program_with_items(therapist=clinic.therapist, patient=record, count=2)
-        _, runner_token = api_token_create(user=runner)
+        _, runner_token = api_token_create(user=runner, second_factor=True)
         today = timezone.localdate()
         for days_ago, km in ((10, 5), (1, 9)):
             api(

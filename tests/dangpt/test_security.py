@@ -115,6 +115,17 @@ def test_staff_session_ends_after_twelve_hours_even_when_active(make_user, clien
     assert client.get("/therapist/day/").url.startswith(LOGIN)
 
 
+def test_admin_account_without_a_role_has_the_staff_idle_limit(django_user_model, client):
+    """A superuser with no clinic role reaches /admin/, so its session ends as a staff one does."""
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "x" * 16)
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    _age_session(client, idle=16 * 60, alive=16 * 60)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and LOGIN in response.url
+    assert "_auth_user_id" not in client.session
+
+
 def test_runner_session_outlives_a_staff_idle_limit(runner, client):
     """Runners are not signed out after 16 idle minutes (their limit is days)."""
     client.force_login(runner)
@@ -166,7 +177,7 @@ def test_deactivation_ends_every_session_and_token_at_once(make_user):
     browsers = [Client(), Client()]
     for browser in browsers:
         browser.force_login(user)
-    _, token = api_token_create(user=user)
+    _, token = api_token_create(user=user, second_factor=True)
     other = make_user(Role.THERAPIST)
     bystander = Client()
     bystander.force_login(other)

@@ -20,7 +20,7 @@ def api(client):
 
     class Caller:
         def __init__(self, user):
-            _, raw = api_token_create(user=user)
+            _, raw = api_token_create(user=user, second_factor=True)
             self.headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
         def get(self, path, **params):

@@ -24,7 +24,7 @@ def test_twenty_simultaneous_bookings_of_one_slot_yield_exactly_one(transactiona
     """Exactly one 201, the rest 409 with the slot-taken message, no 500, no overlapping rows."""
     clinic = build_clinic(make_user)
     desk = make_user(Role.FRONT_DESK)
-    _, raw = api_token_create(user=desk)
+    _, raw = api_token_create(user=desk, second_factor=True)
     patients = [PatientFactory() for _ in range(THREADS)]
     body = {
         "therapist": clinic.therapist.pk,

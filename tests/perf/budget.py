@@ -68,7 +68,7 @@ def assert_flat(
 
 def api_headers(user) -> dict:
     """The Authorization header of a fresh API token of the user."""
-    _, raw = api_token_create(user=user, name="budget")
+    _, raw = api_token_create(user=user, name="budget", second_factor=True)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

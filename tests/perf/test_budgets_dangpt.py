@@ -216,7 +216,7 @@ def test_api_me_within_budget(make_user, role):
     user = make_user(role)
     if role == Role.RUNNER:
         PatientFactory(user=user)
-    _, raw = api_token_create(user=user)
+    _, raw = api_token_create(user=user, second_factor=True)
     queries = queries_of(Client(), "/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     within_detail_budget(queries)
 

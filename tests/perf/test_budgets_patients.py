@@ -173,7 +173,7 @@ def api():
     """api(user) -> the Authorization header of a new token, for a client without a session."""
 
     def headers(user) -> dict:
-        _, raw = api_token_create(user=user)
+        _, raw = api_token_create(user=user, second_factor=True)
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return headers

@@ -117,7 +117,7 @@ def test_hot_read_paths_use_indexes_at_scale(client, make_user):
 
     # Availability: one therapist's free slots on a future day, through the API and the page.
     upcoming = Appointment.objects.filter(status="booked").order_by("start").first()
-    _, token = api_token_create(user=upcoming.therapist)
+    _, token = api_token_create(user=upcoming.therapist, second_factor=True)
     paths.check(
         "availability API",
         lambda: client.get(
@@ -150,7 +150,7 @@ def test_hot_read_paths_use_indexes_at_scale(client, make_user):
         ("runner run log", "programs:runs"),
     ):
         paths.check(label, lambda name=name: client.get(reverse(name)))
-    _, runner_token = api_token_create(user=runner)
+    _, runner_token = api_token_create(user=runner, second_factor=True)
     paths.check(
         "runner program API",
         lambda: client.get("/api/v1/me/program", HTTP_AUTHORIZATION=f"Bearer {runner_token}"),

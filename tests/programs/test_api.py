@@ -18,7 +18,7 @@ def api(client):
     """Call the API as a user with a fresh token."""
 
     def call(user, method, path, body=None):
-        _, raw = api_token_create(user=user, name="test")
+        _, raw = api_token_create(user=user, name="test", second_factor=True)
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         if body is not None:
             kwargs |= {"data": body, "content_type": "application/json"}

@@ -66,7 +66,7 @@ def test_api_shows_the_evaluation(client_for, therapist, at_clinic):
     program = services.program_create_blank(
         patient=at_clinic, therapist=therapist, title="x", tissue="tendon", evaluation=evaluation
     )
-    _, token = api_token_create(user=therapist)
+    _, token = api_token_create(user=therapist, second_factor=True)
     body = (
         client_for(therapist)
         .get(f"/api/v1/programs/{program.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")

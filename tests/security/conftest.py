@@ -31,7 +31,7 @@ def bearer():
     """API request headers with a new token of the user."""
 
     def make(user):
-        _, raw = api_token_create(user=user, name="security tests")
+        _, raw = api_token_create(user=user, name="security tests", second_factor=True)
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
-        _, raw = api_token_create(user=user, name=name)
+        _, raw = api_token_create(user=user, name=name, second_factor=True)
         self.stdout.write(raw)

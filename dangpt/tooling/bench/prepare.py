@@ -99,7 +99,7 @@ def _desk_sessions() -> list[str]:
 
 def _desk_tokens() -> list[str]:
     users = get_user_model().objects.filter(groups__name=Role.FRONT_DESK, is_active=True)
-    return [api_token_create(user=user, name="make bench")[1] for user in users]
+    return [api_token_create(user=user, name="make bench", second_factor=True)[1] for user in users]
 
 
 def _schedule_days() -> list[list]:
