@@ -8,12 +8,12 @@ from tests.factories import PatientFactory
 
 
 @pytest.fixture
-def chart():
-    """One patient with a note, a gait analysis and an outcome result (their ids)."""
+def chart(therapist):
+    """One patient with the therapist's note, a gait analysis and an outcome result (their ids)."""
     patient = PatientFactory()
     return {
         "patient": patient.pk,
-        "evaluation": EvaluationFactory(patient=patient).pk,
+        "evaluation": EvaluationFactory(patient=patient, therapist=therapist).pk,
         "gait": GaitAnalysisFactory(patient=patient).pk,
         "result": OutcomeResultFactory(patient=patient).pk,
     }
