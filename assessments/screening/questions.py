@@ -106,7 +106,10 @@ QUESTIONS = (
     _yes_no("onset_pop", "Did you feel or hear a pop when it started?"),
     _yes_no(
         "weak_push_off",
-        "On the painful side, are you unable to push off or rise up on your toes?",
+        (
+            "Since it started, is pushing off or rising onto your toes on that leg alone weak or "
+            "impossible?"
+        ),
     ),
     {
         "key": "duration_weeks",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assessments.forms.screening import ScreeningAnswersForm
 from assessments.screening import (
     CONDITION_CODES,
     EXAM_FINDINGS,
@@ -388,6 +389,34 @@ def test_pop_with_weak_push_off_or_sudden_onset_is_same_day_rupture(answers):
     assert flag_codes(result)[0] == "suspected_achilles_rupture"
     assert "achilles_pop_at_onset" not in flag_codes(result)
     assert result["urgency"] == "same_day"
+
+
+@pytest.mark.parametrize("onset", ["sudden", "trauma"])
+@pytest.mark.parametrize("region", ["achilles", "calf", "posterior_heel"])
+def test_sudden_weak_push_off_without_a_pop_is_same_day_rupture(onset, region):
+    """A sudden or injury onset with weak push-off at the Achilles or calf needs no pop."""
+    result = screen(knee(regions=[region], onset=onset, onset_pop=False, weak_push_off=True))
+    assert flag_codes(result)[0] == "suspected_achilles_rupture"
+    assert result["urgency"] == "same_day"
+
+
+@pytest.mark.parametrize("onset", ["gradual", "sudden"])
+def test_a_knee_pop_with_weak_push_off_is_not_an_achilles_rupture(onset):
+    """Pop and weak push-off away from the Achilles, calf and heel raise no rupture flag."""
+    result = screen(knee(onset=onset, onset_pop=True, weak_push_off=True))
+    assert "suspected_achilles_rupture" not in flag_codes(result)
+    assert "achilles_pop_at_onset" not in flag_codes(result)
+
+
+def test_weak_push_off_question_asks_about_the_leg_alone():
+    """The push-off question asks about weakness on that leg alone since it started."""
+    label = next(q["label"] for q in QUESTIONS if q["key"] == "weak_push_off")
+    assert label == (
+        "Since it started, is pushing off or rising onto your toes on that leg alone weak or "
+        "impossible?"
+    )
+    runner_form = ScreeningAnswersForm(runner=True)
+    assert runner_form.fields["weak_push_off"].label == label
 
 
 def test_weak_push_off_without_a_pop_is_prompt():
