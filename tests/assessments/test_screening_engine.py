@@ -448,6 +448,34 @@ def test_every_rule_and_weight_carries_a_reference():
     assert urgencies == {"same_day", "prompt", "routine"}
 
 
+def all_rules():
+    """Return every feature, hard trigger and red flag of the ruleset."""
+    rules = [f for c in RULES["conditions"] for f in c["features"]]
+    return rules + RULES["bone_stress_override"]["hard_triggers"] + RULES["red_flags"]
+
+
+def rule(rule_id):
+    """Return the bone-stress feature, hard trigger or red flag with this id or code."""
+    bone_stress = next(c for c in RULES["conditions"] if c["code"] == "bone_stress_injury")
+    candidates = bone_stress["features"] + RULES["bone_stress_override"]["hard_triggers"]
+    candidates += RULES["red_flags"]
+    return next(r for r in candidates if r.get("id", r.get("code")) == rule_id)
+
+
+def test_palpation_cites_the_prediction_rule_not_schneiders():
+    """Schneiders 2012 reviewed ultrasound and tuning forks, so palpation cites the BSI CPR."""
+    assert not any("Schneiders" in r["ref"] for r in all_rules())
+    for rule_id in (
+        "clinician_bone_tenderness",
+        "focal_bony_tenderness",
+        "focal_tenderness_with_walking_or_rest_pain",
+    ):
+        assert "BSI clinical prediction rule (PMC7485018)" in rule(rule_id)["ref"], rule_id
+    for rule_id in ("focal_bony_tenderness", "focal_tenderness_with_walking_or_rest_pain"):
+        assert rule(rule_id)["tag"] == "D"
+        assert "downgraded" in rule(rule_id)["note"], rule_id
+
+
 def test_every_question_option_and_finding_has_a_label():
     """The questionnaire UI gets a plain-language label for every key and option."""
     for question in QUESTIONS:
