@@ -342,6 +342,36 @@ def test_walking_pain_at_the_heel_only_weighs_little():
     assert result["disposition"] == "treat"
 
 
+@pytest.mark.parametrize("region", ["plantar_heel", "achilles", "posterior_heel"])
+@pytest.mark.parametrize("timing", [["with_walking"], ["with_walking", "after_running"]])
+def test_walking_pain_at_the_heel_without_first_step_pain_counts_in_full(region, timing):
+    """Without the first-step or morning pattern, walking pain at the heel scores 3 for bone."""
+    result = screen(knee(regions=[region], timing=timing, recent_load_increase=True))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} in reasons
+    assert not any(reason["feature"] == "walking_pain_at_heel" for reason in reasons)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+@pytest.mark.parametrize("region", ["plantar_heel", "achilles", "posterior_heel"])
+@pytest.mark.parametrize("pattern", ["first_steps_morning", "morning_stiffness"])
+def test_self_reported_spot_with_walking_pain_at_the_heel_refers(region, pattern):
+    """A self-reported bony spot with walking pain at the heel refers even with first-step pain."""
+    answers = knee(regions=[region], timing=[pattern, "with_walking"])
+    assert screen(answers)["disposition"] == "treat"
+    result = screen({**answers, "focal_bone_tenderness": "yes"})
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+def test_achilles_weights_cite_the_achilles_guideline():
+    """Heel and Achilles walking-pain weights cite Martin 2018 beside Koc 2023 (plantar heel)."""
+    assert "Martin 2018" in rule("walking_pain_at_heel")["ref"]
+    assert "Martin 2018" in rule("walking_pain_at_heel")["note"]
+    assert "Martin 2018" in rule("focal_bony_tenderness")["note"]
+
+
 @pytest.mark.parametrize(
     "warm_up", ["start_of_run_eases", "first_steps_morning", "morning_stiffness"]
 )
