@@ -365,6 +365,15 @@ def test_self_reported_spot_with_walking_pain_at_the_heel_refers(region, pattern
     assert result["disposition"] == "refer"
 
 
+def test_groin_pain_in_runs_alone_advises_no_running_until_seen():
+    """The prompt femoral-neck flag says no running and no hop testing; its urgency is a choice."""
+    result = screen(knee(regions=["groin_hip"], timing=["after_running"]))
+    flag = next(f for f in result["red_flags"] if f["code"] == "possible_femoral_neck_bsi")
+    assert "advise no running and no hop testing until seen" in flag["message"]
+    assert rule("possible_femoral_neck_bsi")["tag"] == "D"
+    assert rule("possible_femoral_neck_bsi")["note"].startswith("D:")
+
+
 def test_achilles_weights_cite_the_achilles_guideline():
     """Heel and Achilles walking-pain weights cite Martin 2018 beside Koc 2023 (plantar heel)."""
     assert "Martin 2018" in rule("walking_pain_at_heel")["ref"]
