@@ -374,6 +374,16 @@ def test_groin_pain_in_runs_alone_advises_no_running_until_seen():
     assert rule("possible_femoral_neck_bsi")["note"].startswith("D:")
 
 
+def test_reds_consensus_is_cited_on_reds_items_only():
+    """Stellingwerff 2023 (REDs CAT2) backs REDs items; the femoral-neck upgrade is a choice."""
+    for item in all_rules():
+        if "Stellingwerff" in item["ref"]:
+            assert "reds" in item.get("id", item.get("code")), item
+    femoral_neck = rule("suspected_femoral_neck_bsi")
+    assert "Robertson & Wood 2017" in femoral_neck["ref"]
+    assert "D: groin pain in runs with a previous bone stress injury" in femoral_neck["note"]
+
+
 def test_achilles_weights_cite_the_achilles_guideline():
     """Heel and Achilles walking-pain weights cite Martin 2018 beside Koc 2023 (plantar heel)."""
     assert "Martin 2018" in rule("walking_pain_at_heel")["ref"]
