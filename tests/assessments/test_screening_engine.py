@@ -407,12 +407,24 @@ def test_a_warm_up_tick_never_cancels_walking_pain(warm_up):
 
 def test_self_reported_bony_spot_alone_stays_below_the_threshold():
     """A runner's own press is 2 points; the clinician's palpation reaches the threshold."""
-    self_report = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes"))
+    self_report = screen(knee(regions=["arch"], focal_bone_tenderness="yes"))
     assert self_report["suspected_bsi"] is False
     assert self_report["disposition"] == "treat"
-    clinician = screen(knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}))
+    clinician = screen(knee(regions=["arch"], exam={"clinician_bone_tenderness": True}))
     assert clinician["suspected_bsi"] is True
     assert clinician["urgency"] == "prompt"
+
+
+@pytest.mark.parametrize("extra", [["forefoot"], ["forefoot", "arch"]])
+def test_self_reported_spot_at_the_forefoot_keeps_full_weight(extra):
+    """At the front of the foot (metatarsals, sesamoids) a runner's own press refers as before."""
+    result = screen(knee(regions=extra, timing=["after_running"], focal_bone_tenderness="yes"))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "focal_bony_tenderness_forefoot", "points": 4} in reasons
+    assert not any(reason["feature"] == "focal_bony_tenderness" for reason in reasons)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+    assert result["urgency"] == "prompt"
 
 
 @pytest.mark.parametrize("region", ["plantar_heel", "posterior_heel", "achilles", "lateral_knee"])
