@@ -67,7 +67,14 @@ def test_public_constants():
         "bone_stress_injury",
     )
     assert re.fullmatch(r"\d{4}\.\d+\.\d+", RULESET_VERSION)
-    assert {"groin_hip", "dorsal_midfoot", "anterior_shin"} == HIGH_RISK_REGIONS
+    assert {
+        "groin_hip",
+        "dorsal_midfoot",
+        "anterior_shin",
+        "outer_midfoot",
+        "pubic_bone",
+        "buttock_sacrum",
+    } == HIGH_RISK_REGIONS
     assert SUSPECTED_BSI_MESSAGE.startswith("Pattern consistent with")
 
 
@@ -668,7 +675,26 @@ def test_high_risk_sites_with_bone_signs_are_flagged(region, extra):
     assert result["disposition"] == "refer"
 
 
-@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+@pytest.mark.parametrize(
+    "extra",
+    [{"timing": ["with_walking"]}, {"limp": True}, {"previous_bone_stress_injury": True}],
+)
+def test_lower_back_with_a_bone_sign_is_a_pelvic_sacral_pattern(extra):
+    """Sacral stress injury can be felt in the lower back, so it joins the pelvic pattern."""
+    result = screen(knee(regions=["lower_back"], **extra))
+    assert "high_risk_site_bsi" in flag_codes(result)
+    assert result["suspected_bsi"] is True
+
+
+def test_stress_fracture_count_asks_about_stress_reactions_too():
+    """The two-year count asks about stress fractures or stress reactions."""
+    label = next(q["label"] for q in QUESTIONS if q["key"] == "bone_stress_injuries_2y")
+    assert (
+        label == "How many stress fractures or stress reactions have you had in the last two years?"
+    )
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot", "lower_back"])
 def test_high_risk_region_without_bone_signs_is_not_a_high_risk_flag(region):
     """A new high-risk region with only pain in runs and no bone sign raises no high-risk flag."""
     result = screen(knee(regions=[region], timing=["after_running"]))
