@@ -26,9 +26,10 @@ SHOW_WHEN = {
 RUNNER_SELF_CHECKS = ("focal_bone_tenderness",)
 RUNNER_LABELS = {
     "focal_bone_tenderness": (
-        "Only if none of the painful areas is the groin or front of the hip, the front of the "
-        "shin bone or the top of the midfoot: can you point to one spot on the bone that hurts "
-        "when you press it gently with one finger?"
+        "Only if none of the painful areas is the groin or front of the hip, the pubic bone, the "
+        "buttock or base of the spine, the front of the shin bone, or the top or outside of the "
+        "midfoot: can you point to one spot on the bone that hurts when you press it gently with "
+        "one finger?"
     ),
 }
 RUNNER_HELP = {

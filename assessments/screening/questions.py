@@ -2,7 +2,16 @@
 
 # Hop tests are never offered to the runner for pain at these sites: a hop can displace a bone
 # stress injury of the femoral neck, navicular or anterior tibial cortex (clinical.md §0 item 3).
-HIGH_RISK_REGIONS = frozenset({"groin_hip", "dorsal_midfoot", "anterior_shin"})
+HIGH_RISK_REGIONS = frozenset(
+    {
+        "groin_hip",
+        "dorsal_midfoot",
+        "anterior_shin",
+        "outer_midfoot",
+        "pubic_bone",
+        "buttock_sacrum",
+    }
+)
 
 
 def _options(*pairs):
@@ -106,7 +115,10 @@ QUESTIONS = (
     _yes_no("onset_pop", "Did you feel or hear a pop when it started?"),
     _yes_no(
         "weak_push_off",
-        "On the painful side, are you unable to push off or rise up on your toes?",
+        (
+            "Since it started, is pushing off or rising onto your toes on that leg alone weak or "
+            "impossible?"
+        ),
     ),
     {
         "key": "duration_weeks",
@@ -227,7 +239,9 @@ QUESTIONS = (
         "required": False,
         "min": 0,
         "max": None,
-        "label": "How many stress fractures have you had in the last two years?",
+        "label": (
+            "How many stress fractures or stress reactions have you had in the last two years?"
+        ),
         "help": "Count each one a doctor told you about. 0 if none.",
         "options": (),
     },

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assessments.forms.screening import ScreeningAnswersForm
 from assessments.screening import (
     CONDITION_CODES,
     EXAM_FINDINGS,
@@ -66,7 +67,14 @@ def test_public_constants():
         "bone_stress_injury",
     )
     assert re.fullmatch(r"\d{4}\.\d+\.\d+", RULESET_VERSION)
-    assert {"groin_hip", "dorsal_midfoot", "anterior_shin"} == HIGH_RISK_REGIONS
+    assert {
+        "groin_hip",
+        "dorsal_midfoot",
+        "anterior_shin",
+        "outer_midfoot",
+        "pubic_bone",
+        "buttock_sacrum",
+    } == HIGH_RISK_REGIONS
     assert SUSPECTED_BSI_MESSAGE.startswith("Pattern consistent with")
 
 
@@ -341,6 +349,55 @@ def test_walking_pain_at_the_heel_only_weighs_little():
     assert result["disposition"] == "treat"
 
 
+@pytest.mark.parametrize("region", ["plantar_heel", "achilles", "posterior_heel"])
+@pytest.mark.parametrize("timing", [["with_walking"], ["with_walking", "after_running"]])
+def test_walking_pain_at_the_heel_without_first_step_pain_counts_in_full(region, timing):
+    """Without the first-step or morning pattern, walking pain at the heel scores 3 for bone."""
+    result = screen(knee(regions=[region], timing=timing, recent_load_increase=True))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "pain_progressing_to_walking_or_rest", "points": 3} in reasons
+    assert not any(reason["feature"] == "walking_pain_at_heel" for reason in reasons)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+@pytest.mark.parametrize("region", ["plantar_heel", "achilles", "posterior_heel"])
+@pytest.mark.parametrize("pattern", ["first_steps_morning", "morning_stiffness"])
+def test_self_reported_spot_with_walking_pain_at_the_heel_refers(region, pattern):
+    """A self-reported bony spot with walking pain at the heel refers even with first-step pain."""
+    answers = knee(regions=[region], timing=[pattern, "with_walking"])
+    assert screen(answers)["disposition"] == "treat"
+    result = screen({**answers, "focal_bone_tenderness": "yes"})
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+
+
+def test_groin_pain_in_runs_alone_advises_no_running_until_seen():
+    """The prompt femoral-neck flag says no running and no hop testing; its urgency is a choice."""
+    result = screen(knee(regions=["groin_hip"], timing=["after_running"]))
+    flag = next(f for f in result["red_flags"] if f["code"] == "possible_femoral_neck_bsi")
+    assert "advise no running and no hop testing until seen" in flag["message"]
+    assert rule("possible_femoral_neck_bsi")["tag"] == "D"
+    assert rule("possible_femoral_neck_bsi")["note"].startswith("D:")
+
+
+def test_reds_consensus_is_cited_on_reds_items_only():
+    """Stellingwerff 2023 (REDs CAT2) backs REDs items; the femoral-neck upgrade is a choice."""
+    for item in all_rules():
+        if "Stellingwerff" in item["ref"]:
+            assert "reds" in item.get("id", item.get("code")), item
+    femoral_neck = rule("suspected_femoral_neck_bsi")
+    assert "Robertson & Wood 2017" in femoral_neck["ref"]
+    assert "D: groin pain in runs with a previous bone stress injury" in femoral_neck["note"]
+
+
+def test_achilles_weights_cite_the_achilles_guideline():
+    """Heel and Achilles walking-pain weights cite Martin 2018 beside Koc 2023 (plantar heel)."""
+    assert "Martin 2018" in rule("walking_pain_at_heel")["ref"]
+    assert "Martin 2018" in rule("walking_pain_at_heel")["note"]
+    assert "Martin 2018" in rule("focal_bony_tenderness")["note"]
+
+
 @pytest.mark.parametrize(
     "warm_up", ["start_of_run_eases", "first_steps_morning", "morning_stiffness"]
 )
@@ -357,12 +414,24 @@ def test_a_warm_up_tick_never_cancels_walking_pain(warm_up):
 
 def test_self_reported_bony_spot_alone_stays_below_the_threshold():
     """A runner's own press is 2 points; the clinician's palpation reaches the threshold."""
-    self_report = screen(knee(regions=["forefoot"], focal_bone_tenderness="yes"))
+    self_report = screen(knee(regions=["arch"], focal_bone_tenderness="yes"))
     assert self_report["suspected_bsi"] is False
     assert self_report["disposition"] == "treat"
-    clinician = screen(knee(regions=["forefoot"], exam={"clinician_bone_tenderness": True}))
+    clinician = screen(knee(regions=["arch"], exam={"clinician_bone_tenderness": True}))
     assert clinician["suspected_bsi"] is True
     assert clinician["urgency"] == "prompt"
+
+
+@pytest.mark.parametrize("extra", [["forefoot"], ["forefoot", "arch"]])
+def test_self_reported_spot_at_the_forefoot_keeps_full_weight(extra):
+    """At the front of the foot (metatarsals, sesamoids) a runner's own press refers as before."""
+    result = screen(knee(regions=extra, timing=["after_running"], focal_bone_tenderness="yes"))
+    reasons = condition(result, "bone_stress_injury")["reasons"]
+    assert {"feature": "focal_bony_tenderness_forefoot", "points": 4} in reasons
+    assert not any(reason["feature"] == "focal_bony_tenderness" for reason in reasons)
+    assert result["suspected_bsi"] is True
+    assert result["disposition"] == "refer"
+    assert result["urgency"] == "prompt"
 
 
 @pytest.mark.parametrize("region", ["plantar_heel", "posterior_heel", "achilles", "lateral_knee"])
@@ -388,6 +457,34 @@ def test_pop_with_weak_push_off_or_sudden_onset_is_same_day_rupture(answers):
     assert flag_codes(result)[0] == "suspected_achilles_rupture"
     assert "achilles_pop_at_onset" not in flag_codes(result)
     assert result["urgency"] == "same_day"
+
+
+@pytest.mark.parametrize("onset", ["sudden", "trauma"])
+@pytest.mark.parametrize("region", ["achilles", "calf", "posterior_heel"])
+def test_sudden_weak_push_off_without_a_pop_is_same_day_rupture(onset, region):
+    """A sudden or injury onset with weak push-off at the Achilles or calf needs no pop."""
+    result = screen(knee(regions=[region], onset=onset, onset_pop=False, weak_push_off=True))
+    assert flag_codes(result)[0] == "suspected_achilles_rupture"
+    assert result["urgency"] == "same_day"
+
+
+@pytest.mark.parametrize("onset", ["gradual", "sudden"])
+def test_a_knee_pop_with_weak_push_off_is_not_an_achilles_rupture(onset):
+    """Pop and weak push-off away from the Achilles, calf and heel raise no rupture flag."""
+    result = screen(knee(onset=onset, onset_pop=True, weak_push_off=True))
+    assert "suspected_achilles_rupture" not in flag_codes(result)
+    assert "achilles_pop_at_onset" not in flag_codes(result)
+
+
+def test_weak_push_off_question_asks_about_the_leg_alone():
+    """The push-off question asks about weakness on that leg alone since it started."""
+    label = next(q["label"] for q in QUESTIONS if q["key"] == "weak_push_off")
+    assert label == (
+        "Since it started, is pushing off or rising onto your toes on that leg alone weak or "
+        "impossible?"
+    )
+    runner_form = ScreeningAnswersForm(runner=True)
+    assert runner_form.fields["weak_push_off"].label == label
 
 
 def test_weak_push_off_without_a_pop_is_prompt():
@@ -417,6 +514,34 @@ def test_every_rule_and_weight_carries_a_reference():
         assert rule["tag"] in ("S", "K", "D"), rule
     urgencies = {flag["urgency"] for flag in RULES["red_flags"]}
     assert urgencies == {"same_day", "prompt", "routine"}
+
+
+def all_rules():
+    """Return every feature, hard trigger and red flag of the ruleset."""
+    rules = [f for c in RULES["conditions"] for f in c["features"]]
+    return rules + RULES["bone_stress_override"]["hard_triggers"] + RULES["red_flags"]
+
+
+def rule(rule_id):
+    """Return the bone-stress feature, hard trigger or red flag with this id or code."""
+    bone_stress = next(c for c in RULES["conditions"] if c["code"] == "bone_stress_injury")
+    candidates = bone_stress["features"] + RULES["bone_stress_override"]["hard_triggers"]
+    candidates += RULES["red_flags"]
+    return next(r for r in candidates if r.get("id", r.get("code")) == rule_id)
+
+
+def test_palpation_cites_the_prediction_rule_not_schneiders():
+    """Schneiders 2012 reviewed ultrasound and tuning forks, so palpation cites the BSI CPR."""
+    assert not any("Schneiders" in r["ref"] for r in all_rules())
+    for rule_id in (
+        "clinician_bone_tenderness",
+        "focal_bony_tenderness",
+        "focal_tenderness_with_walking_or_rest_pain",
+    ):
+        assert "BSI clinical prediction rule (PMC7485018)" in rule(rule_id)["ref"], rule_id
+    for rule_id in ("focal_bony_tenderness", "focal_tenderness_with_walking_or_rest_pain"):
+        assert rule(rule_id)["tag"] == "D"
+        assert "downgraded" in rule(rule_id)["note"], rule_id
 
 
 def test_every_question_option_and_finding_has_a_label():
@@ -550,7 +675,26 @@ def test_high_risk_sites_with_bone_signs_are_flagged(region, extra):
     assert result["disposition"] == "refer"
 
 
-@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot"])
+@pytest.mark.parametrize(
+    "extra",
+    [{"timing": ["with_walking"]}, {"limp": True}, {"previous_bone_stress_injury": True}],
+)
+def test_lower_back_with_a_bone_sign_is_a_pelvic_sacral_pattern(extra):
+    """Sacral stress injury can be felt in the lower back, so it joins the pelvic pattern."""
+    result = screen(knee(regions=["lower_back"], **extra))
+    assert "high_risk_site_bsi" in flag_codes(result)
+    assert result["suspected_bsi"] is True
+
+
+def test_stress_fracture_count_asks_about_stress_reactions_too():
+    """The two-year count asks about stress fractures or stress reactions."""
+    label = next(q["label"] for q in QUESTIONS if q["key"] == "bone_stress_injuries_2y")
+    assert (
+        label == "How many stress fractures or stress reactions have you had in the last two years?"
+    )
+
+
+@pytest.mark.parametrize("region", ["buttock_sacrum", "pubic_bone", "outer_midfoot", "lower_back"])
 def test_high_risk_region_without_bone_signs_is_not_a_high_risk_flag(region):
     """A new high-risk region with only pain in runs and no bone sign raises no high-risk flag."""
     result = screen(knee(regions=[region], timing=["after_running"]))

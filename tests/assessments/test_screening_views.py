@@ -81,9 +81,12 @@ def test_runner_sends_a_draft_for_the_therapist(client_for, runner):
     assert screening.result["conditions"][0]["code"] == "pfps"
 
 
-def test_runner_is_not_asked_to_self_test_at_a_high_risk_site(client_for, runner):
+@pytest.mark.parametrize(
+    "region", ["anterior_shin", "outer_midfoot", "pubic_bone", "buttock_sacrum"]
+)
+def test_runner_is_not_asked_to_self_test_at_a_high_risk_site(client_for, runner, region):
     """A self-check answer given for a high-risk site (no JavaScript) is ignored."""
-    data = {**RUNNER_FORM, "regions": ["anterior_shin"], "focal_bone_tenderness": "yes"}
+    data = {**RUNNER_FORM, "regions": [region], "focal_bone_tenderness": "yes"}
     assert client_for(runner).post(url("questionnaire"), data).status_code == 302
     assert "focal_bone_tenderness" not in Screening.objects.get().answers
 
@@ -98,7 +101,10 @@ def test_runner_self_check_kept_at_a_low_risk_site(client_for, runner):
 def test_questionnaire_self_check_is_marked_to_hide_at_high_risk_sites(client_for, runner):
     """The self-check section carries the high-risk regions that hide it."""
     html = client_for(runner).get(url("questionnaire")).content.decode()
-    assert 'data-hide-regions="anterior_shin dorsal_midfoot groin_hip"' in html
+    hide = "anterior_shin buttock_sacrum dorsal_midfoot groin_hip outer_midfoot pubic_bone"
+    assert f'data-hide-regions="{hide}"' in html
+    assert "the pubic bone, the buttock or base of the spine" in html
+    assert "the top or outside of the midfoot" in html
 
 
 @pytest.mark.parametrize(
@@ -443,7 +449,7 @@ def test_runner_is_asked_the_issue_15_questions(client_for, runner):
     for region in ("buttock_sacrum", "pubic_bone", "outer_midfoot"):
         assert f'name="regions" value="{region}"' in html
     assert 'name="weak_push_off"' in html
-    assert "rise up on your toes" in html
+    assert "rising onto your toes on that leg alone" in html
     assert "periods still not started by the age of 15" in html
     assert 'name="bone_stress_injuries_2y"' in html
 
