@@ -8,12 +8,12 @@ from tests.factories import PatientFactory
 
 
 @pytest.fixture
-def chart():
-    """One patient with a note, a gait analysis and an outcome result (their ids)."""
+def chart(therapist):
+    """One patient with a note by the therapist, a gait analysis and an outcome result (ids)."""
     patient = PatientFactory()
     return {
         "patient": patient.pk,
-        "evaluation": EvaluationFactory(patient=patient).pk,
+        "evaluation": EvaluationFactory(patient=patient, therapist=therapist).pk,
         "gait": GaitAnalysisFactory(patient=patient).pk,
         "result": OutcomeResultFactory(patient=patient).pk,
     }
