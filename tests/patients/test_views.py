@@ -348,6 +348,27 @@ def test_invitation_does_not_reactivate_a_deactivated_login(
         runner_invitation_accept(user=patient.user, token=link.split("/")[-2], password=password)
 
 
+def test_invitation_link_stays_dead_after_deactivation_and_reactivation(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """Reactivating a login does not bring back the links sent before it was deactivated."""
+    patient = PatientFactory(email="back@example.test")
+    link = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    patient.refresh_from_db()
+    user_deactivate(user=patient.user)
+    patient.user.is_active = True
+    patient.user.save(update_fields=["is_active"])
+    client.logout()
+    password = "a-very-long-new-password-42"
+    response = client.post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 404
+    patient.user.refresh_from_db()
+    assert not patient.user.has_usable_password()
+    fresh = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    client.logout()
+    assert client.get(fresh).status_code == 200
+
+
 def test_invitation_link_dies_when_the_desk_corrects_the_email(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
