@@ -244,11 +244,9 @@ def test_expired_and_tampered_links_show_a_clear_page(clinic, client):
 
 
 def test_cancel_link_of_a_past_appointment_changes_nothing(clinic, client):
-    """Guards the link path against regression: a past appointment's cancel link changes nothing.
-
-    The link page already answered 410 for a past start before the service had the rule, so this
-    test passes on that code too; the service test below is the one that proves the fix.
-    """
+    """Guards the link path against regression: a past appointment's cancel link changes nothing."""
+    # The link page answered 410 for a past start before the service had the rule, so this passes
+    # on that code too; the service test below is the one that proves the fix.
     past = AppointmentFactory(
         therapist=clinic.therapist,
         location=clinic.location,
