@@ -140,14 +140,32 @@ def on_rejected_by_service(request, exc: DjangoValidationError):
     return error_response(request, 400, "The request could not be accepted.", errors)
 
 
+REFUSED_BODY_ERRORS = (MultiPartParserError, SuspiciousOperation)
+
+
+def _log_refused_body(request, exc: Exception) -> None:
+    # As Django logs a SuspiciousOperation: to django.security.<class>, which deployments watch.
+    # Only the class, method and route pattern: the message or the request could carry the body.
+    match = getattr(request, "resolver_match", None)
+    logging.getLogger(f"django.security.{type(exc).__name__}").error(
+        "%s refused with 400 on %s %s",
+        type(exc).__name__,
+        request.method,
+        match.route if match else "?",
+        extra={"status_code": 400},
+    )
+
+
 @api.exception_handler(MultiPartParserError)
 def on_unparsable_body(request, exc):
+    _log_refused_body(request, exc)
     return error_response(request, 400, "Cannot parse request body")
 
 
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious_request(request, exc):
     # Too large a body, too many fields or files: Django's own answer to these is a 400.
+    _log_refused_body(request, exc)
     return error_response(request, 400, "The request could not be accepted.")
 
 
@@ -158,6 +176,9 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # django-ninja turns a body its parser cannot read into a 400 HttpError with the cause.
+    if isinstance(exc.__cause__, REFUSED_BODY_ERRORS):
+        _log_refused_body(request, exc.__cause__)
     return error_response(request, exc.status_code, str(exc))
 
 

@@ -53,15 +53,18 @@ def heartbeat_record(*, name: str) -> Heartbeat:
 
 @transaction.atomic
 def user_deactivate(*, user) -> int:
-    """Deactivate an account and end it everywhere now: its sessions and API tokens.
+    """Deactivate an account and end it everywhere now: its sessions, API tokens and password.
 
-    Returns how many sessions were ended. Sessions are found by reading the live ones; the
-    scan is acceptable for an action taken a few times a year.
+    A fresh unusable password changes the hash that invitation and password-reset links are
+    made from, so a link sent before stays dead after a reactivation. Returns how many
+    sessions were ended. Sessions are found by reading the live ones; the scan is acceptable
+    for an action taken a few times a year.
     """
     from django.contrib.sessions.models import Session
 
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     ended = [
         session.pk

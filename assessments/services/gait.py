@@ -8,6 +8,8 @@ from django.db import transaction
 from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
 
+AUTHOR_ONLY_MESSAGE = "Only the note's author can add or change its gait analyses."
+
 
 def _gait_locked(gait: GaitAnalysis) -> bool:
     return gait.evaluation_id is not None and gait.evaluation.is_signed
@@ -24,6 +26,8 @@ def gait_create(
             raise ValidationError({"evaluation": ["Choose one of this patient's evaluations."]})
         if evaluation.is_signed:
             raise ValidationError(LOCKED_MESSAGE)
+        if evaluation.therapist_id != therapist.pk:
+            raise ValidationError(AUTHOR_ONLY_MESSAGE)
     gait = GaitAnalysis(
         patient=patient,
         therapist=therapist,
@@ -46,6 +50,8 @@ def gait_update(*, gait: GaitAnalysis, user, fields: dict[str, Any]) -> GaitAnal
     )
     if _gait_locked(gait):
         raise ValidationError(LOCKED_MESSAGE)
+    if gait.evaluation_id is not None and gait.evaluation.therapist_id != user.pk:
+        raise ValidationError(AUTHOR_ONLY_MESSAGE)
     for key in GAIT_FIELDS:
         if key in fields:
             setattr(gait, key, fields[key])

@@ -27,8 +27,11 @@ def gait_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     if evaluation_id:
         if not str(evaluation_id).isdigit():
             raise Http404
+        # Only the note's author adds to it, as only they edit and sign it.
         evaluation = get_object_or_404(
-            Evaluation.objects.visible_to(request.user), pk=evaluation_id, patient=patient
+            Evaluation.objects.visible_to(request.user).filter(therapist=request.user),
+            pk=evaluation_id,
+            patient=patient,
         )
     form = GaitAnalysisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,8 +71,10 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
 def gait_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a gait analysis unless its note is signed."""
+    """Change a gait analysis unless its note is signed; one in a note is its author's only."""
     gait = get_gait_for_user(request, pk)
+    if gait.evaluation_id and gait.evaluation.therapist_id != request.user.pk:
+        raise Http404
     if gait.evaluation_id and gait.evaluation.is_signed:
         messages.error(request, "This analysis belongs to a signed note and is locked.")
         return redirect("assessments:gait_detail", pk=gait.pk)

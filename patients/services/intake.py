@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import phonenumbers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -101,6 +102,22 @@ def _record_consents(patient: Patient, kinds: Iterable[str], by) -> None:
 
 
 @transaction.atomic
+def move_login_email(*, patient: Patient, old_email: str) -> None:
+    """Give the patient's portal login the patient's current email (and username if it was it)."""
+    # A password reset is mailed to the login's address: when the desk corrects a typo, the
+    # login must follow, or the owner of the wrong address could take over the portal account.
+    user_model = get_user_model()
+    user = user_model.objects.select_for_update().get(pk=patient.user_id)
+    if patient.email and user.username.lower() in {old_email, user.email.lower()}:
+        taken = user_model.objects.filter(username__iexact=patient.email).exclude(pk=user.pk)
+        if taken.exists():
+            raise ValidationError({"email": "Another login already uses this email address."})
+        user.username = patient.email
+    user.email = patient.email
+    user.save(update_fields=["username", "email"])
+
+
+@transaction.atomic
 def patient_register(
     *,
     fields: dict,
@@ -145,11 +162,14 @@ def patient_update(
 ) -> Patient:
     """Change a patient's details; only the given fields change."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    old_email = patient.email
     for name, value in fields.items():
         if name in PATIENT_FIELDS:
             setattr(patient, name, value)
     _clean_patient(patient, timezone.localdate())
     patient.save()
+    if patient.user_id and patient.email != old_email:
+        move_login_email(patient=patient, old_email=old_email)
     _save_profile(patient, running_profile)
     _record_consents(patient, consents, by)
     return patient

@@ -14,6 +14,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 
 from dangpt.roles import Role
 from patients.models import Patient
+from patients.services.intake import move_login_email
 
 INVITATION_DAYS = 7
 
@@ -49,18 +50,22 @@ invitation_tokens = InvitationTokenGenerator()
 
 def _portal_user(patient: Patient):
     user_model = get_user_model()
-    if patient.user_id:
-        user = patient.user
-        if not user.is_active:
-            raise ValidationError(
-                "This runner's portal login is deactivated; a manager must reactivate it "
-                "before an invitation can be sent."
-            )
-        if user.has_usable_password():
-            raise ValidationError("This runner already has a portal login.")
-        return user
+    user = patient.user
+    if user and not user.is_active:
+        raise ValidationError(
+            "This runner's portal login is deactivated; a manager must reactivate it "
+            "before an invitation can be sent."
+        )
+    if user and user.has_usable_password():
+        raise ValidationError("This runner already has a portal login.")
     if not patient.email:
         raise ValidationError({"email": "Add the runner's email address before inviting them."})
+    if user:
+        # A login made before the desk corrected the address follows the address now mailed.
+        if user.email.lower() != patient.email:
+            move_login_email(patient=patient, old_email=user.email.lower())
+            user.refresh_from_db()
+        return user
     if user_model.objects.filter(username__iexact=patient.email).exists():
         raise ValidationError({"email": "Another login already uses this email address."})
     user = user_model(

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments.models import GaitAnalysis
-from assessments.services import evaluation_sign, gait_update
+from assessments.services import evaluation_sign, gait_create, gait_update
+from dangpt.roles import Role
 from tests.assessments.factories import EvaluationFactory, GaitAnalysisFactory
 from tests.factories import PatientFactory
 
@@ -76,6 +77,34 @@ def test_gait_of_a_signed_note_is_locked(therapist, client_for):
     assert response.status_code == 302
     gait.refresh_from_db()
     assert gait.cadence_spm == 164
+
+
+@pytest.mark.django_db
+def test_a_colleague_cannot_add_or_change_gait_in_someone_elses_draft(
+    therapist, make_user, client_for
+):
+    """Another therapist gets 404 on the note's gait pages and a refusal from the services."""
+    evaluation = EvaluationFactory(therapist=therapist)
+    gait = GaitAnalysisFactory(patient=evaluation.patient, evaluation=evaluation)
+    colleague = make_user(Role.THERAPIST)
+    client = client_for(colleague)
+    new = f"/clinical/patients/{evaluation.patient_id}/gait/new/?evaluation={evaluation.pk}"
+    assert client.get(new).status_code == 404
+    assert client.post(new, GAIT_POST).status_code == 404
+    assert client.get(f"/clinical/gait/{gait.pk}/edit/").status_code == 404
+    assert client.post(f"/clinical/gait/{gait.pk}/edit/", GAIT_POST).status_code == 404
+    page = client.get(f"/clinical/evaluations/{evaluation.pk}/").content.decode()
+    assert "Add gait analysis" not in page
+    with pytest.raises(ValidationError, match="Only the note's author"):
+        gait_create(
+            patient=evaluation.patient, therapist=colleague, evaluation=evaluation, fields={}
+        )
+    with pytest.raises(ValidationError, match="Only the note's author"):
+        gait_update(gait=gait, user=colleague, fields={"cadence_spm": 180})
+    gait.refresh_from_db()
+    assert gait.cadence_spm == 164 and evaluation.gait_analyses.count() == 1
+    author_page = client_for(therapist).get(f"/clinical/evaluations/{evaluation.pk}/")
+    assert "Add gait analysis" in author_page.content.decode()
 
 
 @pytest.mark.django_db

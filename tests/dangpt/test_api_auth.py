@@ -189,6 +189,28 @@ def test_an_oversized_body_is_a_400_not_a_500(client, db, settings):
     assert set(response.json()) == {"detail", "errors"}
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body", "logger"),
+    [
+        ("multipart/form-data", b'{"password": "hunter2-secret"}', "MultiPartParserError"),
+        ("application/json", b'{"password": "hunter2-secret", "x": "' + b"a" * 200 + b'"}', None),
+    ],
+    ids=["no-boundary", "oversized"],
+)
+def test_a_refused_body_is_logged_as_django_logs_it_without_its_content(
+    content_type, body, logger, client, db, settings, caplog
+):
+    """The 400 for an unparsable or oversized body is logged to django.security.<class>."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    with caplog.at_level("ERROR", logger="django.security"):
+        response = client.post(f"{API}/auth/token", body, content_type=content_type)
+    assert response.status_code == 400
+    names = [r.name for r in caplog.records if r.name.startswith("django.security.")]
+    assert names == [f"django.security.{logger or 'RequestDataTooBig'}"]
+    assert all("hunter2" not in r.getMessage() for r in caplog.records)
+    assert "hunter2" not in caplog.text
+
+
 def test_admin_cannot_add_tokens_or_mark_them_verified(django_user_model, client):
     """The admin shows tokens and revokes them; it cannot make one or set its second-factor mark."""
     from django.contrib.admin.sites import site

@@ -244,7 +244,9 @@ def test_expired_and_tampered_links_show_a_clear_page(clinic, client):
 
 
 def test_cancel_link_of_a_past_appointment_changes_nothing(clinic, client):
-    """The email cancel link applies the runner's rule: a past appointment is not cancelled."""
+    """Guards the link path against regression: a past appointment's cancel link changes nothing."""
+    # The link page answered 410 for a past start before the service had the rule, so this passes
+    # on that code too; the service test below is the one that proves the fix.
     past = AppointmentFactory(
         therapist=clinic.therapist,
         location=clinic.location,
@@ -257,7 +259,7 @@ def test_cancel_link_of_a_past_appointment_changes_nothing(clinic, client):
 
 
 def test_the_cancel_service_refuses_a_past_appointment_for_the_runner(clinic, runner):
-    """The rule sits in the service, under the row lock: no path around the link page's check."""
+    """The rule sits in the service, under the row lock: this test proves the fix (issue 16 #14)."""
     past = AppointmentFactory(
         therapist=clinic.therapist,
         location=clinic.location,

@@ -348,20 +348,94 @@ def test_invitation_does_not_reactivate_a_deactivated_login(
         runner_invitation_accept(user=patient.user, token=link.split("/")[-2], password=password)
 
 
+def test_invitation_link_stays_dead_after_deactivation_and_reactivation(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """Reactivating a login does not bring back the links sent before it was deactivated."""
+    patient = PatientFactory(email="back@example.test")
+    link = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    patient.refresh_from_db()
+    user_deactivate(user=patient.user)
+    patient.user.is_active = True
+    patient.user.save(update_fields=["is_active"])
+    client.logout()
+    password = "a-very-long-new-password-42"
+    response = client.post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 404
+    patient.user.refresh_from_db()
+    assert not patient.user.has_usable_password()
+    fresh = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    client.logout()
+    assert client.get(fresh).status_code == 200
+
+
 def test_invitation_link_dies_when_the_desk_corrects_the_email(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
     """A link is bound to the address it was sent to; the new address gets a working one."""
     patient = PatientFactory(email="typo@exmaple.test")
     old = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
-    patient.email = "right@example.test"
-    patient.save(update_fields=["email"])
+    _correct_email(client_for(front_desk), patient, "right@example.test")
+    patient.refresh_from_db()
+    assert (patient.user.username, patient.user.email) == ("right@example.test",) * 2
     client.logout()
     assert client.get(old).status_code == 404
     new = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
     assert mailoutbox[-1].to == ["right@example.test"]
     client.logout()
     assert client.get(new).status_code == 200
+
+
+def _correct_email(desk_client, patient, email: str):
+    """Post the patient's edit page with a new email and the rest of the intake unchanged."""
+    post = intake_post(
+        **{
+            "p-first_name": patient.first_name,
+            "p-last_name": patient.last_name,
+            "p-date_of_birth": patient.date_of_birth.isoformat(),
+            "p-email": email,
+        }
+    )
+    return desk_client.post(reverse("patients:edit", args=[patient.pk]), post)
+
+
+def test_password_reset_goes_to_the_corrected_email_only(
+    client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    """After the desk corrects a runner's email, a reset for the old address mails nothing."""
+    patient = PatientFactory(email="typo@exmaple.test")
+    link = _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    client.logout()
+    password = "a-very-long-new-password-42"
+    client.post(link, {"new_password1": password, "new_password2": password})
+    client.logout()
+    response = _correct_email(client_for(front_desk), patient, "right@example.test")
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.user.username, patient.user.email) == ("right@example.test",) * 2
+    client.logout()
+    sent = len(mailoutbox)
+    client.post(reverse("password_reset"), {"email": "typo@exmaple.test"})
+    assert len(mailoutbox) == sent
+    client.post(reverse("password_reset"), {"email": "right@example.test"})
+    assert [m.to for m in mailoutbox[sent:]] == [["right@example.test"]]
+
+
+def test_correcting_to_an_email_another_login_uses_is_a_field_error(
+    client_for, front_desk, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    """The desk cannot move a runner's login onto an address that another login already has."""
+    patient = PatientFactory(email="typo@exmaple.test")
+    _invite(client_for, front_desk, patient, mailoutbox, django_capture_on_commit_callbacks)
+    django_user_model.objects.create_user("right@example.test", "right@example.test")
+    response = _correct_email(client_for(front_desk), patient, "right@example.test")
+    assert response.status_code == 200
+    assert "Another login already uses this email address." in str(
+        response.context["patient_form"].errors["email"]
+    )
+    patient.refresh_from_db()
+    patient.user.refresh_from_db()
+    assert patient.email == patient.user.email == "typo@exmaple.test"
 
 
 def test_waitlist_add_and_list(client_for, front_desk, clinic):

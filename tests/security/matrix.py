@@ -1,7 +1,7 @@
 """The access matrix: every id-bearing URL and API operation, who may open it, and its ids.
 
 A scenario holds one clinic with two runners (A and B), two therapists, a manager and a front
-desk; each runner has appointments, a screening, an evaluation, a gait analysis, outcome
+desk; each runner has appointments, a screening, a draft evaluation with a gait analysis, outcome
 results, a program with versions, logs, runs, reminders and a waitlist entry. Every matrix
 entry points at runner A's objects; runner B (and every role not listed) must get a 404.
 """
@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import Group
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
@@ -42,6 +43,12 @@ class Entry:
     kwargs: Callable[[Any], dict]
     public: bool = False  # login not required: a signed link or feed token, not an object id
     body: dict = field(default_factory=dict)  # API: a valid body, so a refusal cannot be a 422
+    query: Callable[[Any], dict] | None = None  # pages: a query string that changes who may ask
+
+    def url(self, name: str, s) -> str:
+        """The page's URL for the scenario, with its query string if it has one."""
+        path = reverse(name, kwargs=self.kwargs(s))
+        return f"{path}?{urlencode(self.query(s))}" if self.query else path
 
 
 def _a(s):
@@ -83,7 +90,12 @@ PAGES: dict[str, Entry] = {
     # Clinical records.
     "assessments:patient_chart": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     "assessments:evaluation_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
-    "assessments:gait_new": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    # Asked with runner A's draft note: only its author adds a gait analysis to it.
+    "assessments:gait_new": Entry(
+        NOTE_AUTHOR,
+        lambda s: {"patient_id": s.a.patient.pk},
+        query=lambda s: {"evaluation": s.a.evaluation.pk},
+    ),
     "assessments:gait_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     "assessments:outcome_trend": Entry(
         CLINICIANS | RUNNER_OWN, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
@@ -99,7 +111,7 @@ PAGES: dict[str, Entry] = {
     "assessments:evaluation_addendum": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
     "assessments:evaluation_history": Entry(CLINICIANS, lambda s: {"pk": s.a.evaluation.pk}),
     "assessments:gait_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.gait.pk}),
-    "assessments:gait_edit": Entry(THERAPISTS, lambda s: {"pk": s.a.gait.pk}),
+    "assessments:gait_edit": Entry(NOTE_AUTHOR, lambda s: {"pk": s.a.gait.pk}),  # in the note
     "assessments:outcome_history": Entry(CLINICIANS, lambda s: {"pk": s.a.outcome.pk}),
     "assessments:my_measure_fill": Entry(
         RUNNER_OWN,
@@ -319,7 +331,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     waitlist = WaitlistEntryFactory(patient=patient, appointment_type=s.kind)
     screening = ScreeningFactory(patient=patient)
     evaluation = EvaluationFactory(patient=patient, therapist=therapist)
-    gait = GaitAnalysisFactory(patient=patient, therapist=therapist)
+    gait = GaitAnalysisFactory(patient=patient, therapist=therapist, evaluation=evaluation)
     schedule = PromScheduleFactory(
         patient=patient, created_by=therapist, starts_on=timezone.localdate()
     )

@@ -83,7 +83,7 @@ def test_pages_answer_404_to_everyone_not_in_the_matrix(actor, scenario, signed_
         entry = PAGES[name]
         if entry.public:
             continue
-        url = reverse(name, kwargs=entry.kwargs(scenario))
+        url = entry.url(name, scenario)
         methods = route.methods or frozenset({"GET", "POST"})
         for method in ("GET", "POST"):
             response = _ask(client, method, url)
@@ -104,7 +104,7 @@ def test_pages_send_anonymous_callers_to_login(scenario):
     problems = []
     for name in sorted(_page_routes()):
         entry = PAGES[name]
-        url = reverse(name, kwargs=entry.kwargs(scenario))
+        url = entry.url(name, scenario)
         response = client.get(url)
         if entry.public:
             if response.status_code >= 500 or response.status_code == 403:
