@@ -41,6 +41,7 @@ SPECIAL_TESTS = (
 
 TEST_RESULTS = (("positive", "Positive"), ("negative", "Negative"))
 SIDES = ("left", "right")
+RESULT_LABELS = dict(TEST_RESULTS)
 
 
 def exam_rows(exam: dict) -> dict[str, list[dict]]:
@@ -57,5 +58,7 @@ def exam_rows(exam: dict) -> dict[str, list[dict]]:
     for key, label in SPECIAL_TESTS:
         result = (exam.get("special_tests") or {}).get(key)
         if result:
-            rows["special_tests"].append({"label": label, "result": result})
+            rows["special_tests"].append(
+                {"label": label, "result": RESULT_LABELS.get(result, result)}
+            )
     return rows

@@ -2,7 +2,6 @@
 else gets 404."""
 
 import datetime as dt
-from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -14,6 +13,7 @@ from assessments.loaders import (
     get_patient_for_notes,
 )
 from assessments.models import Evaluation, EvaluationKind
+from assessments.note_fields import ExamIn, RunningProfileIn, stored_exam, stored_running_profile
 from assessments.services import (
     LOCKED_MESSAGE,
     addendum_add,
@@ -45,8 +45,8 @@ class EvaluationOut(Schema):
     appointment: int | None
     screening: int | None
     history: str
-    running_profile: dict[str, Any]
-    exam: dict[str, Any]
+    running_profile: RunningProfileIn
+    exam: ExamIn
     objective_notes: str
     working_diagnosis: str
     icd10: str
@@ -68,8 +68,20 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
             name: getattr(evaluation, name)
             for name in EvaluationOut.model_fields
             if name
-            not in {"patient", "appointment", "screening", "therapist", "signed_by", "addenda"}
+            not in {
+                "patient",
+                "appointment",
+                "screening",
+                "therapist",
+                "signed_by",
+                "addenda",
+                "exam",
+                "running_profile",
+            }
         },
+        # Rows stored before the schemas may hold anything: answer with what fits them.
+        "exam": stored_exam(evaluation.exam),
+        "running_profile": stored_running_profile(evaluation.running_profile),
         "patient": evaluation.patient_id,
         "appointment": evaluation.appointment_id,
         "screening": evaluation.screening_id,
@@ -84,8 +96,8 @@ class EvaluationIn(Schema):
     kind: EvaluationKind = EvaluationKind.INITIAL
     evaluated_on: dt.date
     history: str = ""
-    running_profile: dict[str, Any] = {}
-    exam: dict[str, Any] = {}
+    running_profile: RunningProfileIn | None = None
+    exam: ExamIn | None = None
     objective_notes: str = ""
     working_diagnosis: Diagnosis | None = None
     icd10: str = ""
@@ -100,8 +112,8 @@ class EvaluationPatch(Schema):
     kind: EvaluationKind | None = None
     evaluated_on: dt.date | None = None
     history: str | None = None
-    running_profile: dict[str, Any] | None = None
-    exam: dict[str, Any] | None = None
+    running_profile: RunningProfileIn | None = None
+    exam: ExamIn | None = None
     objective_notes: str | None = None
     working_diagnosis: Diagnosis | None = None
     icd10: str | None = None

@@ -8,6 +8,7 @@ from django import forms
 from assessments import exam as exam_fields
 from assessments.forms.widgets import DATE, TEXT
 from assessments.models import EVALUATION_FIELDS, Evaluation, EvaluationAddendum
+from assessments.note_fields import stored_exam, stored_running_profile
 
 RUNNING_PROFILE = (
     ("weekly_km", "Weekly distance (km)", forms.DecimalField, {"min_value": 0, "max_value": 500}),
@@ -60,12 +61,14 @@ class EvaluationForm(forms.ModelForm):
         self.fields[
             "working_diagnosis"
         ].help_text = "Pattern the findings are consistent with; decision support, not a diagnosis."
-        profile = profile_initial if profile_initial is not None else self.instance.running_profile
+        profile = profile_initial
+        if profile is None:
+            profile = stored_running_profile(self.instance.running_profile)
         for key, label, field_class, options in RUNNING_PROFILE:
             self.fields[f"profile_{key}"] = field_class(
                 label=label, required=False, initial=(profile or {}).get(key), **options
             )
-        self._add_exam_fields(self.instance.exam or {})
+        self._add_exam_fields(stored_exam(self.instance.exam))
 
     def _add_exam_fields(self, exam: dict) -> None:
         for group, rows in (("rom", exam_fields.ROM), ("strength", exam_fields.STRENGTH)):

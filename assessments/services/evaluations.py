@@ -17,6 +17,8 @@ from assessments.models import (
     EvaluationAddendum,
     EvaluationStatus,
 )
+from assessments.note_fields import SCHEMAS as NOTE_JSON_FIELDS
+from assessments.note_fields import validate_note_json
 from assessments.selectors import running_profile_snapshot
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
 from dangpt.roles import Role, role_of
@@ -27,6 +29,11 @@ AUTHOR_ONLY_MESSAGE = "Only the note's author can edit or sign it."
 def _normalise(values: dict) -> dict:
     if isinstance(values.get("icd10"), str):
         values["icd10"] = values["icd10"].strip().upper()
+    for name in NOTE_JSON_FIELDS:
+        if name in values and values[name] is None:
+            del values[name]  # not given: a new note's default, a draft's value unchanged
+        elif name in values:
+            values[name] = validate_note_json(name, values[name])
     return values
 
 

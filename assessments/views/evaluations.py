@@ -16,6 +16,7 @@ from assessments.loaders import (
     get_patient_for_notes,
 )
 from assessments.models import Evaluation, EvaluationStatus
+from assessments.note_fields import running_profile_rows, stored_exam
 from assessments.selectors import evaluation_history, running_profile_snapshot, with_user_names
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
 from dangpt.forms import add_service_errors
@@ -92,7 +93,8 @@ def _detail_context(evaluation: Evaluation, addendum_form: AddendumForm | None =
     return {
         "evaluation": evaluation,
         "patient": evaluation.patient,
-        "exam": exam_rows(evaluation.exam),
+        "exam": exam_rows(stored_exam(evaluation.exam)),
+        "running_profile": running_profile_rows(evaluation.running_profile),
         "addenda": evaluation.addenda.select_related("author"),
         "gait_analyses": evaluation.gait_analyses.all(),
         "programs": evaluation.programs.order_by("-created_at"),
