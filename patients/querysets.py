@@ -29,10 +29,14 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE)
 
     def visible_to(self, user):
-        """Staff see the clinic's appointments; a runner only their own."""
+        """Appointments of the patients the user may see; a runner sees only their own."""
+        from patients.models import Patient  # the models build on these querysets
+
         role = role_of(user)
-        if role in STAFF_ROLES:
+        if role == Role.MANAGER:
             return self.with_related()
+        if role in STAFF_ROLES:
+            return self.with_related().filter(patient__in=Patient.objects.visible_to(user))
         if role == Role.RUNNER:
             return self.with_related().filter(patient__user=user)
         return self.none()
@@ -49,6 +53,12 @@ class AppointmentQuerySet(models.QuerySet):
 
 
 class WaitlistEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Entries of the patients the user may see."""
+        from patients.models import Patient  # the models build on these querysets
+
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
     def waiting(self):
         return self.filter(status="waiting").select_related(
             "patient", "appointment_type", "location", "preferred_therapist"

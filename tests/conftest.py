@@ -84,12 +84,17 @@ def make_user(db):
 
     from django.contrib.auth.models import Group
 
-    from tests.factories import UserFactory
+    from patients.models import StaffProfile
+    from tests.factories import UserFactory, default_location
 
     def make(role: Role | None = None, **fields):
         user = UserFactory(**fields)
         if role is not None:
             user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        if role in (Role.THERAPIST, Role.FRONT_DESK):
+            # They see the patients at their locations: by default, where PatientFactory puts them.
+            profile, _ = StaffProfile.objects.get_or_create(user=user)
+            profile.locations.add(default_location())
         return user
 
     return make

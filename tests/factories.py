@@ -36,6 +36,29 @@ class LocationFactory(factory.django.DjangoModelFactory):
     time_zone = "America/Los_Angeles"
 
 
+# The location that patients and staff get when a test does not choose one: most tests are of a
+# one-location clinic, where its therapists and front desk see its patients.
+DEFAULT_LOCATION = "Test Silver Lake"
+
+
+def default_location() -> Location:
+    return LocationFactory(name=DEFAULT_LOCATION)
+
+
+def move_elsewhere(obj):
+    """Put a patient, or a member of staff, at a new location away from the default one."""
+    from patients.models import StaffProfile
+
+    location = LocationFactory()
+    if isinstance(obj, Patient):
+        obj.preferred_location = location
+        obj.save(update_fields=["preferred_location"])
+    else:
+        profile, _ = StaffProfile.objects.get_or_create(user=obj)
+        profile.locations.set([location])
+    return obj
+
+
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
@@ -44,4 +67,4 @@ class PatientFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     date_of_birth = dt.date(1990, 5, 17)
     email = factory.Sequence(lambda n: f"patient{n}@example.test")
-    preferred_location = factory.SubFactory(LocationFactory)
+    preferred_location = factory.LazyFunction(default_location)

@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import (
 )
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower, Upper
 
 from dangpt.roles import Role
@@ -55,14 +55,43 @@ class StaffProfile(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+def staff_locations(user) -> models.QuerySet:
+    """Ids of the locations a member of staff works at (a subquery, no query of its own).
+
+    Their staff profile's locations, and for a therapist also those where they have working
+    hours (which the manager sets in clinic set-up).
+    """
+    from patients.models.scheduling import WorkingHours  # scheduling builds on people
+
+    assigned = StaffProfile.locations.through.objects.filter(staffprofile__user=user)
+    working = WorkingHours.objects.filter(therapist=user)
+    return Location.objects.filter(
+        Q(pk__in=assigned.values("location_id")) | Q(pk__in=working.values("location_id"))
+    ).values("pk")
+
+
 class PatientQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see the clinic's patients; a runner sees only their own record."""
-        from dangpt.roles import STAFF_ROLES, role_of
+        """Who sees which chart (README, "Who sees which chart").
+
+        Managers see every patient of the clinic. A therapist or the front desk sees the patients
+        at their locations: home location there, or any appointment there (past ones included,
+        so the history stays reachable); a therapist also those booked with them anywhere. Staff
+        with no location see no patient. A runner sees only their own record.
+        """
+        from dangpt.roles import role_of
+        from patients.models.scheduling import Appointment
 
         role = role_of(user)
-        if role in STAFF_ROLES:
+        if role == Role.MANAGER:
             return self
+        if role in (Role.THERAPIST, Role.FRONT_DESK):
+            locations = staff_locations(user)
+            booked = Q(location__in=locations)
+            if role == Role.THERAPIST:
+                booked |= Q(therapist=user)
+            appointments = Appointment.objects.filter(booked, patient=OuterRef("pk"))
+            return self.filter(Q(preferred_location__in=locations) | Exists(appointments))
         if role == Role.RUNNER:
             return self.filter(user=user)
         return self.none()

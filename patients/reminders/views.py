@@ -93,9 +93,11 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """Upcoming, sent, failed and skipped reminders, newest due first, with errors."""
     form = ReminderFilterForm(request.GET or None)
-    reminders = Reminder.objects.select_related(
-        "patient", "appointment__location", "appointment__therapist"
-    ).order_by("-due_at", "-id")
+    reminders = (
+        Reminder.objects.filter(patient__in=Patient.objects.visible_to(request.user))
+        .select_related("patient", "appointment__location", "appointment__therapist")
+        .order_by("-due_at", "-id")
+    )
     if form.is_valid() and form.cleaned_data["status"]:
         reminders = reminders.filter(status=form.cleaned_data["status"])
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
@@ -106,7 +108,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @role_required(*DESK_ROLES)
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a failed reminder again."""
-    reminder = get_object_or_404(Reminder, pk=pk)
+    reminder = get_object_or_404(
+        Reminder.objects.filter(patient__in=Patient.objects.visible_to(request.user)), pk=pk
+    )
     try:
         reminder_retry(reminder=reminder)
     except ValidationError as exc:

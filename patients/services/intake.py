@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patients.consents import version_of
-from patients.models import Consent, ConsentKind, Patient, RunningProfile
+from patients.models import Consent, ConsentKind, Location, Patient, RunningProfile
+from patients.models.people import staff_locations
 
 DEFAULT_REGION = "US"
 PATIENT_FIELDS = set(Patient.INTAKE_FIELDS)
@@ -128,6 +129,14 @@ def patient_register(
 ) -> Patient:
     """Register a patient; a likely duplicate is refused unless the desk confirmed it."""
     patient = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
+    if patient.preferred_location_id is None and by is not None:
+        # Staff see the patients at their locations: one registered without a home location
+        # gets the registering person's, so the desk that registers a runner keeps seeing them.
+        patient.preferred_location = (
+            Location.objects.filter(pk__in=staff_locations(by), is_active=True)
+            .order_by("name")
+            .first()
+        )
     _clean_patient(patient, timezone.localdate())
     if not allow_duplicate:
         twins = list(

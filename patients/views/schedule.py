@@ -21,6 +21,7 @@ from patients.views.common import (
     get_patient_for_user,
     location_from,
     parse_day,
+    schedule_locations,
 )
 
 
@@ -50,7 +51,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     day = parse_day(request.GET.get("date"), tz)
     context = {
         "location": location,
-        "locations": Location.objects.filter(is_active=True),
+        "locations": schedule_locations(request.user),
         "day": day,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
@@ -227,7 +228,7 @@ def freed_slot(request: HttpRequest, pk: int) -> HttpResponse:
 def waitlist_book(request: HttpRequest, entry_pk: int, pk: int) -> HttpResponse:
     """Book a waitlist entry into the slot of cancelled appointment `pk`."""
     freed = get_appointment_for_user(request, pk)
-    entry = get_object_or_404(WaitlistEntry.objects.waiting(), pk=entry_pk)
+    entry = get_object_or_404(WaitlistEntry.objects.waiting().visible_to(request.user), pk=entry_pk)
     try:
         appointment = services.waitlist_book(entry=entry, freed=freed, by=request.user)
     except ValidationError as exc:

@@ -104,7 +104,8 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DESK_ROLES)
 def waitlist(request: HttpRequest) -> HttpResponse:
     """Everyone waiting, oldest first."""
-    page = Paginator(WaitlistEntry.objects.waiting(), 25).get_page(request.GET.get("page"))
+    entries = WaitlistEntry.objects.waiting().visible_to(request.user)
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
     return render(request, "patients/waitlist_list.html", {"page": page})
 
 
@@ -129,7 +130,7 @@ def waitlist_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DESK_ROLES)
 def waitlist_remove(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Take an entry off the waitlist."""
-    entry = get_object_or_404(WaitlistEntry.objects.waiting(), pk=entry_pk)
+    entry = get_object_or_404(WaitlistEntry.objects.waiting().visible_to(request.user), pk=entry_pk)
     services.waitlist_remove(entry=entry, by=request.user)
     messages.success(request, "Removed from the waitlist.")
     return redirect("patients:waitlist")

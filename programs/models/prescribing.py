@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangpt.roles import Role, role_of
+from patients.models import Patient
 from programs.models.library import Exercise, ProgramTemplate, TissueChoice
 
 # Fields of an item that a version keeps and a therapist edits, in the order a diff names them.
@@ -53,9 +54,7 @@ class ProgramQuerySet(models.QuerySet):
         if role == Role.MANAGER:
             return qs
         if role == Role.THERAPIST:
-            return qs.filter(
-                Q(therapist=user) | Q(patient__preferred_location__staff__user=user)
-            ).distinct()
+            return qs.filter(Q(therapist=user) | Q(patient__in=Patient.objects.visible_to(user)))
         if role == Role.RUNNER:
             return qs.filter(patient__user=user).exclude(status=ProgramStatus.DRAFT)
         return qs.none()

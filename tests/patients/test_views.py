@@ -394,6 +394,7 @@ def _correct_email(desk_client, patient, email: str):
             "p-last_name": patient.last_name,
             "p-date_of_birth": patient.date_of_birth.isoformat(),
             "p-email": email,
+            "p-preferred_location": patient.preferred_location_id,
         }
     )
     return desk_client.post(reverse("patients:edit", args=[patient.pk]), post)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from dangpt.services import api_token_create
 from programs import services
 from programs.models import RunLog, SessionLog
+from tests.factories import move_elsewhere
 from tests.programs.factories import impact_exercise, make_runner, program_with_items
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_program_endpoints_are_404_for_runners_and_other_therapists(
     """Runners and therapists of other clinics get 404."""
     from dangpt.roles import Role
 
-    stranger = make_user(Role.THERAPIST)
+    stranger = move_elsewhere(make_user(Role.THERAPIST))
     assert api(runner, "get", f"/programs/{program.pk}").status_code == 404
     assert api(stranger, "get", f"/programs/{program.pk}").status_code == 404
     assert api(stranger, "post", f"/programs/{program.pk}/publish", {}).status_code == 404

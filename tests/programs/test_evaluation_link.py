@@ -7,7 +7,7 @@ from django.urls import reverse
 from programs import services
 from programs.models import Program
 from tests.assessments.factories import EvaluationFactory
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, move_elsewhere
 from tests.programs.factories import staff_at
 
 
@@ -50,7 +50,7 @@ def test_the_form_offers_only_evaluations_of_the_therapists_runners(
     client_for, therapist, at_clinic
 ):
     """An evaluation of a runner elsewhere is not a valid choice: a field error, nothing saved."""
-    elsewhere = EvaluationFactory(patient=PatientFactory(), therapist=therapist)
+    elsewhere = EvaluationFactory(patient=move_elsewhere(PatientFactory()), therapist=therapist)
     response = client_for(therapist).post(
         reverse("programs:create"), {"patient": at_clinic.pk, "evaluation": elsewhere.pk}
     )

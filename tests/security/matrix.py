@@ -1,9 +1,11 @@
 """The access matrix: every id-bearing URL and API operation, who may open it, and its ids.
 
-A scenario holds one clinic with two runners (A and B), two therapists, a manager and a front
-desk; each runner has appointments, a screening, a draft evaluation with a gait analysis, outcome
-results, a program with versions, logs, runs, reminders and a waitlist entry. Every matrix
-entry points at runner A's objects; runner B (and every role not listed) must get a 404.
+A scenario holds a clinic with two locations. At the first: two runners (A and B), two
+therapists and a front desk; each runner has appointments, a screening, a draft evaluation with a
+gait analysis, outcome results, a program with versions, logs, runs, reminders and a waitlist
+entry. At the second: a therapist and a front desk, who see none of the first location's
+patients. The manager sees the whole clinic. Every matrix entry points at runner A's objects;
+runner B, the staff of the other location (and every role not listed) must get a 404.
 """
 
 from __future__ import annotations
@@ -24,7 +26,18 @@ from dangpt.roles import Role
 # Who is asked: each is signed in as one user of the scenario.
 FRONT_DESK, THERAPIST, THERAPIST_B, MANAGER = "front_desk", "therapist", "therapist_b", "manager"
 OWNER, OTHER_RUNNER = "runner_a", "runner_b"
-ACTORS = (FRONT_DESK, THERAPIST, THERAPIST_B, MANAGER, OWNER, OTHER_RUNNER)
+# Staff of the clinic's other location: runner A's chart is not theirs to see.
+THERAPIST_ELSEWHERE, FRONT_DESK_ELSEWHERE = "therapist_elsewhere", "front_desk_elsewhere"
+ACTORS = (
+    FRONT_DESK,
+    THERAPIST,
+    THERAPIST_B,
+    MANAGER,
+    OWNER,
+    OTHER_RUNNER,
+    THERAPIST_ELSEWHERE,
+    FRONT_DESK_ELSEWHERE,
+)
 
 STAFF = frozenset({FRONT_DESK, THERAPIST, THERAPIST_B, MANAGER})
 DESK = frozenset({FRONT_DESK, MANAGER})
@@ -147,7 +160,10 @@ PAGES: dict[str, Entry] = {
     "programs:suggestion_dismiss": Entry(
         THERAPISTS, lambda s: {"pk": s.a.program.pk, "suggestion_pk": s.a.suggestion.pk}
     ),
-    "programs:exercise": Entry(CLINICIANS, lambda s: {"slug": s.a.item.exercise.slug}),
+    # The exercise library is the clinic's, not a patient's: every clinician reads it.
+    "programs:exercise": Entry(
+        CLINICIANS | {THERAPIST_ELSEWHERE}, lambda s: {"slug": s.a.item.exercise.slug}
+    ),
     # Django's own auth pages: a signed reset link, nobody's object.
     "password_reset_confirm": Entry(
         frozenset(), lambda s: {"uidb64": "MQ", "token": "set-password"}, public=True
@@ -390,7 +406,8 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
 
 
 def build_scenario(tag: str = "m") -> SimpleNamespace:
-    """Two runners at one clinic, two therapists, a manager and a front desk."""
+    """Two runners, two therapists and a front desk at one location, a therapist and a front
+    desk at another, and the clinic's manager."""
     from tests.factories import LocationFactory
     from tests.patients.factories import AppointmentTypeFactory
     from tests.programs.factories import staff_at
@@ -402,8 +419,13 @@ def build_scenario(tag: str = "m") -> SimpleNamespace:
     s.manager = _user(Role.MANAGER, username=f"manager-{tag}")
     s.therapist = _user(Role.THERAPIST, username=f"therapist-{tag}")
     s.therapist_b = _user(Role.THERAPIST, username=f"therapist-b-{tag}")
-    for person in (s.therapist, s.therapist_b):
+    for person in (s.therapist, s.therapist_b, s.front_desk):
         staff_at(person, s.location)
+    s.other_location = LocationFactory(name=f"Matrix clinic {tag} east")
+    s.therapist_elsewhere = _user(Role.THERAPIST, username=f"therapist-east-{tag}")
+    s.front_desk_elsewhere = _user(Role.FRONT_DESK, username=f"desk-east-{tag}")
+    for person in (s.therapist_elsewhere, s.front_desk_elsewhere):
+        staff_at(person, s.other_location)
     s.a = _runner_world(s, therapist=s.therapist, index=0)
     s.b = _runner_world(s, therapist=s.therapist_b, index=1)
     s.users = {
@@ -413,5 +435,7 @@ def build_scenario(tag: str = "m") -> SimpleNamespace:
         MANAGER: s.manager,
         OWNER: s.a.user,
         OTHER_RUNNER: s.b.user,
+        THERAPIST_ELSEWHERE: s.therapist_elsewhere,
+        FRONT_DESK_ELSEWHERE: s.front_desk_elsewhere,
     }
     return s

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from programs import services
 from programs.models import Program, ProgramStatus, ProgramTemplate, ProgramVersion
+from tests.factories import move_elsewhere
 from tests.programs.factories import ExerciseFactory, impact_exercise, program_with_items
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,7 @@ def test_create_from_template_copies_the_phases(therapist, runner):
 
 def test_therapist_cannot_prescribe_for_a_patient_elsewhere(therapist, runner):
     """Only patients at the therapist's locations."""
+    move_elsewhere(runner.patient)
     with pytest.raises(ValidationError, match="one of your patients"):
         services.program_create_blank(
             patient=runner.patient, therapist=therapist, title="x", tissue="tendon"

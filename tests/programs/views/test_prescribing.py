@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from programs import services
 from programs.models import Program, ProgramItem
+from tests.factories import move_elsewhere
 from tests.programs.factories import make_runner, program_with_items, staff_at
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_therapist_prescribes_from_a_template(client_for, therapist, runner):
 
 def test_therapist_cannot_prescribe_for_a_patient_elsewhere(client_for, therapist, runner):
     """A patient at another location is not a choice: a field error, nothing stored."""
+    move_elsewhere(runner.patient)
     response = client_for(therapist).post(
         reverse("programs:create"), {"patient": runner.patient.pk}
     )
@@ -183,7 +185,7 @@ def test_therapist_gets_404_for_a_program_of_another_clinic(client_for, make_use
     """A therapist at another location sees none of this program's pages."""
     from dangpt.roles import Role
 
-    stranger = make_user(Role.THERAPIST)
+    stranger = move_elsewhere(make_user(Role.THERAPIST))
     client = client_for(stranger)
     item = program.items.first()
     for url in (
