@@ -128,7 +128,8 @@ def list_patients(
 ):
     """Search patients by name, email, phone or date of birth (staff)."""
     require_staff(request)
-    return _patients().search(q)[max(offset, 0) : max(offset, 0) + limit]
+    rows = _patients().visible_to(request.user).search(q)
+    return rows[max(offset, 0) : max(offset, 0) + limit]
 
 
 @router.post("/patients", response={201: PatientOut, **ERRORS})

@@ -64,10 +64,9 @@ def staff_locations(user) -> models.QuerySet:
     from patients.models.scheduling import WorkingHours  # scheduling builds on people
 
     assigned = StaffProfile.locations.through.objects.filter(staffprofile__user=user)
-    working = WorkingHours.objects.filter(therapist=user)
-    return Location.objects.filter(
-        Q(pk__in=assigned.values("location_id")) | Q(pk__in=working.values("location_id"))
-    ).values("pk")
+    working = WorkingHours.objects.filter(therapist=user).order_by()
+    # A UNION, not an OR of two IN lists: PostgreSQL then expects a few locations, not half.
+    return assigned.values("location_id").union(working.values("location_id"))
 
 
 class PatientQuerySet(models.QuerySet):
@@ -87,11 +86,19 @@ class PatientQuerySet(models.QuerySet):
             return self
         if role in (Role.THERAPIST, Role.FRONT_DESK):
             locations = staff_locations(user)
-            booked = Q(location__in=locations)
+            # Probed per patient row through the (patient, start) index. The second, redundant
+            # comparison keeps PostgreSQL from turning the EXISTS into a hash of every
+            # appointment at the locations (a full scan when one location holds them all):
+            # it hashes only correlations that are plain equalities.
+            appointments = Appointment.objects.filter(
+                patient=OuterRef("pk"), patient__gte=OuterRef("pk")
+            )
+            seen = Q(preferred_location__in=locations) | Exists(
+                appointments.filter(location__in=locations)
+            )
             if role == Role.THERAPIST:
-                booked |= Q(therapist=user)
-            appointments = Appointment.objects.filter(booked, patient=OuterRef("pk"))
-            return self.filter(Q(preferred_location__in=locations) | Exists(appointments))
+                seen |= Exists(appointments.filter(therapist=user))
+            return self.filter(seen)
         if role == Role.RUNNER:
             return self.filter(user=user)
         return self.none()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
+from dangpt.services import api_token_create
 from patients.models import Appointment, Patient, StaffProfile, WaitlistEntry
 from patients.reminders.models import Reminder
 from patients.services import patient_register
@@ -116,6 +117,17 @@ def test_desk_lists_show_only_their_locations_patients(client, make_user, west, 
         body = client.get(reverse(name)).content.decode()
         assert "Westwood" in body, name
         assert "Eastman" not in body, name
+
+
+def test_the_patient_list_api_shows_only_their_locations_patients(client, make_user, west, east):
+    """GET /api/v1/patients as a West therapist lists West's patients, none of East's."""
+    therapist = _at(make_user(Role.THERAPIST), west)
+    ours = PatientFactory(preferred_location=west)
+    PatientFactory(preferred_location=east)
+    _, token = api_token_create(user=therapist, second_factor=True)
+    response = client.get("/api/v1/patients", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()] == [ours.pk]
 
 
 def test_the_day_schedule_offers_only_the_desks_locations(client, make_user, west, east):
