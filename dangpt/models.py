@@ -97,6 +97,8 @@ class AccessKind(models.TextChoices):
     APPOINTMENT_LIST = "appointment_list", "Appointment list"
     SCREENING_LIST = "screening_list", "Screening list"
     OUTCOME_OVERVIEW = "outcome_overview", "Outcome overview"
+    PROGRAM_LIST = "program_list", "Program list"
+    WAITLIST = "waitlist", "Waitlist"
     ADMIN = "admin", "Admin page"
 
 

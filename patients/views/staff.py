@@ -110,6 +110,9 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def waitlist(request: HttpRequest) -> HttpResponse:
     """Everyone waiting, oldest first."""
     page = Paginator(WaitlistEntry.objects.waiting(), 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = ((entry.patient_id, entry.pk) for entry in page.object_list)
+    audit_patient_list(request, kind=AccessKind.WAITLIST, shown=shown)
     return render(request, "patients/waitlist_list.html", {"page": page})
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dangpt.models import AccessLog
 from dangpt.roles import Role
@@ -17,7 +18,7 @@ from tests.assessments.factories import (
     ScreeningFactory,
 )
 from tests.factories import PatientFactory
-from tests.patients.factories import AppointmentFactory
+from tests.patients.factories import AppointmentFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,29 @@ def test_admin_of_every_patient_data_model_writes_the_access_log():
         if holds_patient_data(model) and not isinstance(model_admin, AuditedAdmin)
     )
     assert not unaudited, f"admin pages of patient data without an access log: {unaudited}"
+
+
+def test_program_list_and_dashboard_log_each_runner_shown(client_for, make_user):
+    """The therapist's program list and the runners-to-check dashboard log each runner shown."""
+    from programs import services
+    from tests.programs.factories import make_runner, program_with_items
+
+    therapist = make_user(Role.THERAPIST)
+    program = program_with_items(therapist=therapist, patient=make_runner().patient, count=1)
+    item = program.current_version.items[0]["item_id"]
+    entries = [{"item_id": item, "done": True, "pain_during": 7, "pain_after": 6}]
+    services.session_log(program=program, date=timezone.localdate(), entries=entries)
+    client = client_for(therapist)
+    for url in ("programs:list", "programs:dashboard"):
+        assert client.get(reverse(url)).status_code == 200
+    assert list(AccessLog.objects.order_by("id").values_list("patient_id", "view", "what")) == [
+        (program.patient_id, "programs:list", f"program list {program.pk}"),
+        (program.patient_id, "programs:dashboard", f"program list {program.pk}"),
+    ]
+
+
+def test_waitlist_logs_each_patient_waiting(client_for, front_desk):
+    """The desk's waitlist page logs every patient on it."""
+    entries = [WaitlistEntryFactory() for _ in range(2)]
+    assert client_for(front_desk).get(reverse("patients:waitlist")).status_code == 200
+    assert _rows() == sorted((e.patient_id, "waitlist", f"waitlist {e.pk}") for e in entries)
