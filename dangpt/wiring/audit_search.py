@@ -158,9 +158,9 @@ def _describe_changes(events: list) -> list[dict]:
     note_patient = dict(
         Evaluation.objects.filter(pk__in=note_ids - {None}).values_list("pk", "patient_id")
     )
-    roles = Group.objects.in_bulk(
-        {e.pgh_data.get("group_id") for e in events if e.pgh_obj_model == ROLE_CHANGES} - {None}
-    )
+    # The four role groups, always (a lookup only when role changes are on the page would make
+    # the page's query count depend on what it shows).
+    roles = dict(Group.objects.filter(name__in=Role.values).values_list("pk", "name"))
     rows = []
     for event in events:
         data = event.pgh_data or {}
@@ -195,8 +195,8 @@ def _record(event, roles: dict) -> str:
     """Which record changed: its id, or for a role change the account and the role."""
     if event.pgh_obj_model != ROLE_CHANGES:
         return f"#{event.pgh_obj_id}"
-    group = roles.get(event.pgh_data.get("group_id"))
-    role = Role(group.name).label if group and group.name in Role.values else "another group"
+    name = roles.get(event.pgh_data.get("group_id"))
+    role = Role(name).label if name else "another group"
     return f"of user #{event.pgh_data.get('user_id')}: {role}"
 
 
