@@ -10,10 +10,11 @@ from assessments.models import (
     PromSchedule,
     Screening,
 )
+from dangpt.audit.admin import AuditedAdmin
 
 
 @admin.register(Screening)
-class ScreeningAdmin(admin.ModelAdmin):
+class ScreeningAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only: screenings change only through the screening pages and their services."""
 
     list_display = (
@@ -64,7 +65,7 @@ class WrittenInTheApp:
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(WrittenInTheApp, admin.ModelAdmin):
+class EvaluationAdmin(AuditedAdmin, WrittenInTheApp, admin.ModelAdmin):
     list_display = ["id", "patient_id", "kind", "status", "evaluated_on", "therapist"]
     list_filter = ["status", "kind", "working_diagnosis"]
     list_select_related = ["therapist"]
@@ -76,13 +77,13 @@ class EvaluationAdmin(WrittenInTheApp, admin.ModelAdmin):
 
 
 @admin.register(GaitAnalysis)
-class GaitAnalysisAdmin(WrittenInTheApp, admin.ModelAdmin):
+class GaitAnalysisAdmin(AuditedAdmin, WrittenInTheApp, admin.ModelAdmin):
     list_display = ["id", "patient_id", "recorded_on", "surface", "cadence_spm"]
     raw_id_fields = ["patient", "evaluation", "therapist"]
 
 
 @admin.register(OutcomeResult)
-class OutcomeResultAdmin(admin.ModelAdmin):
+class OutcomeResultAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["id", "patient_id", "instrument", "score", "complete", "taken_at", "source"]
     list_filter = ["instrument", "source"]
     raw_id_fields = ["patient", "collected_by", "schedule"]
@@ -92,6 +93,6 @@ class OutcomeResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(PromSchedule)
-class PromScheduleAdmin(admin.ModelAdmin):
+class PromScheduleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["id", "patient_id", "condition", "starts_on", "discharge_on"]
     raw_id_fields = ["patient", "created_by"]

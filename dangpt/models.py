@@ -3,11 +3,15 @@
 import hashlib
 import secrets
 
+import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from dangpt.audit.history import no_truncate, track
 
 TOKEN_PREFIX = "dgp_"  # noqa: S105 - a public prefix, not a secret
 
@@ -87,6 +91,15 @@ class AccessKind(models.TextChoices):
     PROGRAM_VERSION = "program_version", "Program version"
     SESSION_CALENDAR = "session_calendar", "Session calendar"
     RUN_LOG = "run_log", "Run log"
+    # Lists: one row per patient shown, the ids of the records shown in `what`.
+    PATIENT_LIST = "patient_list", "Patient list"
+    SCHEDULE = "schedule", "Schedule"
+    APPOINTMENT_LIST = "appointment_list", "Appointment list"
+    SCREENING_LIST = "screening_list", "Screening list"
+    OUTCOME_OVERVIEW = "outcome_overview", "Outcome overview"
+    PROGRAM_LIST = "program_list", "Program list"
+    WAITLIST = "waitlist", "Waitlist"
+    ADMIN = "admin", "Admin page"
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -133,8 +146,37 @@ class AccessLog(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            no_truncate("accesslog_no_truncate"),
         ]
 
     def __str__(self) -> str:
         return f"{self.view} {self.what} by user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# auth's tables are tracked through proxy models, so the triggers' migrations stay in this app.
+class UserGroupsProxy(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+class UserProxy(User):
+    class Meta:
+        proxy = True
+
+
+# Role changes: roles are auth groups, so joining or leaving one is a row of the user-group table.
+track(
+    pghistory.InsertEvent("group.add"),
+    pghistory.DeleteEvent("group.remove"),
+    obj_field=None,
+    model_name="UserGroupEvent",
+)(UserGroupsProxy)
+
+# What opens /admin/ or ends an account; never the password or the rest of the user row.
+track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    fields=["username", "is_active", "is_staff", "is_superuser"],
+    model_name="UserAccessEvent",
+)(UserProxy)

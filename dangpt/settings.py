@@ -1,6 +1,7 @@
 """Settings for dangpt: one module, driven by environment variables (see README)."""
 
 import datetime
+import re
 from pathlib import Path
 
 from dangpt.config import (
@@ -110,6 +111,12 @@ if _pool_size:
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
+# The role the app connects as in production: `migrate` (run as the tables' owner) grants it what
+# the app needs and no UPDATE, DELETE or TRUNCATE on the audit tables (dangpt/audit/database.py).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "")
+if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ConfigError("DATABASE_APP_ROLE must be a lower-case PostgreSQL role name")
+DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))

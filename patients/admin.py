@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from dangpt.audit.admin import AuditedAdmin
 from patients.forms import AppointmentTypeForm, LocationForm, WorkingHoursForm
 from patients.models import (
     Appointment,
@@ -60,7 +61,8 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_patient = "pk"
     list_display = ["last_name", "first_name", "date_of_birth", "preferred_location"]
     search_fields = ["last_name", "first_name", "email", "phone"]
     inlines = [RunningProfileInline, ConsentInline]
@@ -68,7 +70,7 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(AuditedAdmin, admin.ModelAdmin):
     """Bookings change through the schedule pages (services check overlaps); here they are read."""
 
     list_display = ["start", "therapist", "location", "appointment_type", "status"]
@@ -83,7 +85,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["patient", "appointment_type", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["patient", "appointment"]

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from dangpt.audit.admin import AuditedAdmin
 from programs import services
 from programs.models import (
     Exercise,
@@ -57,7 +58,7 @@ def publish_programs(modeladmin, request, queryset):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["id", "title", "status", "therapist", "created_at"]
     list_filter = ["status", "tissue"]
     # Ids only in the list: names are health data and stay out of URLs and logs.
@@ -68,7 +69,9 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(admin.ModelAdmin):
+class ProgramVersionAdmin(AuditedAdmin, admin.ModelAdmin):
+    audit_patient = "program.patient_id"
+    list_select_related = ["program", "published_by"]
     list_display = ["program", "number", "published_by", "published_at"]
     readonly_fields = [f.name for f in ProgramVersion._meta.fields]
 

@@ -4,13 +4,13 @@ Signed evaluations and addenda are locked by PostgreSQL triggers (django-pgtrigg
 the ORM or a raw UPDATE can change them; django-pghistory keeps every version of evaluations.
 """
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
 from dangpt.conditions import Diagnosis
 from dangpt.roles import CLINICIAN_ROLES, role_of
 
@@ -47,7 +47,7 @@ class EvaluationQuerySet(ChartQuerySet):
         return self.select_related("patient", "therapist", "signed_by")
 
 
-@pghistory.track(append_only=True)
+@track()
 class Evaluation(models.Model):
     """A SOAP note: initial, follow-up or discharge. Draft until signed; signed notes are locked."""
 
@@ -148,6 +148,7 @@ class Evaluation(models.Model):
         return self.status == EvaluationStatus.SIGNED
 
 
+@track()
 class EvaluationAddendum(models.Model):
     """A dated addition to a signed note; the original stays as it was."""
 

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
+
 from .evaluations import ChartQuerySet, Evaluation
 
 
@@ -38,6 +40,7 @@ def _angle(verbose: str):
     return models.DecimalField(verbose, max_digits=4, decimal_places=1, null=True, blank=True)
 
 
+@track()
 class GaitAnalysis(models.Model):
     """A 2D running-gait record (clinical.md §8): capture protocol, findings, cues and targets."""
 

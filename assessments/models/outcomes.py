@@ -1,10 +1,10 @@
 """Outcome measures: scored PROM results and the schedules that say when each is due."""
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
 from dangpt.conditions import Condition
 from dangpt.roles import CLINICIAN_ROLES, Role, role_of
 
@@ -27,7 +27,7 @@ class OutcomeResultQuerySet(models.QuerySet):
         return self.none()
 
 
-@pghistory.track(append_only=True)
+@track()
 class OutcomeResult(models.Model):
     """One administration of a PROM, scored with assessments.proms at the time it was taken."""
 
@@ -76,6 +76,7 @@ class OutcomeResult(models.Model):
         return f"{self.instrument} #{self.pk}"
 
 
+@track()
 class PromSchedule(models.Model):
     """When a runner is due to fill which measures for one condition (baseline → discharge)."""
 

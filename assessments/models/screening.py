@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
 from dangpt.conditions import Diagnosis
 from dangpt.roles import CLINICIAN_ROLES, role_of
 
@@ -41,6 +42,7 @@ class ScreeningQuerySet(models.QuerySet):
         )
 
 
+@track()
 class Screening(models.Model):
     """One injury screening of a patient: the answers, the engine's result and the therapist's
     review, acknowledgement of a referral and final working diagnosis."""

@@ -12,6 +12,7 @@ from assessments.loaders import get_patient_for_notes
 from assessments.models import OutcomeResult
 from assessments.proms import INSTRUMENTS
 from assessments.selectors import schedule_plan
+from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, role_required
 from patients.models import Patient
@@ -32,6 +33,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(patients.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    shown = ((p.pk, p.pk) for p in page.object_list)
+    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=shown)
     return render(request, "assessments/chart_list.html", {"page": page, "q": query})
 
 

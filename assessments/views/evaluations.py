@@ -19,6 +19,7 @@ from assessments.models import Evaluation, EvaluationStatus
 from assessments.note_fields import running_profile_rows, stored_exam
 from assessments.selectors import evaluation_history, running_profile_snapshot, with_user_names
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, Role, role_required
@@ -46,6 +47,9 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     if status in EvaluationStatus.values:
         evaluations = evaluations.filter(status=status)
     page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = ((e.patient_id, e.pk) for e in page.object_list)
+    audit_patient_list(request, kind=AccessKind.EVALUATION_LIST, shown=shown)
     return render(
         request,
         "assessments/evaluation_list.html",

@@ -30,7 +30,9 @@ from assessments.services import (
     prom_schedule_create,
     prom_schedule_discharge,
 )
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, Role, role_of, role_required
 from patients.selectors import runner_patient
 
@@ -117,11 +119,10 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*CLINICIAN_ROLES)
 def outcome_overview_view(request: HttpRequest) -> HttpResponse:
     """Latest change per patient and measure, grouped by condition."""
-    return render(
-        request,
-        "assessments/outcome_overview.html",
-        {"groups": outcome_overview(user=request.user)},
-    )
+    groups = outcome_overview(user=request.user)
+    shown = ((row["patient"].pk, row["instrument"]) for group in groups for row in group["rows"])
+    audit_patient_list(request, kind=AccessKind.OUTCOME_OVERVIEW, shown=shown)
+    return render(request, "assessments/outcome_overview.html", {"groups": groups})
 
 
 @require_POST

@@ -23,8 +23,10 @@ from assessments.services import (
     screening_record_diagnosis,
     screening_review,
 )
+from dangpt.audit import audit_patient_list
 from dangpt.conditions import Diagnosis
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from patients.models import Patient
 from patients.selectors import runner_patient
@@ -153,6 +155,9 @@ def screening_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(screenings.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    shown = ((s.patient_id, s.pk) for s in page.object_list)
+    audit_patient_list(request, kind=AccessKind.SCREENING_LIST, shown=shown)
     filters = [(key, label) for key, (label, _) in LIST_FILTERS.items()]
     return render(
         request,

@@ -2,8 +2,11 @@
 
 Write history (who changed what) is kept by django-pghistory's database triggers; reads cannot be
 seen by triggers, so views call `audit_patient_access` once per request, with the kind of record
-read (`AccessKind`) and its id. Rows carry ids and view names only, never names, notes or diagnoses.
+read (`AccessKind`) and its id, and list pages call `audit_patient_list` with every patient shown.
+Rows carry ids and view names only, never names, notes or diagnoses.
 """
+
+from collections.abc import Iterable
 
 from django.http import HttpRequest
 
@@ -11,6 +14,7 @@ from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import role_of
 
 USER_AGENT_LENGTH = AccessLog._meta.get_field("user_agent").max_length
+WHAT_LENGTH = AccessLog._meta.get_field("what").max_length
 
 
 def _view_name(request: HttpRequest) -> str:
@@ -20,20 +24,48 @@ def _view_name(request: HttpRequest) -> str:
     return (match.view_name or match.route)[:100]
 
 
-def audit_patient_access(
-    request: HttpRequest, *, patient_id: int, kind: AccessKind, ref: object = ""
-) -> AccessLog:
-    """Record that the request's user read a record of one patient: its kind and its id (`ref`)."""
+def _what(kind: AccessKind, ref: str) -> str:
+    what = f"{kind.label.lower()} {ref}".strip()
+    return what if len(what) <= WHAT_LENGTH else what[: WHAT_LENGTH - 1] + "…"
+
+
+def _row(request: HttpRequest, *, patient_id: int, kind: AccessKind, ref: str) -> AccessLog:
     user = request.user if request.user.is_authenticated else None
     role = role_of(user) if user is not None else None
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user,
         role=role.value if role else "",
         patient_id=patient_id,
         view=_view_name(request),
         kind=kind,
-        what=f"{kind.label.lower()} {ref}".strip()[:100],
+        what=_what(kind, ref),
         method=request.method or "",
         ip_address=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
     )
+
+
+def audit_patient_access(
+    request: HttpRequest, *, patient_id: int, kind: AccessKind, ref: object = ""
+) -> AccessLog:
+    """Record that the request's user read a record of one patient: its kind and its id (`ref`)."""
+    row = _row(request, patient_id=patient_id, kind=kind, ref=str(ref))
+    row.save(force_insert=True)
+    return row
+
+
+def audit_patient_list(
+    request: HttpRequest, *, kind: AccessKind, shown: Iterable[tuple[int, object]]
+) -> list[AccessLog]:
+    """Record a list read: one row per patient shown, naming the ids of that patient's records
+    on the page (`shown` holds (patient id, record id) pairs), written in one INSERT."""
+    refs: dict[int, list[str]] = {}
+    for patient_id, ref in shown:
+        ids = refs.setdefault(patient_id, [])
+        if str(ref) not in ids:
+            ids.append(str(ref))
+    rows = [
+        _row(request, patient_id=patient_id, kind=kind, ref=", ".join(ids))
+        for patient_id, ids in refs.items()
+    ]
+    return AccessLog.objects.bulk_create(rows) if rows else []

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
@@ -221,6 +221,34 @@ class EmbeddedRedis:
 
 
 # --- Putting it together ------------------------------------------------------------------------
+# The role the app connects as on the embedded server; migrations run as its superuser `postgres`,
+# which owns the tables and grants this role all but UPDATE, DELETE and TRUNCATE on audit tables.
+APP_ROLE = "dangpt_app"
+
+
+def as_role(url: str, role: str, password: str = "") -> str:
+    """The same database URL with another user (and password, when given)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    user = quote(role, safe="") + (":" + quote(password, safe="") if password else "")
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+
+
+def app_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of the app's processes: DATABASE_URL as DATABASE_APP_ROLE when one is set
+    (`migrate`, run with `env`, created and granted it), else `env` as it is."""
+    role = env.get("DATABASE_APP_ROLE")
+    if not role:
+        return env
+    served = {
+        k: v for k, v in env.items() if k not in {"DATABASE_APP_ROLE", "DATABASE_APP_PASSWORD"}
+    }
+    served["DATABASE_URL"] = as_role(
+        env["DATABASE_URL"], role, env.get("DATABASE_APP_PASSWORD", "")
+    )
+    return served
+
+
 @contextlib.contextmanager
 def services(*, database: str, redis_db: int) -> Iterator[dict[str, str]]:
     """Yield the environment for the app: given servers, else embedded ones stopped afterwards."""
@@ -230,6 +258,7 @@ def services(*, database: str, redis_db: int) -> Iterator[dict[str, str]]:
         if not env.get("DATABASE_URL"):
             postgres = EmbeddedPostgres(DATA / "postgres", database)
             env["DATABASE_URL"] = postgres.start()
+            env.setdefault("DATABASE_APP_ROLE", APP_ROLE)
         if not env.get("REDIS_URL"):
             redis = EmbeddedRedis(DATA / "redis")
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis.start()}/{redis_db}"
@@ -290,7 +319,8 @@ def run() -> int:
     port = os.environ.get("PORT", "8000")
     os.environ.setdefault("DEBUG", "true")
     with services(database="dangpt", redis_db=0) as env:
-        _manage(env, "migrate", "--no-input", quiet=True)
+        _manage(env, "migrate", "--no-input", quiet=True)  # as the owner
+        env = app_env(env)  # from here on as the app's role
         seeded = _manage(env, "seed_demo", quiet=True).stdout
         commands = {
             "web": [

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from pghistory.models import Events
 
+from assessments.models import Evaluation
 from dangpt.models import AccessKind, AccessLog
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
@@ -30,12 +32,22 @@ EVENT_MODELS = {
     "appointment": ("patients.AppointmentEvent", "patients.Appointment"),
     "evaluation": ("assessments.EvaluationEvent", "assessments.Evaluation"),
     "outcome result": ("assessments.OutcomeResultEvent", "assessments.OutcomeResult"),
+    "screening": ("assessments.ScreeningEvent", "assessments.Screening"),
+    "gait analysis": ("assessments.GaitAnalysisEvent", "assessments.GaitAnalysis"),
+    "addendum": ("assessments.EvaluationAddendumEvent", "assessments.EvaluationAddendum"),
+    "measure schedule": ("assessments.PromScheduleEvent", "assessments.PromSchedule"),
+    "running profile": ("patients.RunningProfileEvent", "patients.RunningProfile"),
+    "consent": ("patients.ConsentEvent", "patients.Consent"),
     "program": ("programs.ProgramEvent", "programs.Program"),
     "program item": ("programs.ProgramItemEvent", "programs.ProgramItem"),
     "program version": ("programs.ProgramVersionEvent", "programs.ProgramVersion"),
+    "role": ("dangpt.UserGroupEvent", "dangpt.UserGroupsProxy"),
+    "account": ("dangpt.UserAccessEvent", "dangpt.UserProxy"),
 }
 KIND_OF_MODEL = {tracked: kind for kind, (_, tracked) in EVENT_MODELS.items()}
 PROGRAM_PARTS = ("programs.ProgramItem", "programs.ProgramVersion")
+NOTE_PARTS = ("assessments.EvaluationAddendum",)
+ROLE_CHANGES = "dangpt.UserGroupsProxy"
 # Reads of records with no write history here; the other access kinds share a name with a
 # change kind above.
 READ_ONLY_KINDS = {
@@ -115,6 +127,9 @@ def _patient_events(patient_id: int) -> Q:
     program_ids = list(Program.objects.filter(patient_id=patient_id).values_list("pk", flat=True))
     if program_ids:
         found |= Q(pgh_obj_model__in=PROGRAM_PARTS, pgh_data__program_id__in=program_ids)
+    note_ids = list(Evaluation.objects.filter(patient_id=patient_id).values_list("pk", flat=True))
+    if note_ids:
+        found |= Q(pgh_obj_model__in=NOTE_PARTS, pgh_data__evaluation_id__in=note_ids)
     return found
 
 
@@ -139,6 +154,13 @@ def _describe_changes(events: list) -> list[dict]:
     program_patient = dict(
         Program.objects.filter(pk__in=program_ids - {None}).values_list("pk", "patient_id")
     )
+    note_ids = {e.pgh_data.get("evaluation_id") for e in events if e.pgh_obj_model in NOTE_PARTS}
+    note_patient = dict(
+        Evaluation.objects.filter(pk__in=note_ids - {None}).values_list("pk", "patient_id")
+    )
+    # The four role groups, always (a lookup only when role changes are on the page would make
+    # the page's query count depend on what it shows).
+    roles = dict(Group.objects.filter(name__in=Role.values).values_list("pk", "name"))
     rows = []
     for event in events:
         data = event.pgh_data or {}
@@ -146,6 +168,8 @@ def _describe_changes(events: list) -> list[dict]:
             patient_id = data.get("id")
         elif event.pgh_obj_model in PROGRAM_PARTS:
             patient_id = program_patient.get(data.get("program_id"))
+        elif event.pgh_obj_model in NOTE_PARTS:
+            patient_id = note_patient.get(data.get("evaluation_id"))
         else:
             patient_id = data.get("patient_id")
         fields = sorted(set(event.pgh_diff or {}) - QUIET_FIELDS)
@@ -158,12 +182,22 @@ def _describe_changes(events: list) -> list[dict]:
                 "fields": fields,
                 "user": users.get(context.get("user")),
                 "url": context.get("url", ""),
+                "record": _record(event, roles),
             }
         )
     names = Patient.objects.in_bulk({r["patient_id"] for r in rows} - {None})
     for row in rows:
         row["patient"] = names.get(row["patient_id"])
     return rows
+
+
+def _record(event, roles: dict) -> str:
+    """Which record changed: its id, or for a role change the account and the role."""
+    if event.pgh_obj_model != ROLE_CHANGES:
+        return f"#{event.pgh_obj_id}"
+    name = roles.get(event.pgh_data.get("group_id"))
+    role = Role(name).label if name else "another group"
+    return f"of user #{event.pgh_data.get('user_id')}: {role}"
 
 
 @require_GET

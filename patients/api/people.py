@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Query, Router, Schema, Status
 
+from dangpt.audit import audit_patient_list
+from dangpt.models import AccessKind
 from patients import services
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Location, Patient
@@ -129,7 +131,9 @@ def list_patients(
     """Search patients by name, email, phone or date of birth (staff)."""
     require_staff(request)
     rows = _patients().visible_to(request.user).search(q)
-    return rows[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=((p.pk, p.pk) for p in found))
+    return found
 
 
 @router.post("/patients", response={201: PatientOut, **ERRORS})

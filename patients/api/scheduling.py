@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.api import ErrorOut
+from dangpt.audit import audit_patient_list
+from dangpt.models import AccessKind
 from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
@@ -180,7 +182,10 @@ def list_appointments(
         rows = rows.filter(therapist_id=therapist)
     if patient:
         rows = rows.filter(patient_id=patient)
-    return rows[max(offset, 0) : max(offset, 0) + limit]
+    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    shown = ((a.patient_id, a.pk) for a in found)
+    audit_patient_list(request, kind=AccessKind.APPOINTMENT_LIST, shown=shown)
+    return found
 
 
 @router.post("/appointments", response=BOOKING)

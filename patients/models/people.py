@@ -1,6 +1,5 @@
 """People and places: locations, staff, patients with their running profile and consents."""
 
-import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import (
     ArrayField,
@@ -10,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower, Upper
 
+from dangpt.audit.history import track
 from dangpt.roles import Role
 
 
@@ -150,12 +150,7 @@ class Sex(models.TextChoices):
     UNDISCLOSED = "undisclosed", "Prefers not to say"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    append_only=True,
-)
+@track()
 class Patient(models.Model):
     """A runner under the clinic's care; the portal login is optional."""
 
@@ -228,6 +223,7 @@ class Surface(models.TextChoices):
     MIXED = "mixed", "Mixed"
 
 
+@track()
 class RunningProfile(models.Model):
     """How the runner trains, asked at intake; load rules and evaluations read it."""
 
@@ -285,6 +281,7 @@ class ConsentKind(models.TextChoices):
     COMMUNICATIONS = "communications", "Consent to reminders and messages"
 
 
+@track()
 class Consent(models.Model):
     """A consent as given: which text (by version) and when; a new version is a new row."""
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from dangpt.audit.admin import AuditedAdmin
 from patients.reminders.models import Reminder, ReminderAttempt, ReminderPreference
 
 
@@ -13,7 +14,7 @@ class ReminderAttemptInline(admin.TabularInline):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["id", "kind", "channel", "status", "due_at", "attempts", "sent_at"]
     list_filter = ["status", "kind", "channel"]
     readonly_fields = [f.name for f in Reminder._meta.fields]
@@ -25,6 +26,6 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(admin.ModelAdmin):
+class ReminderPreferenceAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["patient", "confirmation", "reminder_24h", "cancellation", "program_nudge"]
     raw_id_fields = ["patient"]

@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt import auth_backend
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services
@@ -32,6 +34,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     rows = rows.order_by("last_name", "first_name", "id")
     paginator = CappedPaginator(rows.select_related("preferred_location"), 25, cap=LIST_CAP)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = ((p.pk, p.pk) for p in page.object_list)
+    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=shown)
     return render(request, "patients/patient_list.html", {"page": page, "query": query})
 
 

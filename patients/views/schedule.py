@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
 from patients import services, slots
 from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
@@ -49,13 +51,16 @@ def schedule(request: HttpRequest) -> HttpResponse:
     location = location_from(request)
     tz = ZoneInfo(location.time_zone) if location else ZoneInfo("UTC")
     day = parse_day(request.GET.get("date"), tz)
+    columns = _columns(location, day) if location else []
+    shown = ((a.patient_id, a.pk) for column in columns for a in column["appointments"])
+    audit_patient_list(request, kind=AccessKind.SCHEDULE, shown=shown)
     context = {
         "location": location,
         "locations": schedule_locations(request.user),
         "day": day,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
-        "columns": _columns(location, day) if location else [],
+        "columns": columns,
         "tz": tz,
     }
     if request.headers.get("HX-Request"):

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
@@ -40,11 +42,14 @@ def my_day(request: HttpRequest) -> HttpResponse:
     last = first + dt.timedelta(days=7 if week else 1)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last, dt.time.min, tzinfo=tz)
-    rows = (
+    rows = list(
         Appointment.objects.with_related()
         .filter(therapist=request.user)
         .overlapping(start, end)
         .order_by("start")
+    )
+    audit_patient_list(
+        request, kind=AccessKind.SCHEDULE, shown=((a.patient_id, a.pk) for a in rows)
     )
     step = dt.timedelta(days=7 if week else 1)
     context = {
@@ -106,6 +111,9 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     """Everyone waiting, oldest first."""
     entries = WaitlistEntry.objects.waiting().visible_to(request.user)
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = ((entry.patient_id, entry.pk) for entry in page.object_list)
+    audit_patient_list(request, kind=AccessKind.WAITLIST, shown=shown)
     return render(request, "patients/waitlist_list.html", {"page": page})
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 from programs.models.library import Exercise, ProgramTemplate, TissueChoice
@@ -60,12 +61,7 @@ class ProgramQuerySet(models.QuerySet):
         return qs.none()
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    append_only=True,
-)
+@track()
 class Program(models.Model):
     """A runner's home exercise program; the runner always sees its current published version."""
 
@@ -133,12 +129,7 @@ class Program(models.Model):
         return self.title
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    append_only=True,
-)
+@track()
 class ProgramItem(models.Model):
     """One exercise of the program's working copy; publishing snapshots the items."""
 
@@ -186,7 +177,7 @@ class ProgramItem(models.Model):
 
 
 # Versions are immutable (a trigger refuses UPDATE): creating and deleting are the events.
-@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), append_only=True)
+@track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class ProgramVersion(models.Model):
     """A published, immutable snapshot of the program's items (a database trigger refuses edits)."""
 

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
 from programs.models import Program, ProgramItem, ProgramStatus, SuggestionStatus
@@ -32,6 +34,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
             patient__first_name__icontains=q
         )
     page = Paginator(programs, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = ((p.patient_id, p.pk) for p in page.object_list)
+    audit_patient_list(request, kind=AccessKind.PROGRAM_LIST, shown=shown)
     context = {"page": page, "q": q}
     return render(request, "programs/program_list.html", context)
 
@@ -41,6 +46,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Runners who need a look: nothing logged for 7 days, pain rule broken, suggestion waiting."""
     rows = selectors.therapist_dashboard(request.user, today=timezone.localdate())
+    shown = ((row.program.patient_id, row.program.pk) for row in rows)
+    audit_patient_list(request, kind=AccessKind.PROGRAM_LIST, shown=shown)
     return render(request, "programs/dashboard.html", {"rows": rows})
 
 

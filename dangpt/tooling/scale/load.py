@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from assessments.models import Evaluation, Screening
+from dangpt.audit.database import truncate_allowed
 from dangpt.models import AccessLog
 from dangpt.tooling.scale import generators as gen
 from dangpt.tooling.scale import setup
@@ -35,7 +36,8 @@ def reset() -> None:
         raise CommandError("This database holds other data than seed_scale's; not resetting it.")
     events = [m._meta.db_table for m in apps.get_models() if issubclass(m, pghistory.models.Event)]
     tables = ["auth_user", "patients_location", "patients_patient", "dangpt_accesslog", *events]
-    with connection.cursor() as cursor:
+    # Synthetic rows only (checked above): the audit tables' no-truncate triggers let this through.
+    with truncate_allowed(), connection.cursor() as cursor:
         # Deferred foreign-key checks still pending in this transaction would block TRUNCATE.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

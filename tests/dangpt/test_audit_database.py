@@ -1,0 +1,125 @@
+"""The audit tables hold: the app's role may add and read rows, nobody may change or empty them."""
+
+import contextlib
+import os
+
+import pghistory
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from dangpt.audit.database import audit_models, grant_app_role
+from dangpt.models import AccessKind, AccessLog
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+# Roles are cluster-wide: a name of this process's own, created and dropped with the test's
+# transaction, so parallel runs against one server never meet.
+APP_ROLE = f"dangpt_test_app_{os.getpid()}"
+
+
+@pytest.fixture
+def app_role():
+    """A role granted the app's privileges in the test database (rolled back with the test)."""
+    grant_app_role(APP_ROLE)
+    return APP_ROLE
+
+
+@contextlib.contextmanager
+def acting_as(role: str):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+
+def _fails(sql: str, match: str) -> None:
+    with (
+        pytest.raises(DatabaseError, match=match),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+
+
+def _tables() -> list[tuple[str, str]]:
+    quote = connection.ops.quote_name
+    return [(quote(m._meta.db_table), quote(m._meta.pk.column)) for m in audit_models()]
+
+
+def test_the_audit_tables_are_the_access_log_and_every_history_table():
+    """Reads and the history of every clinical, consent and account model are covered."""
+    tables = {model._meta.db_table for model in audit_models()}
+    assert {
+        "dangpt_accesslog",
+        "assessments_screeningevent",
+        "assessments_gaitanalysisevent",
+        "assessments_evaluationaddendumevent",
+        "assessments_promscheduleevent",
+        "patients_runningprofileevent",
+        "patients_consentevent",
+        "dangpt_usergroupevent",
+        "dangpt_useraccessevent",
+    } <= tables
+
+
+def test_truncate_of_an_audit_table_is_refused_even_for_the_owner():
+    """The tests connect as the tables' owner (a superuser in CI): TRUNCATE still fails."""
+    PatientFactory()  # a history row to keep
+    for table, _ in _tables():
+        _fails(f"TRUNCATE {table}", "Cannot truncate")
+    assert pghistory.models.Events.objects.exists()
+
+
+def test_app_role_may_insert_and_read_audit_rows(app_role):
+    """As the app's role: an access-log row and a history event (through a tracked write) go in."""
+    patient = PatientFactory()
+    with acting_as(app_role):
+        AccessLog.objects.create(
+            patient_id=patient.pk,
+            view="test",
+            kind=AccessKind.PATIENT,
+            what="patient",
+            method="GET",
+        )
+        with pghistory.context(user=None, url="/test/"):
+            patient.phone = "+12135550100"
+            patient.save(update_fields=["phone"])
+        assert AccessLog.objects.filter(view="test").count() == 1
+        events = pghistory.models.Events.objects.filter(pgh_obj_model="patients.Patient")
+        assert events.filter(pgh_label="update", pgh_context__url="/test/").count() == 1
+
+
+def test_app_role_may_not_update_delete_or_truncate_audit_tables(app_role):
+    """Each of the three is refused by the database's privileges, before any trigger."""
+    PatientFactory()
+    with acting_as(app_role):
+        for table, key in _tables():
+            _fails(f"UPDATE {table} SET {key} = {key}", "permission denied")
+            _fails(f"DELETE FROM {table}", "permission denied")
+            _fails(f"TRUNCATE {table}", "permission denied")
+        _fails("DELETE FROM pghistory_context", "permission denied")
+
+
+def test_app_role_changes_ordinary_tables(app_role):
+    """The app's own tables stay fully writable for it."""
+    patient = PatientFactory()
+    with acting_as(app_role), connection.cursor() as cursor:
+        cursor.execute("UPDATE patients_patient SET phone = '' WHERE id = %s", [patient.pk])
+        cursor.execute("DELETE FROM dangpt_heartbeat")
+
+
+def test_grant_command_refuses_the_owner_and_odd_names():
+    """The owner is never made the restricted role, and a role name is a plain identifier."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        owner = cursor.fetchone()[0]
+    with pytest.raises(CommandError, match="must not be the role that owns"):
+        call_command("grant_app_role", owner)
+    with pytest.raises(CommandError, match="plain lower-case role name"):
+        call_command("grant_app_role", 'x"; DROP TABLE dangpt_accesslog; --')
