@@ -1,4 +1,4 @@
-"""Cross-cutting models: API tokens, worker heartbeats and the access log."""
+"""Cross-cutting models: API tokens, worker heartbeats, the access log, authenticator devices."""
 
 import hashlib
 import secrets
@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from dangpt.mfa.models import AuthenticatorDevice  # noqa: F401 - a model of this app
 
 TOKEN_PREFIX = "dgp_"  # noqa: S105 - a public prefix, not a secret
 
@@ -43,6 +45,12 @@ class ApiToken(models.Model):
         default=False,
         help_text="Made after a verified second factor (or by the operator's command); a token "
         "without it stops working once the account must use two-step sign-in.",
+    )
+    credential_stamp = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of the account's password, roles and authenticator when the token was "
+        "made; when they change, the token is revoked.",
     )
 
     objects = ApiTokenQuerySet.as_manager()
