@@ -21,7 +21,11 @@ def test_a_signed_in_page_reads_no_groups_or_devices_of_its_own(client, runner):
     """Session, then one user query that carries the role and the authenticator flag."""
     client.force_login(runner, backend=PATH)
     sql = _tables(client, reverse("reminders:preferences"))
-    assert not [q for q in sql if 'FROM "auth_group"' in q or q.startswith('SELECT "dangpt_authenticatordevice')]
+    assert not [
+        q
+        for q in sql
+        if 'FROM "auth_group"' in q or q.startswith('SELECT "dangpt_authenticatordevice')
+    ]
     (user_query,) = [q for q in sql if '"auth_user" u' in q and "group_names" in q]
     assert "dangpt_authenticatordevice" in user_query
 

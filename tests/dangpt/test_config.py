@@ -48,6 +48,27 @@ def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.Com
             "ALLOWED_HOSTS",
         ),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "SECRET_KEY"),
+        (
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "a",
+                "EMAIL_URL": "smtp://h",
+            }
+            | {"MFA_ENCRYPTION_KEY": None},
+            "MFA_ENCRYPTION_KEY",
+        ),
+        ({"MFA_ENCRYPTION_KEY": "not-a-fernet-key"}, "MFA_ENCRYPTION_KEY"),
+        (
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "a",
+                "EMAIL_URL": "smtp://h",
+            }
+            | {"MFA_ENCRYPTION_KEY": config.DEVELOPMENT_MFA_KEY},
+            "MFA_ENCRYPTION_KEY",
+        ),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(changes, variable):
