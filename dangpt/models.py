@@ -52,6 +52,11 @@ class ApiToken(models.Model):
         help_text="Digest of the account's password, roles and authenticator when the token was "
         "made; when they change, the token is revoked.",
     )
+    with_authenticator = models.BooleanField(
+        default=False,
+        help_text="The account had an authenticator when the token was made: removing or "
+        "replacing it revokes the token (a first set-up does not).",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

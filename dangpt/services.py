@@ -49,14 +49,14 @@ def credential_stamp(user, *, group_names, device_id) -> str:
     ).hexdigest()
 
 
-def _current_stamp(user) -> str:
-    facts = (
+def _current_facts(user) -> tuple[list[str], int | None]:
+    """The user's group names and confirmed authenticator's id, read now."""
+    return (
         type(user)
         .objects.filter(pk=user.pk)
         .values_list(_group_names(OuterRef("pk")), _device_id(OuterRef("pk")))
         .get()
     )
-    return credential_stamp(user, group_names=facts[0], device_id=facts[1])
 
 
 def api_token_expires_at(token: ApiToken) -> datetime.datetime:
@@ -72,7 +72,9 @@ def api_token_refusal(*, token: ApiToken) -> str | None:
     pages) 15 idle minutes and 12 hours, runners 14 idle days and 30 days, by default.
     """
     user = token.user
-    stamp = credential_stamp(user, group_names=token.group_names, device_id=token.device_id)
+    # An authenticator set up after the token was made is not a reset: it leaves the token alone.
+    device_id = token.device_id if token.with_authenticator else None
+    stamp = credential_stamp(user, group_names=token.group_names, device_id=device_id)
     if not constant_time_compare(stamp, token.credential_stamp):
         api_token_revoke(token=token)
         return REVOKED_BY_CHANGE
@@ -94,13 +96,15 @@ def api_token_create(
     passes what it checked; the operator's command, run on the server, passes True.
     """
     raw = new_raw_token()
+    group_names, device_id = _current_facts(user)
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],
         key_hash=hash_token(raw),
         hint=raw[:10],
         second_factor=second_factor,
-        credential_stamp=_current_stamp(user),
+        credential_stamp=credential_stamp(user, group_names=group_names, device_id=device_id),
+        with_authenticator=device_id is not None,
     )
     return token, raw
 

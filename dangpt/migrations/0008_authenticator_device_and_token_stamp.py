@@ -24,6 +24,14 @@ class Migration(migrations.Migration):
                 max_length=64,
             ),
         ),
+        migrations.AddField(
+            model_name="apitoken",
+            name="with_authenticator",
+            field=models.BooleanField(
+                default=False,
+                help_text="The account had an authenticator when the token was made: removing or replacing it revokes the token (a first set-up does not).",
+            ),
+        ),
         migrations.CreateModel(
             name="AuthenticatorDevice",
             fields=[

@@ -144,11 +144,16 @@ def test_mfa_reset_by_the_manager_in_the_admin_revokes_tokens(therapist, django_
     _assert_refused(_me(client, raw), REVOKED_BY_CHANGE)
 
 
-def test_a_new_authenticator_revokes_tokens(runner, client):
-    """A device replaced (or first set up) changes the account's factors: tokens end."""
+def test_a_replaced_authenticator_revokes_tokens(runner, client):
+    """A device replaced by another (a reset) revokes tokens; a first set-up does not."""
     raw = _token(runner)
     confirmed_totp_device(runner)
-    _assert_refused(_me(client, raw), REVOKED_BY_CHANGE)
+    assert _me(client, raw).status_code == 200  # first set-up
+    with_device = _token(runner)
+    AuthenticatorDevice.objects.filter(user=runner).delete()
+    confirmed_totp_device(runner)
+    _assert_refused(_me(client, with_device), REVOKED_BY_CHANGE)
+    assert _me(client, raw).status_code == 200
 
 
 def test_deactivation_revokes_tokens(runner, client):
