@@ -17,6 +17,7 @@ COPY static ./static
 # collectstatic needs settings that load; the values here are for this build step only.
 RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xyz ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build EMAIL_URL=console:// \
+    MFA_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtYnVpbGQtb24= \
     python manage.py collectstatic --no-input
 
 USER dangpt

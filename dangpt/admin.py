@@ -1,9 +1,16 @@
-"""Admin for accounts: deactivating a user ends their sessions and API tokens at once."""
+"""Admin for accounts: deactivating a user ends their sessions and API tokens at once.
+
+django-otp's own admin pages are replaced: they show authenticator secrets and recovery codes.
+A manager resets a lost authenticator by deleting the account's device here.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.models import ApiToken
 from dangpt.services import api_token_revoke, user_deactivate
 
@@ -57,3 +64,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             api_token_revoke(token=token)
         self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)
+
+
+for otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(otp_model):
+        admin.site.unregister(otp_model)
+
+
+@admin.register(AuthenticatorDevice)
+class AuthenticatorDeviceAdmin(admin.ModelAdmin):
+    """Which accounts have an authenticator, never its secret; delete one to reset it."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False  # set up by the person, on the web, with their own app
+
+    def has_change_permission(self, request, obj=None):
+        return False

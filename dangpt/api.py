@@ -4,9 +4,12 @@ The apps' routers are mounted by the project wiring (`dangpt.wiring.api`), so an
 this module (for `ErrorOut`) without a circle.
 """
 
+import datetime
 import logging
+from functools import wraps
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,12 +21,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from dangpt.mfa.factors import token_exchange_check, token_refusal
-from dangpt.roles import role_of
+from dangpt.mfa.factors import mfa_enforced, token_exchange_check, token_refusal
+from dangpt.roles import reaches_staff_pages, role_of
 from dangpt.services import (
     api_token_create,
+    api_token_expires_at,
     api_token_find,
     api_token_record_use,
+    api_token_refusal,
     api_token_revoke,
 )
 
@@ -33,14 +38,16 @@ logger = logging.getLogger(__name__)
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; the request acts as the token's user.
 
-    A token made without a second factor is refused (401) once its account must use one.
+    A token whose account changed (password, role, authenticator) is revoked, one past its
+    lifetime has expired, and one made without a second factor is refused once its account must
+    use one: each a 401 saying so.
     """
 
     def authenticate(self, request: HttpRequest, token: str):
         found = api_token_find(raw=token)
         if found is None:
             return None
-        refusal = token_refusal(found)
+        refusal = api_token_refusal(token=found) or token_refusal(found)
         if refusal is not None:
             raise HttpError(401, refusal)
         api_token_record_use(token=found)
@@ -98,6 +105,27 @@ class DangptAPI(NinjaAPI):
         return f"{app}_api_{operation.view_func.__name__}"
 
 
+def docs_for_staff(view):
+    """With API_DOCS_PUBLIC off (DEBUG off), the docs and schema are for signed-in staff only.
+
+    Staff means an account that reaches staff pages and has passed its second factor (the MFA
+    gate lets /api/ through, so it is checked here); anyone else gets a 404.
+    """
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        user = request.user
+        if not settings.API_DOCS_PUBLIC and not (
+            user.is_authenticated
+            and reaches_staff_pages(user)
+            and (user.is_verified() or not mfa_enforced(user))
+        ):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
 api = DangptAPI(
     title="dangpt API",
     version="1",
@@ -107,6 +135,7 @@ api = DangptAPI(
     parser=NulRefusingParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_for_staff,
 )
 
 
@@ -214,9 +243,17 @@ class TokenIn(Schema):
     name: str = ""
 
 
+TOKEN_REFUSED = {
+    "detail": "Invalid username, password or code. Accounts with two-step sign-in send the "
+    "authenticator's current code in `otp`; staff set it up in the web app first.",
+    "errors": {},
+}
+
+
 class TokenOut(Schema):
     token: str
     hint: str
+    expires_at: datetime.datetime
 
 
 @auth_router.post(
@@ -227,17 +264,21 @@ def create_token(request, payload: TokenIn):
 
     Accounts with two-step sign-in also send `otp` (the app's current code or a recovery code);
     accounts that must use it (staff roles, `is_staff`, superusers) must have set it up first.
+    Every refusal answers the same, so the answer does not tell whether the password was right.
     """
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return Status(401, {"detail": "Invalid username or password.", "errors": {}})
+        return Status(401, TOKEN_REFUSED)
     exchange = token_exchange_check(user, payload.otp)
     if exchange.refusal is not None:
-        return Status(401, {"detail": exchange.refusal, "errors": {"otp": [exchange.refusal]}})
+        logger.info("API token refused after the password user=%s", user.pk)
+        return Status(401, TOKEN_REFUSED)
     token, raw = api_token_create(
         user=user, name=payload.name or "API login", second_factor=exchange.second_factor
     )
-    return Status(201, {"token": raw, "hint": token.hint})
+    return Status(
+        201, {"token": raw, "hint": token.hint, "expires_at": api_token_expires_at(token)}
+    )
 
 
 @auth_router.delete("/token", response={204: None, 401: ErrorOut})

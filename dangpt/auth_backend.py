@@ -14,8 +14,8 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.roles import remember_role
 
 PATH = "dangpt.auth_backend.ModelBackend"
@@ -26,7 +26,7 @@ def user_sql() -> str:
     """SELECT the user by id with ``group_names`` (text[]) and ``has_confirmed_totp`` (bool)."""
     user_model = get_user_model()
     memberships = user_model.groups.through._meta
-    device = TOTPDevice._meta
+    device = AuthenticatorDevice._meta
     # Table names come from the models; the id is a query parameter.
     return (
         f'SELECT u.*, ARRAY(SELECT g."name" FROM "{memberships.db_table}" m'  # noqa: S608

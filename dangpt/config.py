@@ -4,12 +4,15 @@ URLs are parsed by dj-database-url and dj-email-url; this module adds the checks
 value to one line naming the variable.
 """
 
+import base64
+import hashlib
 import os
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 import dj_email_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -182,3 +185,33 @@ def secret_key(*, debug: bool) -> str:
     if not debug:
         raise ConfigError("SECRET_KEY must be set when DEBUG is off")
     return "django-insecure-dangpt-development-key-not-for-production"
+
+
+# Only for development: anyone can derive it, so production refuses it.
+DEVELOPMENT_MFA_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"dangpt development MFA encryption key").digest()
+).decode()
+MFA_KEY_HINT = (
+    "generate one with: python -c "
+    "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
+
+
+def mfa_encryption_keys(name: str, *, debug: bool) -> list[str]:
+    """The Fernet keys of authenticator secrets (the first encrypts); required off DEBUG."""
+    keys = env_list(name, [])
+    if not keys:
+        if not debug:
+            raise ConfigError(f"{name} must be set when DEBUG is off; {MFA_KEY_HINT}")
+        return [DEVELOPMENT_MFA_KEY]
+    for key in keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigError(
+                f"{name} must be Fernet keys (44 url-safe base64 characters), comma-separated; "
+                f"{MFA_KEY_HINT}"
+            ) from None
+    if not debug and DEVELOPMENT_MFA_KEY in keys:
+        raise ConfigError(f"{name} is the development key; {MFA_KEY_HINT}")
+    return keys

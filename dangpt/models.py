@@ -1,4 +1,4 @@
-"""Cross-cutting models: API tokens, worker heartbeats and the access log."""
+"""Cross-cutting models: API tokens, worker heartbeats, the access log, authenticator devices."""
 
 import hashlib
 import secrets
@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangpt.audit.history import no_truncate, track
+from dangpt.mfa.models import AuthenticatorDevice  # noqa: F401 - a model of this app
 
 TOKEN_PREFIX = "dgp_"  # noqa: S105 - a public prefix, not a secret
 
@@ -47,6 +48,17 @@ class ApiToken(models.Model):
         default=False,
         help_text="Made after a verified second factor (or by the operator's command); a token "
         "without it stops working once the account must use two-step sign-in.",
+    )
+    credential_stamp = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of the account's password, roles and authenticator when the token was "
+        "made; when they change, the token is revoked.",
+    )
+    with_authenticator = models.BooleanField(
+        default=False,
+        help_text="The account had an authenticator when the token was made: removing or "
+        "replacing it revokes the token (a first set-up does not).",
     )
 
     objects = ApiTokenQuerySet.as_manager()

@@ -1,10 +1,89 @@
 """Writes owned by the dangpt app: API tokens and heartbeats."""
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.utils import timezone
+import datetime
 
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
+from dangpt.roles import remember_role
+from dangpt.sessions import limits_for
+
+REVOKED_BY_CHANGE = (
+    "This API token was revoked: the account's password, role or two-step sign-in changed "
+    "since it was made. Ask for a new token."
+)
+EXPIRED = "This API token has expired. Ask for a new token."
+
+
+def _group_names(user_ref):
+    return ArraySubquery(Group.objects.filter(user=user_ref).order_by("name").values("name"))
+
+
+def _device_id(user_ref):
+    devices = AuthenticatorDevice.objects.filter(user=user_ref, confirmed=True).order_by("-pk")
+    return Subquery(devices.values("pk")[:1])
+
+
+def credential_stamp(user, *, group_names, device_id) -> str:
+    """A digest of what a token's trust rests on: password, roles, staff flags, authenticator.
+
+    As Django's session auth hash ends sessions on a password change, a token whose stamp no
+    longer matches is revoked, whichever path changed the account (pages, admin, commands).
+    """
+    material = "|".join(
+        [
+            user.password,
+            f"{user.is_staff}:{user.is_superuser}",
+            ",".join(sorted(group_names)),
+            str(device_id or ""),
+        ]
+    )
+    return salted_hmac(
+        "dangpt.api-token.credential-stamp", material, algorithm="sha256"
+    ).hexdigest()
+
+
+def _current_facts(user) -> tuple[list[str], int | None]:
+    """The user's group names and confirmed authenticator's id, read now."""
+    return (
+        type(user)
+        .objects.filter(pk=user.pk)
+        .values_list(_group_names(OuterRef("pk")), _device_id(OuterRef("pk")))
+        .get()
+    )
+
+
+def api_token_expires_at(token: ApiToken) -> datetime.datetime:
+    """When the token ends at the latest: its account's absolute session limit after creation."""
+    _, absolute = limits_for(token.user)
+    return token.created_at + datetime.timedelta(seconds=absolute)
+
+
+def api_token_refusal(*, token: ApiToken) -> str | None:
+    """Why a found token may not act now: its account changed (it is revoked), or it expired.
+
+    Tokens last as sessions do for the account's role: staff (and any account reaching staff
+    pages) 15 idle minutes and 12 hours, runners 14 idle days and 30 days, by default.
+    """
+    user = token.user
+    # An authenticator set up after the token was made is not a reset: it leaves the token alone.
+    device_id = token.device_id if token.with_authenticator else None
+    stamp = credential_stamp(user, group_names=token.group_names, device_id=device_id)
+    if not constant_time_compare(stamp, token.credential_stamp):
+        api_token_revoke(token=token)
+        return REVOKED_BY_CHANGE
+    now = timezone.now()
+    idle, _ = limits_for(user)
+    last_active = token.last_used_at or token.created_at
+    if now >= api_token_expires_at(token) or (now - last_active).total_seconds() > idle:
+        return EXPIRED
+    return None
 
 
 @transaction.atomic
@@ -17,19 +96,37 @@ def api_token_create(
     passes what it checked; the operator's command, run on the server, passes True.
     """
     raw = new_raw_token()
+    group_names, device_id = _current_facts(user)
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],
         key_hash=hash_token(raw),
         hint=raw[:10],
         second_factor=second_factor,
+        credential_stamp=credential_stamp(user, group_names=group_names, device_id=device_id),
+        with_authenticator=device_id is not None,
     )
     return token, raw
 
 
 def api_token_find(*, raw: str) -> ApiToken | None:
-    """Return the active token (with its user) for a raw value, or None."""
-    return ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
+    """Return the active token for a raw value, or None, in one query.
+
+    The user comes with it, with its group names (`group_names`, its role is remembered) and its
+    confirmed authenticator's id (`device_id`), which `api_token_refusal` checks.
+    """
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .annotate(
+            group_names=_group_names(OuterRef("user_id")), device_id=_device_id(OuterRef("user_id"))
+        )
+        .filter(key_hash=hash_token(raw))
+        .first()
+    )
+    if token is not None:
+        remember_role(token.user, token.group_names)
+    return token
 
 
 def api_token_record_use(*, token: ApiToken) -> None:

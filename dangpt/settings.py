@@ -13,6 +13,7 @@ from dangpt.config import (
     env_list,
     env_str,
     env_time_zone,
+    mfa_encryption_keys,
     redis_url,
     secret_key,
 )
@@ -144,6 +145,10 @@ PASSWORD_HASHERS = [
 ]
 OTP_TOTP_ISSUER = env_str("CLINIC_NAME", "Dang PT")
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)  # TOTP for staff roles, is_staff, superusers
+# Authenticator secrets are encrypted with these Fernet keys (dangpt/mfa/crypto.py).
+MFA_ENCRYPTION_KEYS = mfa_encryption_keys("MFA_ENCRYPTION_KEY", debug=DEBUG)
+# /api/v1/docs and openapi.json: public in development, signed-in verified staff otherwise.
+API_DOCS_PUBLIC = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

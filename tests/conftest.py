@@ -48,10 +48,10 @@ def is_staff_user(user) -> bool:
 
 def confirmed_totp_device(user):
     """The user's confirmed TOTP device, created if needed."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from dangpt.mfa.models import AuthenticatorDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorDevice.objects.create(user=user, name="Test app", confirmed=True)
 
 
 def mark_session_verified(client, user) -> None:

@@ -21,8 +21,9 @@ from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangpt.mfa.crypto import new_recovery_code, recovery_code_digest
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.roles import reaches_staff_pages
 
 logger = logging.getLogger(__name__)
@@ -45,9 +46,9 @@ def mfa_enforced(user) -> bool:
     return reaches_staff_pages(user)
 
 
-def confirmed_totp(user) -> TOTPDevice | None:
+def confirmed_totp(user) -> AuthenticatorDevice | None:
     """The user's confirmed authenticator-app device, if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def recovery_codes_left(user) -> int:
@@ -125,20 +126,21 @@ def check_code(user, raw: str, *, allow_recovery: bool = True) -> CodeCheck:
     """Check a 6-digit app code, or a recovery code (used up on success), with throttling."""
     code = normalise_code(raw)
     if code.isdigit() and len(code) == 6:
-        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+        devices = AuthenticatorDevice.objects.filter(user=user, confirmed=True)
     elif allow_recovery and code:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)
+        code = recovery_code_digest(code)  # only digests are stored
     else:
         return CodeCheck(None, "Enter the 6-digit code from your authenticator app.")
     return _check_against(devices, code)
 
 
-def check_setup_code(device: TOTPDevice, raw: str) -> CodeCheck:
+def check_setup_code(device: AuthenticatorDevice, raw: str) -> CodeCheck:
     """Check the first code from a device that is being set up."""
     code = normalise_code(raw)
     if not (code.isdigit() and len(code) == 6):
         return CodeCheck(None, "Enter the 6-digit code from your authenticator app.")
-    return _check_against(TOTPDevice.objects.filter(pk=device.pk), code)
+    return _check_against(AuthenticatorDevice.objects.filter(pk=device.pk), code)
 
 
 def _check_against(devices, code: str) -> CodeCheck:
@@ -203,26 +205,28 @@ def token_refusal(token) -> str | None:
 
 # --- Writes -------------------------------------------------------------------------------
 @transaction.atomic
-def mfa_setup_start(*, user, key: str) -> TOTPDevice:
+def mfa_setup_start(*, user, key: str) -> AuthenticatorDevice:
     """Store the device being set up with the secret the page showed (on the first code)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
+        return AuthenticatorDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=False
+        )
     if device.key != key:
         device.key = key
         device.save(update_fields=["key"])
     return device
 
 
-def pending_setup_device(*, user, key: str) -> TOTPDevice:
+def pending_setup_device(*, user, key: str) -> AuthenticatorDevice:
     """An unsaved device for showing a secret: looking at the set-up page writes nothing."""
-    return TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
+    return AuthenticatorDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=False)
 
 
 @transaction.atomic
-def mfa_setup_confirm(*, device: TOTPDevice) -> list[str]:
+def mfa_setup_confirm(*, device: AuthenticatorDevice) -> list[str]:
     """Confirm a device whose first code was accepted; returns fresh recovery codes."""
-    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return recovery_codes_regenerate(user=device.user)
@@ -233,19 +237,18 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones (shown once)."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = []
-    while len(codes) < RECOVERY_CODE_COUNT:
-        code = StaticToken.random_token()
-        if code not in codes:
-            codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(normalise_code(code)))
+        for code in codes
+    )
     return codes
 
 
 @transaction.atomic
 def mfa_disable(*, user) -> None:
     """Remove the user's authenticator app and recovery codes (runners only; checked by views)."""
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.util import random_hex
 
+from dangpt.mfa import enrolment
 from dangpt.mfa import factors as mfa
 
 NEW_CODES_SESSION_KEY = "mfa_new_recovery_codes"
@@ -31,6 +32,16 @@ class AppCodeForm(forms.Form):
                 "autofocus": True,
                 "spellcheck": "false",
             }
+        ),
+    )
+
+
+class EmailCodeForm(forms.Form):
+    email_code = forms.CharField(
+        label="8-digit code from the email",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
 
@@ -85,6 +96,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Two-step sign-in is already on.")
             return redirect("mfa:settings")
         return redirect(_with_next("mfa:verify", request))
+    if not enrolment.enrolment_proven(request.session, request.user):
+        return _email_step(request)
     # The secret lives in the session until the first code confirms it: a GET stores nothing.
     key = request.session.setdefault(PENDING_KEY_SESSION_KEY, random_hex(20))
     device = mfa.pending_setup_device(user=request.user, key=key)
@@ -97,6 +110,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         else:
             codes = mfa.mfa_setup_confirm(device=check.device)
             request.session.pop(PENDING_KEY_SESSION_KEY, None)
+            enrolment.enrolment_done(request.session)
             _mark_verified(request, check.device)
             request.session[NEW_CODES_SESSION_KEY] = codes
             messages.success(request, "Two-step sign-in is on.")
@@ -109,6 +123,32 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         "enforced": mfa.mfa_enforced(request.user),
     }
     return render(request, "registration/mfa_setup.html", context)
+
+
+def _email_step(request: HttpRequest) -> HttpResponse:
+    """Before any secret is shown: send a code to the account's email and take it back."""
+    user = request.user
+    if request.method == "POST" and "send" in request.POST:
+        outcome = enrolment.enrolment_code_send(request.session, user)
+        (messages.success if outcome.ok else messages.error)(request, outcome.message)
+        return redirect(_with_next("mfa:setup", request))
+    form = EmailCodeForm(request.POST if "email_code" in request.POST else None)
+    if form.is_valid():
+        outcome = enrolment.enrolment_code_check(
+            request.session, user, form.cleaned_data["email_code"]
+        )
+        if outcome.ok:
+            messages.success(request, outcome.message)
+            return redirect(_with_next("mfa:setup", request))
+        form.add_error("email_code", outcome.message)
+    context = {
+        "form": form,
+        "email": enrolment.masked_email(user.email) if user.email else "",
+        "sent": enrolment.CODE_SESSION_KEY in request.session,
+        "next": _next_url(request),
+        "enforced": mfa.mfa_enforced(user),
+    }
+    return render(request, "registration/mfa_setup_email.html", context)
 
 
 @never_cache

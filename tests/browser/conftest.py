@@ -58,15 +58,15 @@ def sign_in(page, base_url: str, user, password: str = PASSWORD) -> None:
     first, as if they had set up MFA before.
     """
     from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from dangpt.mfa.models import AuthenticatorDevice
     from tests.conftest import confirmed_totp_device, is_staff_user, totp_code
 
     if isinstance(user, str):
         user = get_user_model().objects.get(username=user)
     if is_staff_user(user):
         confirmed_totp_device(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)

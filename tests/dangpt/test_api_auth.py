@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from openapi_spec_validator import validate
 
+from dangpt.api import TOKEN_REFUSED
 from dangpt.models import ApiToken
 from tests.conftest import confirmed_totp_device, totp_code
 
@@ -77,7 +78,7 @@ def test_wrong_password_gets_401_and_no_token(therapist, client):
         content_type="application/json",
     )
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid username or password.", "errors": {}}
+    assert response.json() == TOKEN_REFUSED
     assert not ApiToken.objects.exists()
 
 

@@ -4,9 +4,9 @@ and a GET sets no history context."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangpt.auth_backend import PATH, ModelBackend
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.roles import Role, role_of
 
 
@@ -21,16 +21,20 @@ def test_a_signed_in_page_reads_no_groups_or_devices_of_its_own(client, runner):
     """Session, then one user query that carries the role and the authenticator flag."""
     client.force_login(runner, backend=PATH)
     sql = _tables(client, reverse("reminders:preferences"))
-    assert not [q for q in sql if 'FROM "auth_group"' in q or q.startswith('SELECT "otp_totp')]
+    assert not [
+        q
+        for q in sql
+        if 'FROM "auth_group"' in q or q.startswith('SELECT "dangpt_authenticatordevice')
+    ]
     (user_query,) = [q for q in sql if '"auth_user" u' in q and "group_names" in q]
-    assert "otp_totp_totpdevice" in user_query
+    assert "dangpt_authenticatordevice" in user_query
 
 
 def test_an_authenticator_added_elsewhere_takes_effect_on_the_next_request(client, runner):
     """A runner's session that has not passed the second factor is sent to verify at once."""
     client.force_login(runner, backend=PATH)
     assert client.get(reverse("programs:home")).status_code == 200
-    TOTPDevice.objects.create(user=runner, name="Authenticator app", confirmed=True)
+    AuthenticatorDevice.objects.create(user=runner, name="Authenticator app", confirmed=True)
     response = client.get(reverse("programs:home"))
     assert response.status_code == 302 and reverse("mfa:verify") in response["Location"]
 
@@ -56,9 +60,9 @@ def test_the_backend_loads_role_and_authenticator_flag_with_the_user(make_user):
     assert loaded == therapist and loaded.username == therapist.username
     assert loaded.group_names == [Role.THERAPIST.value] and loaded.has_confirmed_totp is False
     assert role_of(loaded) == Role.THERAPIST
-    TOTPDevice.objects.create(user=therapist, name="phone", confirmed=False)
+    AuthenticatorDevice.objects.create(user=therapist, name="phone", confirmed=False)
     assert ModelBackend().get_user(therapist.pk).has_confirmed_totp is False
-    TOTPDevice.objects.create(user=therapist, name="app", confirmed=True)
+    AuthenticatorDevice.objects.create(user=therapist, name="app", confirmed=True)
     assert ModelBackend().get_user(therapist.pk).has_confirmed_totp is True
 
 

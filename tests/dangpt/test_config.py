@@ -11,6 +11,7 @@ from dangpt import config
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "Kq2-vX9_pL4mZr7Tw1Yc8Nb3Hs6Jd0Fg5Lx2Qe9Wu4Ao7Ip1Sk3Vm6"
+MFA_KEY = "0Fq1uWdZ6xkLs0n3pYqH0a8mZy5gR2cVtQ9bK4eJwXo="  # a Fernet key
 
 
 def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
@@ -47,6 +48,27 @@ def run_manage(env_changes: dict[str, str | None], *args: str) -> subprocess.Com
             "ALLOWED_HOSTS",
         ),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "SECRET_KEY"),
+        (
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "a",
+                "EMAIL_URL": "smtp://h",
+            }
+            | {"MFA_ENCRYPTION_KEY": None},
+            "MFA_ENCRYPTION_KEY",
+        ),
+        ({"MFA_ENCRYPTION_KEY": "not-a-fernet-key"}, "MFA_ENCRYPTION_KEY"),
+        (
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": GOOD_KEY,
+                "ALLOWED_HOSTS": "a",
+                "EMAIL_URL": "smtp://h",
+            }
+            | {"MFA_ENCRYPTION_KEY": config.DEVELOPMENT_MFA_KEY},
+            "MFA_ENCRYPTION_KEY",
+        ),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(changes, variable):
@@ -98,6 +120,7 @@ def test_production_settings_load_with_safe_defaults():
             "SECRET_KEY": GOOD_KEY,
             "ALLOWED_HOSTS": "clinic.test",
             "EMAIL_URL": "smtp://127.0.0.1:1025",
+            "MFA_ENCRYPTION_KEY": MFA_KEY,
         },
         "shell",
         "-c",

@@ -67,7 +67,14 @@ def test_dockerfile_default_command_matches_web():
 
 def test_env_example_documents_required_variables():
     text = (ROOT / ".env.example").read_text()
-    for variable in ["DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "TIME_ZONE"]:
+    for variable in [
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "TIME_ZONE",
+        "MFA_ENCRYPTION_KEY",
+    ]:
         assert f"{variable}=" in text
 
 
@@ -79,6 +86,7 @@ def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
         SECRET_KEY="collectstatic-check-" + "x" * 40,
         ALLOWED_HOSTS="localhost",
         EMAIL_URL="smtp://127.0.0.1:2525",
+        MFA_ENCRYPTION_KEY="0Fq1uWdZ6xkLs0n3pYqH0a8mZy5gR2cVtQ9bK4eJwXo=",
         STATIC_ROOT=str(tmp_path),
     )
     done = subprocess.run(

@@ -39,6 +39,7 @@ def production_env(**extra) -> dict:
         SECRET_KEY="Vq7-production-like-key-9xLp2Zr8sT4wY6uB1nM3cE5gH0jK",
         ALLOWED_HOSTS="clinic.example.com",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587",
+        MFA_ENCRYPTION_KEY="0Fq1uWdZ6xkLs0n3pYqH0a8mZy5gR2cVtQ9bK4eJwXo=",
         **extra,
     )
     return env

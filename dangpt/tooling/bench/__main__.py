@@ -19,6 +19,7 @@ Every figure goes into the generated section of docs/performance.md.
 """
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -94,6 +95,7 @@ class Bench:
             DATABASE_URL=bench_database_url(),
             DEBUG="false",
             SECRET_KEY=secrets.token_urlsafe(50),
+            MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",
             SECURE_HSTS_SECONDS="0",

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.module_loading import import_string
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangpt import auth_backend
+from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.roles import Role
 from dangpt.services import api_token_create
 from dangpt.sessions import LAST_SEEN, STARTED
@@ -91,8 +91,10 @@ def _desk_sessions() -> list[str]:
     """Front-desk sessions that passed the second factor (an authenticator device each)."""
     cookies = []
     for user in get_user_model().objects.filter(groups__name=Role.FRONT_DESK, is_active=True):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        device = device or TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+        device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or AuthenticatorDevice.objects.create(
+            user=user, name="Bench", confirmed=True
+        )
         cookies.append(_session_for(user, **{DEVICE_ID_SESSION_KEY: device.persistent_id}))
     return cookies
 

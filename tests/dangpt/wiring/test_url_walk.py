@@ -32,7 +32,10 @@ def current_name(name: str) -> str:
     return name
 
 
-PLAIN = [r for r in ROUTES if "(?P" not in r["route"]]
+# Removed on purpose since the record: django-otp's admin pages showed authenticator secrets and
+# recovery codes (issue 16 #10); the account's device is managed under admin/dangpt/ instead.
+REMOVED = ("admin/otp_totp/", "admin/otp_static/")
+PLAIN = [r for r in ROUTES if "(?P" not in r["route"] and not r["route"].startswith(REMOVED)]
 # One path may carry several patterns (the API adds one per operation): the first one answers.
 NAMES_OF_ROUTE: dict[str, set] = {}
 for _row in PLAIN:
