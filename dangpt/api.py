@@ -26,6 +26,7 @@ from dangpt.services import (
     api_token_record_use,
     api_token_revoke,
 )
+from dangpt.throttle import THROTTLED_ATTRIBUTE
 
 logger = logging.getLogger(__name__)
 
@@ -214,13 +215,20 @@ class TokenIn(Schema):
     name: str = ""
 
 
+THROTTLED_DETAIL = (
+    "Too many failed sign-ins from this address or for this account; try again later."
+)
+
+
 class TokenOut(Schema):
     token: str
     hint: str
 
 
 @auth_router.post(
-    "/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+    "/token",
+    auth=None,
+    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def create_token(request, payload: TokenIn):
     """Exchange a username and password for a new API token (shown once).
@@ -229,6 +237,8 @@ def create_token(request, payload: TokenIn):
     accounts that must use it (staff roles, `is_staff`, superusers) must have set it up first.
     """
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, THROTTLED_ATTRIBUTE, False):
+        return Status(429, {"detail": THROTTLED_DETAIL, "errors": {}})
     if user is None or not user.is_active:
         return Status(401, {"detail": "Invalid username or password.", "errors": {}})
     exchange = token_exchange_check(user, payload.otp)
