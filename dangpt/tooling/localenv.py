@@ -306,6 +306,8 @@ def run() -> int:
                 "4",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "dangpt.wiring.gunicorn_logging.RedactingLogger",
             ],
             "worker": [
                 PYTHON,

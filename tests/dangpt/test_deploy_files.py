@@ -92,3 +92,13 @@ def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     assert "vendor/chartjs/chart.umd.min.js" in manifest["paths"]
     assert list(tmp_path.rglob("*.br")) or list(tmp_path.rglob("*.gz"))
+
+
+def test_every_gunicorn_uses_the_redacting_access_logger():
+    """The image, the compose web service and `make run` log requests without queries or tokens."""
+    logger = "dangpt.wiring.gunicorn_logging.RedactingLogger"
+    web = load()["services"]["web"]["command"]
+    assert web[web.index("--logger-class") + 1] == logger
+    cmd = (ROOT / "Dockerfile").read_text().split("CMD", 1)[1]
+    assert f'"--logger-class", "{logger}"' in cmd
+    assert logger in (ROOT / "dangpt" / "tooling" / "localenv.py").read_text()
