@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.shortcuts import render
+from pghistory.middleware import HistoryMiddleware as PghistoryMiddleware
 
+from dangpt.logs import redact_path
 from dangpt.throttle import THROTTLED_ATTRIBUTE
 
 
@@ -38,3 +40,12 @@ class SignInThrottleMiddleware:
             )
         response["Retry-After"] = str(settings.SIGNIN_THROTTLE_SECONDS)
         return response
+
+
+class HistoryMiddleware(PghistoryMiddleware):
+    """pghistory's user and URL on each change, the URL redacted as in logs (a link's token)."""
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        context["url"] = redact_path(context["url"])
+        return context

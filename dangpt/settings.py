@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pghistory.middleware.HistoryMiddleware",  # user id and URL path (ids only) on history
+    "dangpt.middleware.HistoryMiddleware",  # pghistory's: user id and URL path, tokens redacted
     "django_otp.middleware.OTPMiddleware",
     "dangpt.mfa.factors.MfaRequiredMiddleware",
     "dangpt.middleware.LoginRequiredExceptApiMiddleware",

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -334,6 +335,16 @@ def test_unsubscribe_link_expires_after_ninety_days(booked, client, monkeypatch)
     response = client.post(url)
     assert response.status_code == 410 and "your message choices" in response.content.decode()
     assert not ReminderPreference.objects.exists()
+
+
+def test_a_reminder_link_leaves_no_token_in_the_change_history(booked, client):
+    """pghistory records the URL of each change; a signed link's token is not kept there."""
+    url = path_of(appointment_link(appointment=booked, action="cancel"))
+    assert client.post(url).status_code == 200
+    events = apps.get_model("patients", "AppointmentEvent").objects.filter(pgh_obj=booked)
+    event = events.latest("pgh_id")
+    assert event.status == AppointmentStatus.CANCELLED
+    assert event.pgh_context.metadata["url"] == "/r/[redacted]/"
 
 
 def test_unsubscribe_link_turns_one_kind_off(booked, client):
