@@ -22,4 +22,4 @@ RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xyz A
 
 USER dangpt
 EXPOSE 8000
-CMD ["gunicorn", "dangpt.wiring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--access-logfile", "-"]
+CMD ["gunicorn", "dangpt.wiring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--access-logfile", "-", "--logger-class", "dangpt.wiring.gunicorn_logging.RedactingLogger"]

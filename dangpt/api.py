@@ -31,6 +31,7 @@ from dangpt.services import (
     api_token_refusal,
     api_token_revoke,
 )
+from dangpt.throttle import THROTTLED_ATTRIBUTE
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +251,11 @@ TOKEN_REFUSED = {
 }
 
 
+THROTTLED_DETAIL = (
+    "Too many failed sign-ins from this address or for this account; try again later."
+)
+
+
 class TokenOut(Schema):
     token: str
     hint: str
@@ -257,7 +263,9 @@ class TokenOut(Schema):
 
 
 @auth_router.post(
-    "/token", auth=None, response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+    "/token",
+    auth=None,
+    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def create_token(request, payload: TokenIn):
     """Exchange a username and password for a new API token (shown once).
@@ -267,6 +275,8 @@ def create_token(request, payload: TokenIn):
     Every refusal answers the same, so the answer does not tell whether the password was right.
     """
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, THROTTLED_ATTRIBUTE, False):
+        return Status(429, {"detail": THROTTLED_DETAIL, "errors": {}})
     if user is None or not user.is_active:
         return Status(401, TOKEN_REFUSED)
     exchange = token_exchange_check(user, payload.otp)

@@ -18,10 +18,12 @@ class DangptConfig(AppConfig):
     verbose_name = "Dang PT"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate
 
         from dangpt.sessions import session_start
+        from dangpt.throttle import on_login_failed
 
         user_logged_in.connect(session_start, dispatch_uid="dangpt.session_start")
         post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="dangpt.grant_app_role")
+        user_login_failed.connect(on_login_failed, dispatch_uid="dangpt.throttle.count")

@@ -60,6 +60,20 @@ def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) 
     return value
 
 
+def env_proxy_count(name: str) -> int:
+    """How many proxies in front of the app to trust: a number, or false (0) and true (1)."""
+    raw = env_str(name)
+    if raw is None or raw.lower() in FALSE_WORDS:
+        return 0
+    if raw.lower() in TRUE_WORDS - {"1"}:
+        return 1
+    if not raw.isdigit() or not 0 <= int(raw) <= 10:
+        raise ConfigError(
+            f"{name} must be how many proxies to trust (0 to 10; true means 1), got {raw!r}"
+        )
+    return int(raw)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Return a comma-separated list variable."""
     raw = env_str(name)

@@ -1,6 +1,39 @@
-"""Small security helpers that plug into third-party packages."""
+"""Small security helpers that plug into third-party packages, and the client's address."""
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+
+
+def forwarded_client(remote_addr: str, forwarded_for: str, trusted_proxies: int) -> str:
+    """The client's address: the peer, or the entry the nearest trusted proxy vouches for.
+
+    Each proxy appends the address it was reached from to `X-Forwarded-For`, so with N trusted
+    proxies in front of the app the client is the N-th entry from the right; anything left of it
+    was written by the client and is ignored. With no trusted proxy, or a header shorter than
+    the chain or not an address, the peer's own address is the answer: a forged header never
+    changes whom a lockout or a log line names.
+    """
+    if trusted_proxies <= 0:
+        return remote_addr
+    hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+    if len(hops) < trusted_proxies:
+        return remote_addr
+    candidate = hops[-trusted_proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote_addr
+
+
+def client_ip(request) -> str:
+    """The client address of a request, under `BEHIND_PROXY` (django-axes and the throttles)."""
+    return forwarded_client(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        settings.TRUSTED_PROXY_COUNT,
+    )
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:

@@ -84,6 +84,7 @@ def api_token_refusal(*, token: ApiToken) -> str | None:
     if now >= api_token_expires_at(token) or (now - last_active).total_seconds() > idle:
         return EXPIRED
     return None
+from dangpt.signals import user_deactivated
 
 
 @transaction.atomic
@@ -152,6 +153,8 @@ def heartbeat_record(*, name: str) -> Heartbeat:
 def user_deactivate(*, user) -> int:
     """Deactivate an account and end it everywhere now: its sessions, API tokens and password.
 
+    Once committed, `user_deactivated` lets the apps drop what they keep elsewhere (Redis).
+
     A fresh unusable password changes the hash that invitation and password-reset links are
     made from, so a link sent before stays dead after a reactivation. Returns how many
     sessions were ended. Sessions are found by reading the live ones; the scan is acceptable
@@ -169,4 +172,6 @@ def user_deactivate(*, user) -> int:
         if session.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
     Session.objects.filter(pk__in=ended).delete()
+    user_id = user.pk
+    transaction.on_commit(lambda: user_deactivated.send(sender=user_deactivate, user_id=user_id))
     return len(ended)

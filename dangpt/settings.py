@@ -11,6 +11,7 @@ from dangpt.config import (
     env_bool,
     env_int,
     env_list,
+    env_proxy_count,
     env_str,
     env_time_zone,
     mfa_encryption_keys,
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pghistory.middleware.HistoryMiddleware",  # user id and URL path (ids only) on history
+    "dangpt.middleware.HistoryMiddleware",  # pghistory's: user id and URL path, tokens redacted
     "django_otp.middleware.OTPMiddleware",
     "dangpt.mfa.factors.MfaRequiredMiddleware",
     "dangpt.middleware.LoginRequiredExceptApiMiddleware",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "dangpt.sessions.SessionTimeoutMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangpt.middleware.SignInThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "dangpt.wiring.urls"
@@ -132,11 +134,19 @@ CACHES = {
         "TIMEOUT": env_int("RUNNER_HOME_CACHE_SECONDS", 86400, minimum=1),
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
+    # Failed sign-in counters per address and per account (dangpt/throttle.py).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "dangpt-throttle",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked username + IP before checking it
+    "dangpt.throttle.SignInThrottleBackend",  # refuses a throttled address or account at once
     "dangpt.auth_backend.ModelBackend",  # Django's, loading role and authenticator with the user
 ]
 PASSWORD_HASHERS = [
@@ -253,6 +263,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Security ----------------------------------------------------------------------------
+# How many proxies in front of the app write X-Forwarded-For (dangpt.security.client_ip); with 0
+# the peer's address is the client's and forwarded headers are ignored.
+TRUSTED_PROXY_COUNT = env_proxy_count("BEHIND_PROXY")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -268,17 +281,31 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("BEHIND_PROXY", False):
+    if TRUSTED_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging: no patient data in logs; request paths carry ids only ------------------------
+# Every handler drops query strings and tokens from the paths in a message (dangpt/logs.py),
+# also runserver's request lines (`django.server`, which does not propagate to the root).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_paths": {"()": "dangpt.logs.RedactPaths"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's defaults give these loggers handlers of their own, unfiltered: replaced.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Login throttling (django-axes): username + IP, a 15-minute cool-off, never an IP-wide lock.
@@ -289,3 +316,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "dangpt.security.axes_client_str"  # account id + IP, no username
+AXES_CLIENT_IP_CALLABLE = "dangpt.security.client_ip"  # X-Forwarded-For only under BEHIND_PROXY
+
+# --- Sign-in throttles (dangpt/throttle.py): failed sign-ins per address and per account, web
+# and API alike, in a fixed window; over either limit every attempt answers 429 until it ends.
+SIGNIN_THROTTLE_SECONDS = env_int("SIGNIN_THROTTLE_MINUTES", 15, minimum=1) * 60
+SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
+SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 20, minimum=1)

@@ -14,6 +14,26 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle():
+    """Each test starts with no failed sign-ins counted (the counters live in the real Redis)."""
+    clear_sign_in_throttle()
+
+
+def clear_sign_in_throttle() -> None:
+    """Delete the throttle's counters only: the same Redis database holds Celery's queue."""
+    from django.core.cache import caches
+
+    cache = caches["throttle"]
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("*"), count=500))
+        if keys:
+            client.delete(*keys)
+    except Exception:  # noqa: BLE001, S110 - tests that need Redis fail on their own
+        pass
+
+
+@pytest.fixture(autouse=True)
 def _staff_sign_in_with_both_factors(monkeypatch):
     """`client.force_login(staff)` stands for a sign-in with password and TOTP (MFA is required).
 

@@ -336,6 +336,8 @@ def run() -> int:
                 "4",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "dangpt.wiring.gunicorn_logging.RedactingLogger",
             ],
             "worker": [
                 PYTHON,

@@ -34,7 +34,7 @@ def _appointment_context(reminder: Reminder) -> dict:
     links = {}
     if active:
         links = {
-            action: appointment_link(appointment_id=appointment.pk, action=action)
+            action: appointment_link(appointment=appointment, action=action)
             for action in ("confirm", "cancel", "calendar")
         }
     return {

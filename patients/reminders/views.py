@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangpt.roles import DESK_ROLES, Role, role_required
 from patients.models import Appointment, AppointmentStatus, Patient
 from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
-from patients.reminders.links import LinkInvalid, read_link
+from patients.reminders.links import LinkExpired, LinkInvalid, epoch, read_link
 from patients.reminders.models import Reminder, ReminderKind, ReminderPreference
 from patients.reminders.services import (
     reminder_preference_save,
@@ -36,13 +36,17 @@ def _appointment_link(request, target) -> HttpResponse:
     )
     if appointment is None:
         return _link_page(request, "link_invalid", status=404)
+    if epoch(appointment.start) != target.start:
+        return _link_page(request, "link_expired", status=410, reason="moved")
     if target.action == "calendar":
+        if appointment.status == AppointmentStatus.CANCELLED:
+            return _link_page(request, "link_expired", status=410, reason="cancelled")
         response = HttpResponse(appointment_ics(appointment=appointment), "text/calendar")
         response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
         return response
     now = timezone.now()
     if appointment.start <= now:
-        return _link_page(request, "link_expired", status=410)
+        return _link_page(request, "link_expired", status=410, reason="started")
     late = (appointment.start - now).total_seconds() < LATE_WINDOW_HOURS * 3600
     context = {"appointment": appointment, "action": target.action, "late": late}
     if request.method == "POST":
@@ -73,9 +77,12 @@ def _act(request, appointment: Appointment, action: str, context: dict) -> HttpR
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link from an email; GET shows what it will do, POST does it (once)."""
     try:
-        target = read_link(token)
+        target = read_link(token, now=timezone.now())
     except LinkInvalid:
         return _link_page(request, "link_invalid", status=400)
+    except LinkExpired as expired:
+        reason = "unsubscribe" if expired.action == "unsubscribe" else "expired"
+        return _link_page(request, "link_expired", status=410, reason=reason)
     if target.action != "unsubscribe":
         return _appointment_link(request, target)
     patient = Patient.objects.filter(pk=target.patient_id).first()

@@ -15,6 +15,8 @@ asks PostgreSQL for a fingerprint: an md5 over the text of every row the body is
   token on each visit. The greeting, messages and navigation are outside the body.
 - A body is stored only when the fingerprint read after building it equals the one read before,
   so a write that lands in between cannot file new content under an old key or the reverse.
+- Deactivating a runner's account drops every text cached for them (`drop_for_user`, on
+  `dangpt.signals.user_deactivated`): the bodies hold pain scores and exercises.
 - A cache outage costs speed, not the page: errors are logged (no health data) and the body
   is built as if nothing were cached.
 
@@ -106,9 +108,29 @@ def fingerprint(user_id: int, today: dt.date) -> Fingerprint | None:
 
 
 def key(user_id: int, found: Fingerprint, today: dt.date, *, part: str, version: str) -> str:
-    """The cache key of one part built from the rows ``found`` describes, by ``version`` code."""
-    fields = (user_id, found.program_id, f"{today:%Y%m%d}", found.digest, version)
-    return f"runner-{part}:" + ":".join(str(field) for field in fields)
+    """The cache key of one part built from the rows ``found`` describes, by ``version`` code.
+
+    The user id comes first so that `drop_for_user` finds every key of one runner.
+    """
+    fields = (part, found.program_id, f"{today:%Y%m%d}", found.digest, version)
+    return f"runner:{user_id}:" + ":".join(str(field) for field in fields)
+
+
+def drop_for_user(user_id: int) -> int:
+    """Delete every cached text of one runner (their account was deactivated); how many."""
+    pages = caches[CACHE_ALIAS]
+    try:
+        client = pages._cache.get_client(write=True)
+        found = list(client.scan_iter(match=pages.make_key(f"runner:{user_id}:*"), count=1000))
+        return client.delete(*found) if found else 0
+    except Exception:  # noqa: BLE001 - the bodies still expire with TIMEOUT
+        log.warning("runner home cache unavailable (drop); bodies expire on their own")
+        return 0
+
+
+def on_user_deactivated(sender, user_id: int, **kwargs) -> None:
+    """`dangpt.signals.user_deactivated` receiver: a deactivated runner's pages leave Redis."""
+    drop_for_user(user_id)
 
 
 def get(cache_key: str) -> str | None:

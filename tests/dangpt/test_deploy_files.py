@@ -15,9 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 
 
+REQUIRED_SAMPLE = "sample-secret"
+
+
 def interpolated() -> str:
-    """The file as docker compose sees it with no .env: ${VAR:-default} becomes the default."""
-    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", COMPOSE.read_text())
+    """The file as docker compose sees it: ${VAR:-default} is the default, ${VAR:?why} a sample."""
+    text = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", COMPOSE.read_text())
+    return re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", REQUIRED_SAMPLE, text)
 
 
 def load():
@@ -100,3 +104,31 @@ def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     assert "vendor/chartjs/chart.umd.min.js" in manifest["paths"]
     assert list(tmp_path.rglob("*.br")) or list(tmp_path.rglob("*.gz"))
+
+
+def test_every_gunicorn_uses_the_redacting_access_logger():
+    """The image, the compose web service and `make run` log requests without queries or tokens."""
+    logger = "dangpt.wiring.gunicorn_logging.RedactingLogger"
+    web = load()["services"]["web"]["command"]
+    assert web[web.index("--logger-class") + 1] == logger
+    cmd = (ROOT / "Dockerfile").read_text().split("CMD", 1)[1]
+    assert f'"--logger-class", "{logger}"' in cmd
+    assert logger in (ROOT / "dangpt" / "tooling" / "localenv.py").read_text()
+
+
+def test_redis_needs_a_password_and_keeps_nothing_on_disk():
+    """The cached runner pages hold pain scores: no anonymous access, no RDB or AOF file."""
+    compose = load()
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--requirepass") + 1] == REQUIRED_SAMPLE
+    assert command[command.index("--save") + 1] == ""
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert "volumes" not in redis and "redisdata" not in (compose.get("volumes") or {})
+    assert redis["environment"]["REDISCLI_AUTH"] == REQUIRED_SAMPLE  # the health check's ping
+    raw = COMPOSE.read_text()
+    assert "${REDIS_PASSWORD:?" in raw, "compose refuses to start without REDIS_PASSWORD"
+    for name in ["migrate", "web", "worker", "beat"]:
+        url = compose["services"][name]["environment"]["REDIS_URL"]
+        assert url == f"redis://:{REQUIRED_SAMPLE}@redis:6379/0", name
+    assert "REDIS_PASSWORD=" in (ROOT / ".env.example").read_text()

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from dangpt.roles import Role
 from patients.models import AppointmentStatus
-from patients.reminders.links import appointment_link, unsubscribe_link
+from patients.reminders.links import SALT as LINK_SALT
+from patients.reminders.links import UNSUBSCRIBE_DAYS, appointment_link, unsubscribe_link
 from patients.reminders.messages import build_message
 from patients.reminders.models import (
     Channel,
@@ -200,7 +202,7 @@ def test_message_has_time_place_therapist_links_and_nothing_clinical(booked):
 
 def test_confirm_link_shows_then_confirms_once(booked, client):
     """GET changes nothing; POST confirms; a second POST says it was already done."""
-    url = path_of(appointment_link(appointment_id=booked.pk, action="confirm"))
+    url = path_of(appointment_link(appointment=booked, action="confirm"))
     page = client.get(url)
     assert page.status_code == 200 and "Yes, I'm coming" in page.content.decode()
     booked.refresh_from_db()
@@ -217,7 +219,7 @@ def test_cancel_link_inside_24_hours_is_a_late_cancel(clinic, client):
         location=clinic.location,
         start=timezone.now() + dt.timedelta(hours=5),
     )
-    url = path_of(appointment_link(appointment_id=appointment.pk, action="cancel"))
+    url = path_of(appointment_link(appointment=appointment, action="cancel"))
     assert "late cancellation" in client.get(url).content.decode()
     response = client.post(url)
     assert "recorded as a late cancellation" in response.content.decode()
@@ -232,7 +234,7 @@ def test_expired_and_tampered_links_show_a_clear_page(clinic, client):
         location=clinic.location,
         start=timezone.now() - dt.timedelta(hours=1),
     )
-    url = path_of(appointment_link(appointment_id=past.pk, action="confirm"))
+    url = path_of(appointment_link(appointment=past, action="confirm"))
     expired = client.post(url)
     assert expired.status_code == 410 and "expired" in expired.content.decode()
     past.refresh_from_db()
@@ -252,7 +254,7 @@ def test_cancel_link_of_a_past_appointment_changes_nothing(clinic, client):
         location=clinic.location,
         start=timezone.now() - dt.timedelta(minutes=5),
     )
-    url = path_of(appointment_link(appointment_id=past.pk, action="cancel"))
+    url = path_of(appointment_link(appointment=past, action="cancel"))
     assert client.post(url).status_code == 410
     past.refresh_from_db()
     assert (past.status, past.late_cancel) == (AppointmentStatus.BOOKED, False)
@@ -273,10 +275,76 @@ def test_the_cancel_service_refuses_a_past_appointment_for_the_runner(clinic, ru
 
 
 def test_calendar_link_downloads_an_ics(booked, client):
-    url = path_of(appointment_link(appointment_id=booked.pk, action="calendar"))
+    url = path_of(appointment_link(appointment=booked, action="calendar"))
     response = client.get(url)
     assert response["Content-Type"] == "text/calendar"
     assert b"BEGIN:VEVENT" in response.content
+
+
+def test_links_from_before_a_reschedule_act_on_nothing(booked, client):
+    """The first booking email's links stop at the move; the new email's links work."""
+    old = {
+        a: path_of(appointment_link(appointment=booked, action=a)) for a in ("cancel", "calendar")
+    }
+    moved = appointment_reschedule(appointment=booked, start=booked.start + dt.timedelta(hours=2))
+    for url in old.values():
+        page = client.get(url)
+        assert page.status_code == 410 and "out of date" in page.content.decode()
+    assert client.post(old["cancel"]).status_code == 410
+    moved.refresh_from_db()
+    assert moved.status == AppointmentStatus.BOOKED
+    fresh = path_of(appointment_link(appointment=moved, action="cancel"))
+    assert "Cancel" in client.get(fresh).content.decode()
+
+
+def test_calendar_link_of_a_cancelled_appointment_gives_no_calendar(booked, client):
+    url = path_of(appointment_link(appointment=booked, action="calendar"))
+    appointment_cancel(appointment=booked, by=None)
+    response = client.get(url)
+    assert response.status_code == 410 and response["Content-Type"].startswith("text/html")
+    assert "was cancelled" in response.content.decode()
+
+
+def test_calendar_link_expires_when_the_appointment_ends(clinic, client):
+    ended = AppointmentFactory(
+        therapist=clinic.therapist,
+        location=clinic.location,
+        start=timezone.now() - dt.timedelta(hours=2),
+    )
+    response = client.get(path_of(appointment_link(appointment=ended, action="calendar")))
+    assert response.status_code == 410 and "expired" in response.content.decode()
+
+
+def test_links_made_before_they_carried_an_expiry_answer_a_clear_page(booked, client):
+    """An old-format token (id and action only) is ours but refused: 410, nothing done."""
+    for action in ("confirm", "cancel", "calendar"):
+        token = signing.dumps({"a": booked.pk, "x": action}, salt=LINK_SALT, compress=True)
+        response = client.post(f"/r/{token}/")
+        assert response.status_code == 410 and "expired" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == AppointmentStatus.BOOKED
+
+
+def test_unsubscribe_link_expires_after_ninety_days(booked, client, monkeypatch):
+    made = timezone.now() - dt.timedelta(days=UNSUBSCRIBE_DAYS + 1)
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.time, "time", made.timestamp)
+        url = path_of(
+            unsubscribe_link(patient_id=booked.patient_id, kind=ReminderKind.REMINDER_24H)
+        )
+    response = client.post(url)
+    assert response.status_code == 410 and "your message choices" in response.content.decode()
+    assert not ReminderPreference.objects.exists()
+
+
+def test_a_reminder_link_leaves_no_token_in_the_change_history(booked, client):
+    """pghistory records the URL of each change; a signed link's token is not kept there."""
+    url = path_of(appointment_link(appointment=booked, action="cancel"))
+    assert client.post(url).status_code == 200
+    events = apps.get_model("patients", "AppointmentEvent").objects.filter(pgh_obj=booked)
+    event = events.latest("pgh_id")
+    assert event.status == AppointmentStatus.CANCELLED
+    assert event.pgh_context.metadata["url"] == "/r/[redacted]/"
 
 
 def test_unsubscribe_link_turns_one_kind_off(booked, client):

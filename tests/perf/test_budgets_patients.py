@@ -525,7 +525,7 @@ def test_signed_link_page_within_budget(clinic, action):
     if action == "unsubscribe":
         link = unsubscribe_link(patient_id=appointment.patient_id, kind="reminder_24h")
     else:
-        link = appointment_link(appointment_id=appointment.pk, action=action)
+        link = appointment_link(appointment=appointment, action=action)
     queries = queries_of(Client(), urlsplit(link).path)
     assert len(queries) <= DETAIL_BUDGET, queries
 

@@ -194,7 +194,7 @@ def _signed_links(scenario) -> list[tuple[str, str]]:
         *(
             (
                 f"link {action}",
-                appointment_link(appointment_id=scenario.a.appointment.pk, action=action),
+                appointment_link(appointment=scenario.a.appointment, action=action),
             )
             for action in ("confirm", "cancel", "calendar")
         ),

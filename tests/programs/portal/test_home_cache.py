@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.models import AccessLog
+from dangpt.services import user_deactivate
 from programs import services
 from programs.models import Exercise, Program, ProgramStatus, SessionEntry, SessionLog
 from programs.portal import cache as home_cache
@@ -229,3 +230,26 @@ def test_the_window_starts_the_sunday_before_this_monday():
 
 def test_the_cache_alias_is_redis_shared_by_every_worker():
     assert "RedisCache" in type(caches[home_cache.CACHE_ALIAS]).__name__
+
+
+def _cached_keys(user_id: int) -> list[bytes]:
+    pages = caches[home_cache.CACHE_ALIAS]
+    client = pages._cache.get_client()
+    return list(client.scan_iter(match=pages.make_key(f"runner:{user_id}:*")))
+
+
+def test_deactivating_a_runner_drops_their_cached_pages_from_redis(
+    client_for, therapist, runner, program, django_capture_on_commit_callbacks
+):
+    """Pain scores and exercises leave Redis with the account; other runners' pages stay."""
+    other = make_runner()
+    program_with_items(therapist=therapist, patient=other.patient, count=3)
+    _visit(client_for(runner))
+    other_client = Client()
+    other_client.force_login(other)
+    _visit(other_client)
+    assert _cached_keys(runner.pk) and _cached_keys(other.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(user=runner)
+    assert _cached_keys(runner.pk) == []
+    assert _cached_keys(other.pk)
