@@ -2,7 +2,7 @@
 
 from django import forms
 
-from assessments.screening import EXAM_FINDINGS, HIGH_RISK_REGIONS, QUESTIONS
+from assessments.screening import EXAM_FINDINGS, NO_SELF_PRESS_REGIONS, QUESTIONS
 from dangpt.conditions import Diagnosis
 
 KNEE_REGIONS = ("anterior_knee", "lateral_knee", "medial_knee", "posterior_knee")
@@ -21,15 +21,15 @@ SHOW_WHEN = {
     "recent_fluoroquinolone": {"regions": ACHILLES_REGIONS},
 }
 
-# The runner is never asked to test anything (press, hop) at a high-risk site: the self-check is
-# hidden when one is chosen, and its answer is ignored if given anyway (no JavaScript).
+# The runner is never asked to hop or jump. A gentle one-finger press is asked everywhere, high-risk
+# sites included (issue 15 #8: at the groin, front of the shin and top of the midfoot the high-risk
+# patterns need it), except where one cannot press one spot of one's own bone: there the self-check
+# is hidden, and its answer is ignored if given anyway (no JavaScript).
 RUNNER_SELF_CHECKS = ("focal_bone_tenderness",)
 RUNNER_LABELS = {
     "focal_bone_tenderness": (
-        "Only if none of the painful areas is the groin or front of the hip, the pubic bone, the "
-        "buttock or base of the spine, the front of the shin bone, or the top or outside of the "
-        "midfoot: can you point to one spot on the bone that hurts when you press it gently with "
-        "one finger?"
+        "Can you point to one spot on the bone that hurts when you press it gently with one "
+        "finger? Skip this for the pubic bone and for the buttock or base of the spine."
     ),
 }
 RUNNER_HELP = {
@@ -137,7 +137,7 @@ class ScreeningAnswersForm(forms.Form):
                 answers[key] = int(value) if value == value.to_integral_value() else float(value)
             else:
                 answers[key] = value
-        if self.runner and HIGH_RISK_REGIONS.intersection(answers.get("regions", ())):
+        if self.runner and NO_SELF_PRESS_REGIONS.intersection(answers.get("regions", ())):
             for key in RUNNER_SELF_CHECKS:
                 answers.pop(key, None)
         exam = {
@@ -164,7 +164,7 @@ class ScreeningAnswersForm(forms.Form):
             section = {"title": title, "fields": [self._item(k) for k in keys]}
             if self.runner and set(keys) <= set(RUNNER_SELF_CHECKS):
                 # The whole self-check section disappears at a high-risk site, heading and all.
-                section["hide_regions"] = " ".join(sorted(HIGH_RISK_REGIONS))
+                section["hide_regions"] = " ".join(sorted(NO_SELF_PRESS_REGIONS))
                 for item in section["fields"]:
                     item["hide_regions"] = ""
             sections.append(section)
@@ -183,7 +183,7 @@ class ScreeningAnswersForm(forms.Form):
             "field": self[name],
             "show_onset": " ".join(rule.get("onset", ())),
             "show_regions": " ".join(rule.get("regions", ())),
-            "hide_regions": " ".join(sorted(HIGH_RISK_REGIONS))
+            "hide_regions": " ".join(sorted(NO_SELF_PRESS_REGIONS))
             if self.runner and name in RUNNER_SELF_CHECKS
             else "",
         }

@@ -10,7 +10,7 @@ from .engine import (
     SUSPECTED_BSI_MESSAGE,
     screen,
 )
-from .questions import EXAM_FINDINGS, HIGH_RISK_REGIONS, QUESTIONS
+from .questions import EXAM_FINDINGS, HIGH_RISK_REGIONS, NO_SELF_PRESS_REGIONS, QUESTIONS
 from .validation import ScreeningValidationError, validate_answers
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "EXAM_FINDINGS",
     "FEATURE_LABELS",
     "HIGH_RISK_REGIONS",
+    "NO_SELF_PRESS_REGIONS",
     "QUESTIONS",
     "RULESET_VERSION",
     "SUSPECTED_BSI_MESSAGE",

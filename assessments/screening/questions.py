@@ -1,7 +1,9 @@
 """Screening questions and exam findings: keys, types, options and plain-language labels."""
 
-# Hop tests are never offered to the runner for pain at these sites: a hop can displace a bone
-# stress injury of the femoral neck, navicular or anterior tibial cortex (clinical.md §0 item 3).
+# Hop tests are never offered to the runner, nor done by the clinician, for pain at these sites:
+# a hop can displace a bone stress injury at a high-risk site (clinical.md §0 item 3; Kaeding 2005;
+# Warden 2014): femoral neck, pelvis and sacrum, navicular and base of the 2nd metatarsal, anterior
+# tibial cortex, base of the 5th metatarsal, medial malleolus, talus and sesamoids.
 HIGH_RISK_REGIONS = frozenset(
     {
         "groin_hip",
@@ -10,8 +12,14 @@ HIGH_RISK_REGIONS = frozenset(
         "outer_midfoot",
         "pubic_bone",
         "buttock_sacrum",
+        "medial_ankle",
+        "ankle_joint",
+        "under_big_toe",
     }
 )
+# A gentle one-finger press is not a loading test, so the runner is asked it at high-risk sites
+# too, except where one cannot press one spot of one's own bone: the pubic bone and the sacrum.
+NO_SELF_PRESS_REGIONS = frozenset({"pubic_bone", "buttock_sacrum"})
 
 
 def _options(*pairs):
@@ -46,6 +54,9 @@ REGION_OPTIONS = _options(
     ("dorsal_midfoot", "Top of the midfoot"),
     ("outer_midfoot", "Outside edge of the foot, halfway along"),
     ("forefoot", "Front of the foot or toes"),
+    ("under_big_toe", "Ball of the foot, under the big toe joint"),
+    ("medial_ankle", "Inside of the ankle, on the bony bump"),
+    ("ankle_joint", "Deep in the ankle joint, or at the front of the ankle"),
     ("groin_hip", "Groin or front of the hip"),
     ("pubic_bone", "Pubic bone, low at the front between the legs"),
     ("buttock_sacrum", "Buttock or the flat bone at the base of the spine"),
@@ -245,6 +256,20 @@ QUESTIONS = (
         "help": "Count each one a doctor told you about. 0 if none.",
         "options": (),
     },
+    _yes_no(
+        "bone_stress_injury_hip_pelvis_2y",
+        (
+            "Was any stress fracture or stress reaction in the last two years in the hip, the "
+            "pelvis or the bone at the base of the spine?"
+        ),
+        "Only if you have had one in the last two years.",
+    ),
+    _yes_no(
+        "low_libido_or_morning_erections",
+        "For men: have you had less interest in sex, or fewer morning erections, than usual?",
+        "Only if it applies to you. It can be a sign that your body is short of energy for "
+        "training.",
+    ),
     _yes_no(
         "restrictive_eating_or_weight_loss",
         "Do you restrict what you eat, worry about gaining weight, or have you lost weight lately?",

@@ -23,7 +23,7 @@ from assessments.services import (
     screening_record_diagnosis,
     screening_review,
 )
-from dangpt.audit import audit_patient_list
+from dangpt.audit import audit_patient_access, audit_patient_list
 from dangpt.conditions import Diagnosis
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
@@ -48,6 +48,12 @@ TRIGGER_LABELS = {
     f"trigger_{t['id']}": t["label"] for t in RULES["bone_stress_override"]["hard_triggers"]
 }
 GATE_LABEL = "Painful area is not typical of this condition"
+# Below this match, "Pattern consistent with" would overstate it: the condition is listed plainly.
+PATTERN_FLOOR_PCT = RULES["pattern_floor_pct"]
+# The runner's thank-you page reads back only the screening this session sent (its id, nothing
+# clinical), to tell them plainly to call today when the answers need a same-day or prompt look.
+SENT_SESSION_KEY = "questionnaire_sent"
+CALL_TODAY = ("same_day", "prompt")
 
 
 def _reason_label(code: str, feature: str) -> str:
@@ -76,6 +82,7 @@ def result_view(result: dict) -> dict:
         {
             **condition,
             "name": CONDITION_NAMES.get(condition["code"], condition["code"]),
+            "consistent": condition["score_pct"] >= PATTERN_FLOOR_PCT,
             "reasons": [
                 {**reason, "label": _reason_label(condition["code"], reason["feature"])}
                 for reason in condition["reasons"]
@@ -126,15 +133,40 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         saved = _create(form, patient=patient, user=request.user, source=ScreeningSource.RUNNER)
         if saved is not None:
+            request.session[SENT_SESSION_KEY] = saved.pk
             return redirect("assessments:questionnaire_sent")
     return render(request, "assessments/questionnaire_fill.html", {"form": form})
+
+
+def _sent_screening(request: HttpRequest, patient: Patient) -> Screening | None:
+    """The runner's own screening this session just sent, with its read logged, or None."""
+    pk = request.session.get(SENT_SESSION_KEY)
+    if type(pk) is not int:
+        return None
+    screening = (
+        Screening.objects.filter(pk=pk, patient=patient).only("id", "patient_id", "urgency").first()
+    )
+    if screening is not None:
+        audit_patient_access(
+            request, patient_id=patient.pk, kind=AccessKind.SCREENING, ref=screening.pk
+        )
+    return screening
 
 
 @require_GET
 @role_required(Role.RUNNER)
 def questionnaire_sent(request: HttpRequest) -> HttpResponse:
-    """Thanks, and what to do if it gets worse before the visit."""
-    return render(request, "assessments/questionnaire_sent.html")
+    """Thanks, and what to do now: call the clinic today when the answers need a prompt look."""
+    patient = runner_patient(request.user)
+    screening = _sent_screening(request, patient)
+    urgency = screening.urgency if screening is not None else ""
+    location = patient.preferred_location if urgency in CALL_TODAY else None
+    context = {
+        "call_today": urgency in CALL_TODAY,
+        "same_day": urgency == "same_day",
+        "clinic_phone": location.phone if location is not None else "",
+    }
+    return render(request, "assessments/questionnaire_sent.html", context)
 
 
 # --- Therapist ----------------------------------------------------------------------------

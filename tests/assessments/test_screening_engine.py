@@ -74,6 +74,9 @@ def test_public_constants():
         "outer_midfoot",
         "pubic_bone",
         "buttock_sacrum",
+        "medial_ankle",
+        "ankle_joint",
+        "under_big_toe",
     } == HIGH_RISK_REGIONS
     assert SUSPECTED_BSI_MESSAGE.startswith("Pattern consistent with")
 

@@ -42,6 +42,12 @@ SELF_SUFFICIENT_RED_FLAG_ANSWERS = [
     ("numbness_tingling", True),
     ("missed_periods_3_months", True),
     ("restrictive_eating_or_weight_loss", True),
+    ("periods_never_started_by_15", True),
+    ("low_libido_or_morning_erections", True),
+    ("previous_bone_stress_injury", True),
+    ("bone_stress_injury_hip_pelvis_2y", True),
+    ("bone_stress_injuries_2y", 1),
+    ("bone_stress_injuries_2y", 2),
     ("locking_or_giving_way", True),
     ("foot_cold_pale_or_weak", True),
     ("swelling", "joint"),
@@ -196,8 +202,8 @@ def _with_answer(answers, key, value):
     changed = dict(answers)
     if key.startswith("exam."):
         changed["exam"] = {**answers.get("exam", {}), key[5:]: value}
-    elif key == "timing":
-        changed["timing"] = sorted({*answers.get("timing", []), value})
+    elif key in ("timing", "regions"):
+        changed[key] = sorted({*answers.get(key, []), value})
     else:
         changed[key] = value
     return changed
@@ -297,6 +303,8 @@ BONE_STRESS_ADDITIONS = [
     ("previous_bone_stress_injury", True),
     ("bone_stress_injuries_2y", 1),
     ("bone_stress_injuries_2y", 3),
+    ("bone_stress_injury_hip_pelvis_2y", True),
+    ("low_libido_or_morning_erections", True),
 ]
 
 
@@ -338,3 +346,16 @@ def test_bone_stress_evidence_never_lowers_the_concern(answers, change):
     if before["disposition"] == "refer":
         assert after["disposition"] == "refer"
         assert URGENCY_RANK[after["urgency"]] <= URGENCY_RANK[before["urgency"]]
+
+
+@SETTINGS
+@given(valid_answers, st.sampled_from(["medial_ankle", "ankle_joint", "under_big_toe"]))
+def test_adding_a_new_high_risk_region_never_lowers_the_concern(answers, region):
+    """Adding a medial malleolus, talus or sesamoid region keeps a referral and a suspected BSI."""
+    before = screen(answers)
+    after = screen(_with_answer(answers, "regions", region))
+    if before["disposition"] == "refer":
+        assert after["disposition"] == "refer"
+        assert URGENCY_RANK[after["urgency"]] <= URGENCY_RANK[before["urgency"]]
+    if before["suspected_bsi"]:
+        assert after["suspected_bsi"]

@@ -1,5 +1,7 @@
 """Screening pages: the runner's questionnaire and the therapist's list, screen and review."""
 
+from html import unescape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Screening, ScreeningSource, ScreeningStatus
 from assessments.screening import FEATURE_LABELS
+from dangpt.conditions import Diagnosis
+from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import Role
 from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory
 from tests.factories import PatientFactory
@@ -81,11 +85,9 @@ def test_runner_sends_a_draft_for_the_therapist(client_for, runner):
     assert screening.result["conditions"][0]["code"] == "pfps"
 
 
-@pytest.mark.parametrize(
-    "region", ["anterior_shin", "outer_midfoot", "pubic_bone", "buttock_sacrum"]
-)
-def test_runner_is_not_asked_to_self_test_at_a_high_risk_site(client_for, runner, region):
-    """A self-check answer given for a high-risk site (no JavaScript) is ignored."""
+@pytest.mark.parametrize("region", ["pubic_bone", "buttock_sacrum"])
+def test_runner_is_not_asked_to_self_press_where_they_cannot(client_for, runner, region):
+    """A self-press answer for the pubic bone or sacrum (no JavaScript) is ignored."""
     data = {**RUNNER_FORM, "regions": [region], "focal_bone_tenderness": "yes"}
     assert client_for(runner).post(url("questionnaire"), data).status_code == 302
     assert "focal_bone_tenderness" not in Screening.objects.get().answers
@@ -98,13 +100,43 @@ def test_runner_self_check_kept_at_a_low_risk_site(client_for, runner):
     assert Screening.objects.get().answers["focal_bone_tenderness"] == "no"
 
 
-def test_questionnaire_self_check_is_marked_to_hide_at_high_risk_sites(client_for, runner):
-    """The self-check section carries the high-risk regions that hide it."""
+def test_questionnaire_self_check_is_marked_to_hide_where_no_self_press(client_for, runner):
+    """The self-check section hides only for the pubic bone and the sacrum."""
     html = client_for(runner).get(url("questionnaire")).content.decode()
-    hide = "anterior_shin buttock_sacrum dorsal_midfoot groin_hip outer_midfoot pubic_bone"
-    assert f'data-hide-regions="{hide}"' in html
-    assert "the pubic bone, the buttock or base of the spine" in html
-    assert "the top or outside of the midfoot" in html
+    assert 'data-hide-regions="buttock_sacrum pubic_bone"' in html
+    assert "Skip this for the pubic bone and for the buttock or base of the spine." in html
+    assert "groin_hip" not in html.split('data-hide-regions="')[1].split('"')[0]
+
+
+@pytest.mark.parametrize(
+    ("region", "flag"),
+    [
+        ("groin_hip", "suspected_femoral_neck_bsi"),
+        ("anterior_shin", "high_risk_site_bsi"),
+        ("dorsal_midfoot", "high_risk_site_bsi"),
+        ("outer_midfoot", "high_risk_site_bsi"),
+    ],
+)
+def test_runner_self_press_at_a_high_risk_site_is_kept_and_refers(client_for, runner, region, flag):
+    """At the groin, front of the shin and top or outside of the midfoot the press counts (#8)."""
+    data = {**RUNNER_FORM, "regions": [region], "focal_bone_tenderness": "yes"}
+    assert client_for(runner).post(url("questionnaire"), data).status_code == 302
+    screening = Screening.objects.get()
+    assert screening.answers["focal_bone_tenderness"] == "yes"
+    assert flag in [f["code"] for f in screening.result["red_flags"]]
+    assert screening.suspected_bsi is True
+
+
+def test_runner_self_press_alone_at_the_arch_stays_below_the_bone_stress_threshold(
+    client_for, runner
+):
+    """A self-reported spot alone, away from high-risk sites, does not suspect a BSI (#4)."""
+    data = {**RUNNER_FORM, "regions": ["arch"], "focal_bone_tenderness": "yes", "timing": []}
+    data["recent_load_increase"] = "no"
+    client_for(runner).post(url("questionnaire"), data)
+    screening = Screening.objects.get()
+    assert screening.answers["focal_bone_tenderness"] == "yes"
+    assert screening.suspected_bsi is False
 
 
 @pytest.mark.parametrize(
@@ -469,3 +501,91 @@ def test_runner_answers_to_the_new_questions_are_stored(client_for, runner):
     assert answers["weak_push_off"] is False
     assert answers["periods_never_started_by_15"] is True
     assert answers["bone_stress_injuries_2y"] == 1
+
+
+# --- Runner thank-you page (issue 15 #8) ------------------------------------------------------
+
+GROIN_MISSED_PERIODS = {
+    **RUNNER_FORM,
+    "regions": ["groin_hip"],
+    "timing": ["during_whole_run"],
+    "aggravators": [],
+    "recent_load_increase": "no",
+    "missed_periods_3_months": "yes",
+}
+DIAGNOSIS_WORDS = ("femoral", "stress fracture", "bone stress", "REDs", "Pattern consistent")
+
+
+def test_thank_you_page_says_call_today_for_a_same_day_concern(client_for, runner):
+    """Groin pain in runs with missed periods: call the clinic today, do not run; no diagnosis."""
+    location = runner.patient.preferred_location
+    location.phone = "(213) 555-0142"
+    location.save()
+    client = client_for(runner)
+    client.post(url("questionnaire"), GROIN_MISSED_PERIODS)
+    screening = Screening.objects.get()
+    assert screening.urgency == "same_day"
+    response = client.get(url("questionnaire_sent"))
+    html = response.content.decode()
+    assert "Please call the clinic today" in html
+    assert "Do not run, hop or jump until you have been seen." in html
+    assert 'href="tel:(213) 555-0142"' in html
+    assert "urgent care center or emergency room today" in html
+    for words in DIAGNOSIS_WORDS:
+        assert words.lower() not in html.lower(), words
+    assert AccessLog.objects.filter(
+        user=runner, kind=AccessKind.SCREENING, patient=runner.patient
+    ).exists()
+
+
+def test_thank_you_page_says_call_today_for_a_prompt_concern(client_for, runner):
+    """A prompt concern (night pain) also says call today, without the urgent-care line."""
+    client = client_for(runner)
+    client.post(url("questionnaire"), {**RUNNER_FORM, "timing": ["at_night"]})
+    assert Screening.objects.get().urgency == "prompt"
+    html = client.get(url("questionnaire_sent")).content.decode()
+    assert "Please call the clinic today" in html
+    assert "Do not run, hop or jump until you have been seen." in html
+    assert "urgent care center" not in html
+
+
+def test_thank_you_page_is_calm_when_nothing_needs_a_prompt_look(client_for, runner):
+    """A runner's-knee pattern gets the usual thanks, no call-today box."""
+    client = client_for(runner)
+    client.post(url("questionnaire"), RUNNER_FORM)
+    assert Screening.objects.get().disposition == "treat"
+    html = client.get(url("questionnaire_sent")).content.decode()
+    assert "Please call the clinic today" not in html
+    assert "go through them with you at your visit" in html
+
+
+def test_thank_you_page_ignores_another_patients_screening(client_for, runner):
+    """A screening id in the session that is not the runner's own is never read back."""
+    other = ScreeningFactory(answers=dict(DVT_ANSWERS))
+    client = client_for(runner)
+    session = client.session
+    session["questionnaire_sent"] = other.pk
+    session.save()
+    html = client.get(url("questionnaire_sent")).content.decode()
+    assert "Please call the clinic today" not in html
+    assert not AccessLog.objects.filter(kind=AccessKind.SCREENING).exists()
+
+
+def test_ranking_does_not_call_a_zero_match_a_pattern(client_for, therapist):
+    """Conditions under the floor are listed by name, never as 'Pattern consistent with'."""
+    screening = reviewed_refer(therapist)
+    page = client_for(therapist).get(url("screening_detail", screening.pk)).content.decode()
+    html = unescape(page)
+    zero = [c for c in screening.result["conditions"] if c["score_pct"] == 0]
+    assert zero
+    for condition in zero:
+        name = dict(Diagnosis.choices)[condition["code"]]
+        assert f"Pattern consistent with {name}" not in html
+        assert f"{name}: few or no matching answers" in html
+
+
+def test_list_shows_the_urgency_of_a_same_day_screening(client_for, therapist):
+    """The list marks a same-day screening so the therapist sees it first."""
+    reviewed_refer(therapist)
+    html = client_for(therapist).get(url("screening_list") + "?show=all").content.decode()
+    assert '<span class="badge text-bg-danger">Same day</span>' in html
