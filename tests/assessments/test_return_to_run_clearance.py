@@ -125,6 +125,35 @@ def test_acknowledging_a_suspected_bsi_is_not_a_clearance(therapist):
     assert "running" in safety.loading_blocks(patient_id=screening.patient_id)
 
 
+def test_a_femoral_neck_flag_counts_as_a_suspected_bsi(therapist):
+    """Groin pain in runs (a possible femoral-neck BSI) still needs a clearance once acked."""
+    # The screening's own BSI score stays below its threshold: the flag alone counts.
+    answers = {
+        "regions": ["groin_hip"],
+        "side": "left",
+        "onset": "gradual",
+        "duration_weeks": 3,
+        "pain_now": 1,
+        "pain_worst_24h": 4,
+        "pain_running": 5,
+        "timing": ["during_whole_run"],
+    }
+    screening = screening_create(
+        patient=PatientFactory(), answers=answers, created_by=therapist, source="therapist"
+    )
+    assert not screening.suspected_bsi
+    screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Hip MRI booked")
+    assert "running" in safety.loading_blocks(patient_id=screening.patient_id)
+    clearance_record(
+        patient=screening.patient,
+        cleared_by=therapist,
+        site="femoral_neck",
+        imaging_or_physician_clearance=True,
+        **MET,
+    )
+    assert safety.loading_blocks(patient_id=screening.patient_id) == {}
+
+
 def test_new_bsi_evidence_after_a_clearance_blocks_again(therapist):
     """A clearance covers what was known then: a later BSI diagnosis needs a new one."""
     patient = PatientFactory()

@@ -231,6 +231,24 @@ def test_settings_page_refuses_a_walk_run_stage_until_cleared(client_for, therap
     assert Program.objects.get(pk=program.pk).walk_run_stage == 2
 
 
+def test_program_page_lists_stage_0_and_what_blocks_running(client_for, therapist, runner, library):
+    """A walk-run plan waiting at stage 0 shows the bone prerequisites and the way to clear."""
+    from tests.programs.factories import staff_at
+
+    staff_at(therapist, runner.patient.preferred_location)
+    _diagnose_bsi(runner.patient, therapist)
+    program = services.program_create_from_template(
+        patient=runner.patient,
+        therapist=therapist,
+        template=ProgramTemplate.objects.get(slug="walk_run_return"),
+    )
+    body = client_for(therapist).get(reverse("programs:detail", args=[program.pk])).content
+    body = body.decode()
+    assert "Stage 1 and later are blocked" in body
+    assert "Pain-free single-leg hops, tested by your therapist" in body
+    assert reverse("assessments:clearance_new", args=[runner.patient.pk]) in body
+
+
 def test_runs_page_shows_no_plan_before_clearance(client_for, therapist, runner):
     """A plan set before a BSI was diagnosed disappears from /me/runs/ until the clearance."""
     program = program_with_items(therapist=therapist, patient=runner.patient)
@@ -250,8 +268,7 @@ def test_runs_page_shows_no_plan_before_clearance(client_for, therapist, runner)
 
 
 def test_api_refuses_a_walk_run_stage_until_cleared(api, therapist, runner):
-    """PATCH /programs/{id} obeys the gate (400 at walk_run_stage), then saves once the flag is
-    acknowledged and the clearance recorded."""
+    """PATCH /programs/{id} refuses a stage (400) until the flag is acked and the runner cleared."""
     program = program_with_items(therapist=therapist, patient=runner.patient)
     screening = _screen(runner.patient, BSI_ANSWERS, therapist)
     path = f"/programs/{program.pk}"
