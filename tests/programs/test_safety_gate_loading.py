@@ -264,6 +264,18 @@ def test_runs_page_shows_no_plan_before_clearance(client_for, therapist, runner)
     assert "not cleared you to run" not in body
 
 
+def test_admin_cannot_set_a_walk_run_stage_past_the_gate(client_for, make_user, therapist, runner):
+    """The admin shows the walk-run stage and the pain rule read-only: no way around the gate."""
+    from dangpt.roles import Role
+
+    program = program_with_items(therapist=therapist, patient=runner.patient)
+    admin = make_user(Role.MANAGER, is_staff=True, is_superuser=True)
+    response = client_for(admin).get(f"/admin/programs/program/{program.pk}/change/")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="title"' in body
+    assert 'name="walk_run_stage"' not in body and 'name="tissue"' not in body
+
+
 # --- API ----------------------------------------------------------------------------------------
 
 
