@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.views import charts, evaluations, gait, outcomes, screening
+from assessments.views import charts, clearance, evaluations, gait, outcomes, screening
 
 app_name = "assessments"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
     # Charts
     path("clinical/patients/", charts.patient_list, name="patient_list"),
     path("clinical/patients/<int:patient_id>/", charts.patient_chart, name="patient_chart"),
+    path(
+        "clinical/patients/<int:patient_id>/return-to-run/",
+        clearance.clearance_new,
+        name="clearance_new",
+    ),
     # Evaluations
     path(
         "clinical/patients/<int:patient_id>/evaluations/new/",

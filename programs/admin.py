@@ -62,7 +62,9 @@ class ProgramAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["id", "title", "status", "therapist", "created_at"]
     list_filter = ["status", "tissue"]
     # Ids only in the list: names are health data and stay out of URLs and logs.
-    readonly_fields = ["status", "current_version", "patient"]
+    # The pain rule and the walk-run stage change what the runner is told: only the program
+    # page's settings (through the safety gate) change them.
+    readonly_fields = ["status", "current_version", "patient", "tissue", "walk_run_stage"]
     raw_id_fields = ["therapist", "template"]
     inlines = [ProgramItemInline]
     actions = [publish_programs]

@@ -132,8 +132,19 @@ class ProgramOut(Schema):
     tissue: str
     baseline_pain: int
     current_phase: int
+    walk_run_stage: int | None
     current_version: VersionOut | None
     working_items: list[ItemOut]
+
+
+class ProgramSettingsIn(Schema):
+    """Settings to change; those left out keep their value. `walk_run_stage` null ends the plan."""
+
+    title: str | None = Field(None, max_length=160)
+    tissue: str | None = None
+    baseline_pain: int | None = None
+    current_phase: int | None = None
+    walk_run_stage: int | None = None
 
 
 class PublishIn(Schema):
@@ -274,6 +285,7 @@ def _program_out(program: Program) -> dict:
         "tissue": program.tissue,
         "baseline_pain": program.baseline_pain,
         "current_phase": program.current_phase,
+        "walk_run_stage": program.walk_run_stage,
         "current_version": _version_out(program.current_version)
         if program.current_version
         else None,
@@ -291,6 +303,26 @@ def get_program(request, program_id: int):
     """A program of one of the therapist's patients, with its working items and current version."""
     _therapists_only(request)
     return _program_out(selectors.read_program_for_user(request, program_id))
+
+
+@router.patch(
+    "/programs/{program_id}",
+    response={200: ProgramOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def update_program(request, program_id: int, payload: ProgramSettingsIn):
+    """Change the program's settings; a walk-run stage past 0 obeys the safety gate."""
+    _therapists_only(request)
+    program = selectors.get_program_for_user(request, program_id)
+    given = payload.dict(exclude_unset=True)
+    values = {
+        field: given[field] if field in given else getattr(program, field)
+        for field in ("title", "tissue", "baseline_pain", "current_phase", "walk_run_stage")
+    }
+    for field in ("title", "tissue", "baseline_pain", "current_phase"):
+        if values[field] is None:
+            values[field] = getattr(program, field)
+    services.program_update(program=program, **values)
+    return _program_out(program)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs import services
-from programs.models import IMPACT_TAGS, Program, ProgramStatus, ProgramTemplate, RunLog
+from programs.models import Program, ProgramStatus, ProgramTemplate, RunLog
 
 # runner, therapist, template, weeks of logs, pain during per session (oldest first).
 DEMO_PROGRAMS = [
@@ -43,9 +43,9 @@ def _program_for(patient, therapist, template: ProgramTemplate) -> Program:
     try:
         services.program_publish(program=program, by=therapist, note="Demo program")
     except ValidationError:
-        # The runner's screening blocks impact work: publish without it, as a therapist would.
+        # The runner's screening blocks some loading: publish without it, as a therapist would.
         for item in program.items.select_related("exercise"):
-            if set(IMPACT_TAGS) & set(item.exercise.contraindication_tags):
+            if item.exercise.loading_kinds:
                 services.program_item_remove(item=item)
         services.program_publish(program=program, by=therapist, note="Demo program")
     return program

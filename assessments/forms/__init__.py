@@ -1,5 +1,6 @@
 """Forms of the assessments app, one module per sub-domain: they validate, services write."""
 
+from assessments.forms.clearance import ClearanceForm
 from assessments.forms.evaluations import AddendumForm, EvaluationForm
 from assessments.forms.gait import GaitAnalysisForm, GaitCompareForm
 from assessments.forms.outcomes import DischargeForm, PromAnswersForm, ScheduleForm
@@ -13,6 +14,7 @@ from assessments.forms.screening import (
 __all__ = [
     "AcknowledgeForm",
     "AddendumForm",
+    "ClearanceForm",
     "DiagnosisForm",
     "DischargeForm",
     "EvaluationForm",

@@ -1,5 +1,11 @@
 """Models of the assessments app, one module per sub-domain; every model is importable from here."""
 
+from .clearance import (
+    HIGH_RISK_SITES,
+    HIP_AND_PELVIS_SITES,
+    BoneStressSite,
+    ReturnToRunClearance,
+)
 from .evaluations import (
     EVALUATION_FIELDS,
     ChartQuerySet,
@@ -13,6 +19,10 @@ from .outcomes import OutcomeResult, OutcomeSource, PromSchedule
 from .screening import Disposition, Screening, ScreeningSource, ScreeningStatus
 
 __all__ = [
+    "HIGH_RISK_SITES",
+    "HIP_AND_PELVIS_SITES",
+    "BoneStressSite",
+    "ReturnToRunClearance",
     "EVALUATION_FIELDS",
     "GAIT_FIELDS",
     "ArmSwing",

@@ -1,5 +1,6 @@
 """Every write of the assessments app goes through these keyword-only service functions."""
 
+from assessments.services.clearance import clearance_record
 from assessments.services.common import LOCKED_MESSAGE
 from assessments.services.evaluations import (
     addendum_add,
@@ -25,6 +26,7 @@ from assessments.services.screening import (
 __all__ = [
     "LOCKED_MESSAGE",
     "addendum_add",
+    "clearance_record",
     "evaluation_create",
     "evaluation_sign",
     "evaluation_update",

@@ -5,6 +5,7 @@ Every model of the app is imported here, so Django finds them and callers import
 
 from programs.models.library import (
     IMPACT_TAGS,
+    LOADING_TAGS,
     Category,
     Exercise,
     ExerciseQuerySet,
@@ -34,6 +35,7 @@ from programs.models.suggestions import (
 __all__ = [
     "DOSE_FIELDS",
     "IMPACT_TAGS",
+    "LOADING_TAGS",
     "PAIN_HELP",
     "Category",
     "DifficultyChoice",

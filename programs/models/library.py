@@ -36,6 +36,8 @@ class TissueChoice(models.TextChoices):
 
 # Tags that the screening safety gate blocks until a therapist acknowledges the screening.
 IMPACT_TAGS = ("impact", "running")
+# Every kind of loading the safety gate can block (assessments.safety.LoadingKind's values).
+LOADING_TAGS = ("impact", "running", "tendon_load")
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -96,6 +98,11 @@ class Exercise(models.Model):
     def is_impact(self) -> bool:
         return any(tag in IMPACT_TAGS for tag in self.contraindication_tags)
 
+    @property
+    def loading_kinds(self) -> set[str]:
+        """The kinds of loading of this exercise that a red flag can block."""
+        return set(LOADING_TAGS) & set(self.contraindication_tags)
+
 
 class TemplateKind(models.TextChoices):
     PROGRAM = "program", "Exercise program"
@@ -116,6 +123,8 @@ class ProgramTemplate(models.Model):
     education = ArrayField(models.TextField(), default=list, blank=True)
     # Phase names, weeks, criteria and notes (or walk-run stages) as in templates.json.
     phases = models.JSONField(default=list, blank=True)
+    # Walk-run: the pain rule by the runner's condition, e.g. {"bone_stress_injury": "bone"}.
+    tissue_by_condition = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

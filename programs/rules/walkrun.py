@@ -123,6 +123,7 @@ PREREQUISITES: dict[Tissue, tuple[str, ...]] = {
     Tissue.BONE: (
         "No tenderness when the injured bone is pressed",
         "Pain-free brisk walking for 30–45 minutes on several days",
+        "Pain-free single-leg hops, tested by your therapist",
         "Clearance from your therapist or physician (imaging shows healing at high-risk sites)",
     ),
 }

@@ -86,6 +86,7 @@ def _template_load(data: dict, by_slug: dict[str, Exercise]) -> ProgramTemplate:
             "duration_weeks": data.get("duration_weeks"),
             "education": data.get("education", []),
             "phases": [{k: v for k, v in p.items() if k != "items"} for p in phases],
+            "tissue_by_condition": data.get("tissue_by_condition") or {},
         },
     )
     template.items.all().delete()

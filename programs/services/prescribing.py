@@ -8,9 +8,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assessments import safety
+from dangpt.conditions import Condition
 from programs.models import (
     DOSE_FIELDS,
-    IMPACT_TAGS,
     Exercise,
     Program,
     ProgramItem,
@@ -70,6 +70,27 @@ def program_create_blank(
     )
 
 
+BONE_RULE_MESSAGE = (
+    "After a possible or diagnosed bone stress injury the walk-run plan uses the bone rule "
+    "(no pain during, after or the next morning)."
+)
+
+
+def _bone_stress(patient_id: int) -> bool:
+    return safety.bone_stress_status(patient_id=patient_id) is not None
+
+
+def _walk_run_tissue(template: ProgramTemplate, patient, evaluation, tissue: str) -> str:
+    """The walk-run plan's pain rule: the template's rule for the runner's condition."""
+    condition = evaluation.working_diagnosis if evaluation is not None else ""
+    if _bone_stress(patient.pk):
+        condition = Condition.BSI
+    by_condition = template.tissue_by_condition.get(condition)
+    if condition == Condition.BSI and tissue and tissue != by_condition:
+        raise ValidationError({"tissue": [BONE_RULE_MESSAGE]})
+    return tissue or by_condition or progression.Tissue.SOFT_TISSUE.value
+
+
 @transaction.atomic
 def program_create_from_template(
     *,
@@ -80,7 +101,13 @@ def program_create_from_template(
     title: str = "",
     evaluation=None,
 ) -> Program:
-    """A new draft program with the template's items, phase by phase (walk-run: stage 1)."""
+    """A new draft program with the template's items, phase by phase.
+
+    Walk-run: the pain rule comes from the template's ``tissue_by_condition`` (bone after a bone
+    stress injury), and the plan starts at stage 0 (prerequisites) while running is blocked.
+    """
+    if template.kind == TemplateKind.WALK_RUN:
+        tissue = _walk_run_tissue(template, patient, evaluation, tissue)
     tissue = tissue or template.tissue or progression.Tissue.SOFT_TISSUE.value
     program = program_create_blank(
         patient=patient,
@@ -92,9 +119,10 @@ def program_create_from_template(
     program.template = template
     items = template.items.select_related("exercise")
     if template.kind == TemplateKind.WALK_RUN:
-        # Stage 1 of the walk-run plan; the stage advances from the run logs.
+        # The stage-1 session; the stage advances from the run logs once running is allowed.
         items = items.filter(phase=2)
-        program.walk_run_stage = 1
+        blocked = safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk)
+        program.walk_run_stage = 0 if blocked else 1
     program.save(update_fields=["template", "walk_run_stage"])
     ProgramItem.objects.bulk_create(_items_from_template(program, items, template.kind))
     return program
@@ -139,6 +167,7 @@ def program_update(
         raise ValidationError({"current_phase": ["Phases start at 1."]})
     if walk_run_stage is not None and not 0 <= walk_run_stage <= 8:
         raise ValidationError({"walk_run_stage": ["Walk-run stages are 0 to 8."]})
+    _walk_run_gate(program, walk_run_stage=walk_run_stage, tissue=tissue)
     program.title = title.strip() or program.title
     program.tissue = tissue
     program.baseline_pain = baseline_pain
@@ -146,6 +175,26 @@ def program_update(
     program.walk_run_stage = walk_run_stage
     program.save()
     return program
+
+
+def _walk_run_gate(program: Program, *, walk_run_stage: int | None, tissue: str) -> None:
+    """Refuse a walk-run stage past 0 while running is blocked, and a soft rule after a BSI."""
+    if walk_run_stage is None:
+        return
+    if tissue != progression.Tissue.BONE and _bone_stress(program.patient_id):
+        raise ValidationError({"tissue": [BONE_RULE_MESSAGE]})
+    if walk_run_stage == 0:
+        return
+    reason = safety.loading_blocks(patient_id=program.patient_id).get(safety.LoadingKind.RUNNING)
+    if reason:
+        raise ValidationError(
+            {
+                "walk_run_stage": [
+                    f"Walk-run stage {walk_run_stage} cannot be given yet: {reason} "
+                    "Stage 0 (prerequisites) can be set meanwhile."
+                ]
+            }
+        )
 
 
 def _check_item_values(values: dict) -> None:
@@ -227,21 +276,56 @@ def program_item_move(*, item: ProgramItem, direction: str) -> None:
     program_items_reorder(program=item.program, item_ids=others + same_phase)
 
 
+def _shown_items(program: Program, items: list[ProgramItem]) -> list[ProgramItem]:
+    """The items a published version shows the runner: those of the current phase."""
+    return [item for item in items if item.phase == program.current_phase]
+
+
+def _template_phase(program: Program) -> dict:
+    if program.template is None or program.template.kind != TemplateKind.PROGRAM:
+        return {}
+    phases = {p.get("phase"): p for p in program.template.phases}
+    return phases.get(program.current_phase, {})
+
+
+def _loading_problems(program: Program, items: list[ProgramItem], blocks: dict) -> list[str]:
+    blocked = [item for item in items if item.exercise.loading_kinds & blocks.keys()]
+    if not blocked:
+        return []
+    kinds = sorted(set().union(*(item.exercise.loading_kinds & blocks.keys() for item in blocked)))
+    names = ", ".join(item.exercise.name for item in blocked)
+    what = "; ".join(safety.LOADING_WORDS[safety.LoadingKind(kind)] for kind in kinds)
+    reasons = " ".join(dict.fromkeys(blocks[kind] for kind in kinds))
+    return [
+        f"These exercises cannot be published yet ({names}), as {what} is blocked: {reasons} "
+        "Remove them, or resolve the block first."
+    ]
+
+
 def _safety_gate(program: Program, items: list[ProgramItem]) -> None:
-    impact = [item for item in items if set(IMPACT_TAGS) & set(item.exercise.contraindication_tags)]
-    if not impact:
-        return
-    reason = safety.impact_block_reason(patient_id=program.patient_id)
-    if reason:
-        names = ", ".join(item.exercise.name for item in impact)
-        raise ValidationError(
-            {
-                "items": [
-                    f"Impact and running exercises cannot be published yet ({names}): {reason} "
-                    "Acknowledge the screening first, or remove these exercises."
-                ]
-            }
+    """Refuse to publish loading that a red flag or an uncleared bone stress injury blocks."""
+    blocks = safety.loading_blocks(patient_id=program.patient_id)
+    problems = _loading_problems(program, _shown_items(program, items), blocks)
+    stage = program.walk_run_stage or 0
+    if (
+        program.walk_run_stage is not None
+        and program.tissue != progression.Tissue.BONE
+        and _bone_stress(program.patient_id)
+    ):
+        problems.append(BONE_RULE_MESSAGE)
+    if stage >= 1 and safety.LoadingKind.RUNNING in blocks:
+        problems.append(f"Walk-run stage {stage} cannot be given yet: {blocks['running']}")
+    if _template_phase(program).get("clearance_required") and not _cleared(program):
+        problems.append(
+            f"Phase {program.current_phase} of this template starts only after a return-to-run "
+            "clearance is recorded on the runner's chart."
         )
+    if problems:
+        raise ValidationError({"items": problems})
+
+
+def _cleared(program: Program) -> bool:
+    return safety.return_to_run_clearance(patient_id=program.patient_id) is not None
 
 
 def _constraint_name(exc: IntegrityError) -> str | None:

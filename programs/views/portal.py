@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import safety
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
@@ -131,6 +132,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
     volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
+    running_on_hold = safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk)
     page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -141,7 +143,9 @@ def runs(request: HttpRequest) -> HttpResponse:
             "rows": [(f"{w.week_start:%-d %b}", w.distance_km) for w in volume],
             "this_week": volume[-1].distance_km,
         },
-        "walk_run": _walk_run(program, recent),
+        # No plan while running is blocked (a red flag, or a bone stress injury not yet cleared).
+        "running_on_hold": running_on_hold,
+        "walk_run": None if running_on_hold else _walk_run(program, recent),
         "morning_form": forms.MorningForm(),
         "today": today,
     }

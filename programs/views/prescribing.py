@@ -10,13 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments import safety
 from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
-from programs.models import Program, ProgramItem, ProgramStatus, SuggestionStatus
+from programs.models import Program, ProgramItem, ProgramStatus, SuggestionStatus, TemplateKind
 from programs.portal.items import version_items
+from programs.rules import walkrun
 from programs.selectors import get_item_for_user, get_program_for_user
 from programs.versions import diff_items, snapshot_item
 
@@ -85,6 +87,19 @@ def create_program(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/program_create.html", {"form": form}, status=status)
 
 
+def _walk_run_check(program: Program) -> dict | None:
+    """For a walk-run plan: the stage-0 prerequisites of its pain rule, and what blocks running."""
+    if program.walk_run_stage is None:
+        return None
+    prerequisites = walkrun.prerequisites(tissue=program.tissue)
+    template = program.template
+    if template is not None and template.kind == TemplateKind.WALK_RUN and template.phases:
+        rule = "bone" if program.tissue == "bone" else "soft_tissue"
+        prerequisites = template.phases[0].get("prerequisites", {}).get(rule) or prerequisites
+    blocked = safety.loading_blocks(patient_id=program.patient_id).get(safety.LoadingKind.RUNNING)
+    return {"prerequisites": prerequisites, "blocked": blocked}
+
+
 def _detail_context(program: Program, **forms_) -> dict:
     items = list(program.items.select_related("exercise").order_by("phase", "order", "id"))
     suggestions = program.suggestions.filter(status=SuggestionStatus.PENDING).select_related(
@@ -122,6 +137,7 @@ def _detail_context(program: Program, **forms_) -> dict:
         or forms.ItemAddForm(initial={"phase": program.current_phase}),
         "publish_form": forms_.get("publish_form") or forms.PublishForm(),
         "publish_errors": forms_.get("publish_errors", []),
+        "walk_run_check": _walk_run_check(program),
     }
 
 

@@ -55,6 +55,7 @@ BUDGETED_PAGES: set[str] = {
     "assessments:patient_chart",
     "assessments:evaluation_new",
     "assessments:gait_new",
+    "assessments:clearance_new",
     "assessments:gait_compare",
     "assessments:outcome_trend",
     "assessments:outcome_record",
@@ -445,6 +446,31 @@ def test_api_get_evaluation_is_flat_in_addenda(client, therapist, patient):
         check=json_length("addenda", LARGE),
         **api_headers(therapist),
     )
+
+
+# --- Return-to-run clearance ------------------------------------------------------------------
+
+
+def test_clearance_page_is_flat_in_clearances(client_for, therapist, patient):
+    """The clearance page lists the runner's clearances: 1 and 50 alike."""
+    from assessments.services import clearance_record
+
+    EvaluationFactory(patient=patient, therapist=therapist, working_diagnosis="bone_stress_injury")
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            clearance_record(
+                patient=patient,
+                cleared_by=therapist,
+                site="fibula",
+                pain_free_walking=True,
+                no_focal_tenderness=True,
+                pain_free_hops=True,
+            )
+
+    url = reverse("assessments:clearance_new", args=[patient.pk])
+    check = matches(r"<td>Fibula</td>", LARGE)
+    assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
 
 # --- Gait -------------------------------------------------------------------------------------

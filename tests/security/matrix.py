@@ -110,6 +110,7 @@ PAGES: dict[str, Entry] = {
         query=lambda s: {"evaluation": s.a.evaluation.pk},
     ),
     "assessments:gait_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:clearance_new": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     "assessments:outcome_trend": Entry(
         CLINICIANS | RUNNER_OWN, lambda s: {"patient_id": s.a.patient.pk, "instrument": "lefs"}
     ),
@@ -203,6 +204,9 @@ API: dict[str, Entry] = {
     "programs_api_get_program": Entry(THERAPISTS, lambda s: {"program_id": s.a.program.pk}),
     "programs_api_publish_program": Entry(
         THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"note": ""}
+    ),
+    "programs_api_update_program": Entry(
+        THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"baseline_pain": 1}
     ),
 }
 

@@ -30,7 +30,7 @@ CONDITIONS = {
 CATEGORIES = {"strength", "mobility", "core", "plyometric", "isometric", "running", "balance"}
 REGIONS = {"hip", "knee", "shin", "ankle", "foot", "core"}
 TISSUES = {t.value for t in Tissue}
-TAGS = {"impact", "deep_knee_flexion", "end_range_dorsiflexion", "running"}
+TAGS = {"impact", "deep_knee_flexion", "end_range_dorsiflexion", "running", "tendon_load"}
 DOSAGE_KEYS = {"sets", "reps", "hold_seconds", "load", "tempo", "times_per_week", "side"}
 SIDES = {"both", "each", "affected"}
 FIELDS = {
@@ -327,15 +327,54 @@ def _impact_items(phase):
     ]
 
 
-def test_bsi_early_phases_have_no_impact():
+BSI_TEMPLATES = [t for t in PROGRAMS if t["condition"] == "bone_stress_injury"]
+
+
+@pytest.mark.parametrize("bsi", BSI_TEMPLATES, ids=lambda t: t["slug"])
+def test_bsi_early_phases_have_no_impact(bsi):
     """Bone stress injury: no hopping or running before the phase that needs clearance."""
-    (bsi,) = [t for t in PROGRAMS if t["condition"] == "bone_stress_injury"]
     cleared = [p["phase"] for p in bsi["phases"] if p["clearance_required"]]
     assert cleared, "the impact phase must require clearance"
     for phase in bsi["phases"]:
         if phase["phase"] < cleared[0]:
             assert _impact_items(phase) == [], phase["name"]
     assert _impact_items(bsi["phases"][-1])
+
+
+def test_hip_pelvis_bsi_phase_one_does_not_load_the_hip():
+    """A femoral-neck, pelvic or sacral BSI starts with no hip-centred loading."""
+    # Robertson & Wood 2017; George 2024: no phase-1 exercise works the hip, or the core that
+    # pulls on the pelvis.
+    (hip,) = [t for t in BSI_TEMPLATES if t["slug"] == "bsi_hip_pelvis_return"]
+    first = hip["phases"][0]["items"]
+    assert first
+    for item in first:
+        regions = set(BY_SLUG[item["exercise"]]["regions"])
+        assert not regions & {"hip", "core"}, item["exercise"]
+
+
+def test_heavy_or_eccentric_tendon_loading_is_tagged():
+    """Heel drops, heavy slow resistance and plyometrics carry the tag a rupture flag blocks."""
+    for slug in (
+        "eccentric_heel_drop_straight_knee",
+        "floor_eccentric_heel_drop",
+        "hsr_standing_heel_raise",
+        "weighted_single_leg_calf_raise",
+        "pogo_hops",
+    ):
+        assert "tendon_load" in BY_SLUG[slug]["contraindication_tags"], slug
+    assert "tendon_load" not in BY_SLUG["seated_calf_raise"]["contraindication_tags"]
+
+
+def test_walk_run_bone_prerequisites_match_the_rules_and_name_hops():
+    """Stage 0 after a BSI lists pain-free hopping (George 2024), as the walk-run rules do."""
+    from programs.rules.walkrun import prerequisites
+
+    (walk_run,) = [t for t in TEMPLATES if t["kind"] == "walk_run"]
+    bone = walk_run["stages"][0]["prerequisites"]["bone"]
+    assert tuple(bone) == prerequisites(tissue="bone")
+    assert any("hops" in line for line in bone)
+    assert walk_run["tissue_by_condition"]["bone_stress_injury"] == "bone"
 
 
 def test_impact_only_in_late_phases():

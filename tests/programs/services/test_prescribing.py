@@ -155,15 +155,9 @@ def test_safety_gate_lets_non_impact_items_through(therapist, runner):
     assert program.current_version.number == 1
 
 
-def test_safety_gate_blocks_running_items_too(therapist, runner, monkeypatch):
-    """Items tagged running are blocked like impact ones, through the assessments service."""
-    calls = []
-
-    def blocked(*, patient_id):
-        calls.append(patient_id)
-        return "Screening suggests referral."
-
-    monkeypatch.setattr("assessments.safety.impact_block_reason", blocked)
+def test_safety_gate_blocks_running_items_too(therapist, runner):
+    """Items tagged running are blocked like impact ones while a referral is unacknowledged."""
+    _refer_screening(runner.patient)
     program = program_with_items(therapist=therapist, patient=runner.patient, publish=False)
     services.program_item_add(
         program=program,
@@ -171,7 +165,6 @@ def test_safety_gate_blocks_running_items_too(therapist, runner, monkeypatch):
     )
     with pytest.raises(ValidationError, match="Walk-run"):
         services.program_publish(program=program, by=therapist)
-    assert calls == [runner.patient.pk]
 
 
 def test_an_integrity_error_that_only_names_the_one_active_rule_is_not_a_publish_race(
