@@ -323,7 +323,7 @@ def suggest(
     if trend.rising:
         dosage, change = _reduce(current, REGRESS_SMALL, protocol)
         reason = (
-            f"{rule_text} {trend.describe()}, though each morning stayed within the rule. "
+            f"{rule_text} {trend.describe()}, though the last session met the rule. "
             f"Morning pain should not increase from week to week (Silbernagel 2007), so "
             f"{change}."
         )
