@@ -145,7 +145,7 @@ def _seed_records() -> list[str]:
     knee = _schedule(runner1, "pfps", 42, therapist)
     for timepoint, days_ago, lefs, pain in (("baseline", 42, 2, 6), ("week_6", 0, 3, 2)):
         _result(knee, "lefs", _same_answer("lefs", lefs), therapist, timepoint, days_ago, "clinic")
-        _result(knee, "nprs", {"pain": pain}, therapist, timepoint, days_ago, "clinic")
+        _result(knee, "nprs_worst_24h", {"pain": pain}, therapist, timepoint, days_ago, "clinic")
     shin = _schedule(runner2, "itbs", 42, therapist)
     _result(shin, "lefs", _same_answer("lefs", 2), therapist, "baseline", 42, "clinic")
     return ["Chart records: a signed evaluation and outcome trends; runner2 has LEFS due."]

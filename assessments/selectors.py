@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessments import gait_metrics
 from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis, OutcomeResult, PromSchedule
-from assessments.proms import INSTRUMENTS, classify_change
+from assessments.proms import INSTRUMENTS, describe_change
 from assessments.proms.schedule import (
     MEASURES_BY_CONDITION,
     TIMEPOINT_LABELS,
@@ -165,38 +165,62 @@ def due_measures(*, patient, today: dt.date | None = None) -> list[DueMeasure]:
 
 
 def _band(instrument: str, baseline: float | None) -> dict[str, Any] | None:
-    """The MCID band around the baseline: changes inside it are within measurement error."""
-    if baseline is None:
-        return None
+    """Baseline ± the MDC: changes inside it are within measurement error (None without an MDC)."""
     definition = INSTRUMENTS[instrument]
-    mcid = definition.mcid["value"]
+    if baseline is None or definition.mdc is None:
+        return None
+    mdc = definition.mdc["value"]
     return {
-        "low": max(0, baseline - mcid),
-        "high": min(definition.max, baseline + mcid),
-        "mcid": mcid,
-        "reference": definition.mcid["reference"],
+        "low": max(0, baseline - mdc),
+        "high": min(definition.max, baseline + mdc),
+        "mdc": mdc,
+        "confidence": definition.mdc.get("confidence", ""),
     }
 
 
-CHANGE_LABELS = {
-    "improved": "Improved beyond the MCID",
-    "within_error": "Within measurement error",
-    "worse": "Worse beyond the MCID",
-}
+def _thresholds(instrument: str, mcid: float | None, weeks: float) -> str:
+    """The thresholds applied to a change, with their sources, in words."""
+    definition = INSTRUMENTS[instrument]
+    if definition.mdc:
+        confidence = definition.mdc.get("confidence", "")
+        level = f", {confidence} confidence" if confidence else ""
+        mdc = f"Measurement error (MDC{level}): {definition.mdc['value']:g} points."
+        mdc_source = f" MDC source: {definition.mdc['reference']}."
+    else:
+        mdc, mdc_source = "Measurement error (MDC): not established for this measure.", ""
+    if mcid is not None:
+        important = f"Clinically important change (MCID): {mcid:g} points."
+    else:
+        important = (
+            "Clinically important change (MCID): none validated for a change over "
+            f"{weeks:.0f} weeks."
+        )
+    return f"{mdc} {important} MCID source: {definition.mcid['reference']}.{mdc_source}"
 
 
-def change_summary(instrument: str, scores: list[float]) -> dict[str, Any] | None:
-    """Baseline (first scored), latest, change and its MCID label; None with under two scores."""
+def change_summary(
+    instrument: str, scores: list[tuple[dt.datetime, float]]
+) -> dict[str, Any] | None:
+    """Baseline (first scored), latest, change and its label; None with under two scores.
+
+    ``scores`` are (taken at, score) pairs, oldest first; the weeks between the first and the
+    last decide which MCID applies (VISA-A's differs by interval).
+    """
     if len(scores) < 2:
         return None
-    baseline, latest = scores[0], scores[-1]
-    label = classify_change(instrument, baseline, latest)
+    (first_at, baseline), (last_at, latest) = scores[0], scores[-1]
+    weeks = (last_at - first_at).total_seconds() / (7 * 24 * 3600)
+    change = describe_change(instrument, baseline, latest, weeks=weeks)
     return {
         "baseline": baseline,
         "latest": latest,
         "change": round(latest - baseline, 1),
-        "label": label,
-        "label_text": CHANGE_LABELS[label],
+        "weeks": round(weeks, 1),
+        "label": change.code,
+        "label_text": change.text,
+        "mdc": change.mdc,
+        "mcid": change.mcid,
+        "thresholds": _thresholds(instrument, change.mcid, weeks),
     }
 
 
@@ -225,7 +249,7 @@ def outcome_trend(*, patient, instrument: str) -> dict[str, Any]:
         "direction": definition.direction,
         "points": points,
         "band": _band(instrument, scored[0].score if scored else None),
-        "summary": change_summary(instrument, [r.score for r in scored]),
+        "summary": change_summary(instrument, [(r.taken_at, r.score) for r in scored]),
         "results": results,
     }
 
@@ -235,15 +259,15 @@ def outcome_overview(*, user) -> list[dict[str, Any]]:
     schedules = list(
         PromSchedule.objects.visible_to(user).select_related("patient").order_by("patient_id")
     )
-    scores: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for patient_id, instrument, value in (
+    scores: dict[tuple[int, str], list[tuple[dt.datetime, float]]] = defaultdict(list)
+    for patient_id, instrument, taken_at, value in (
         OutcomeResult.objects.filter(
             patient__in={s.patient_id for s in schedules}, score__isnull=False
         )
         .order_by("taken_at", "id")
-        .values_list("patient_id", "instrument", "score")
+        .values_list("patient_id", "instrument", "taken_at", "score")
     ):
-        scores[(patient_id, instrument)].append(value)
+        scores[(patient_id, instrument)].append((taken_at, value))
     groups = []
     for condition in Condition:
         rows = []
@@ -254,8 +278,9 @@ def outcome_overview(*, user) -> list[dict[str, Any]]:
                     {
                         "patient": schedule.patient,
                         "instrument": instrument,
+                        "name": INSTRUMENTS[instrument].name,
                         "count": len(values),
-                        "latest": values[-1] if values else None,
+                        "latest": values[-1][1] if values else None,
                         "summary": change_summary(instrument, values),
                     }
                 )
@@ -270,7 +295,7 @@ def schedule_plan(schedule: PromSchedule) -> list[dict[str, Any]]:
         {
             "timepoint": TIMEPOINT_LABELS[code],
             "due_on": day,
-            "measures": measures_at(schedule.condition, code),
+            "measures": [INSTRUMENTS[m].name for m in measures_at(schedule.condition, code)],
         }
         for code, day in timepoint_dates(schedule.starts_on, schedule.discharge_on)
     ]

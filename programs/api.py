@@ -105,8 +105,12 @@ class RunIn(Schema):
 
 
 class LoadWarningOut(Schema):
-    level: Literal["small", "moderate", "large"]
-    ratio: float
+    level: Literal["small", "moderate", "large", "first_run_back"] = Field(
+        description="Spike size, or first_run_back when no run is logged in the 30 days before."
+    )
+    ratio: float | None = Field(
+        description="Run distance over the reference longest run; null for a first run back."
+    )
     message: str
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.proms import INSTRUMENTS
 from dangpt.audit.history import track
 from dangpt.conditions import Condition
 from dangpt.roles import CLINICIAN_ROLES, Role, role_of
@@ -74,6 +75,12 @@ class OutcomeResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} #{self.pk}"
+
+    @property
+    def instrument_name(self) -> str:
+        """The measure's name as the therapist reads it (its code for a retired measure)."""
+        definition = INSTRUMENTS.get(self.instrument)
+        return definition.name if definition else self.instrument
 
 
 @track()

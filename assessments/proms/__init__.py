@@ -8,11 +8,12 @@ measure is due. Only ``clinic_wording`` reads a Django setting, and nothing here
 
 from .errors import InvalidAnswers, UnknownInstrument, WordingError
 from .registry import INSTRUMENTS, Instrument, Item, Option, describe
-from .scoring import classify_change, score
+from .scoring import ChangeClass, classify_change, describe_change, mcid_at, score
 from .wording import load_wording, reset_wording
 
 __all__ = [
     "INSTRUMENTS",
+    "ChangeClass",
     "Instrument",
     "InvalidAnswers",
     "Item",
@@ -21,7 +22,9 @@ __all__ = [
     "WordingError",
     "classify_change",
     "describe",
+    "describe_change",
     "load_wording",
+    "mcid_at",
     "reset_wording",
     "score",
 ]

@@ -5,7 +5,9 @@ Each JSON file describes one instrument and is named after its ``id``. Keys: ``i
 ``lower_better``), ``max``, ``scoring`` (``{"method": "sum"}`` or ``{"method":
 "percent_of_answered", "min_scored": n, "decimals": 1}``), ``mcid`` (``value``, ``reference``),
 ``mdc`` (``value``, ``confidence``, ``reference``, or null when unknown), ``licence``, ``source``,
-``notes`` (uncertain figures are marked UNCERTAIN), optional ``option_sets`` and ``items``.
+``notes`` (uncertain figures are marked UNCERTAIN), optional ``option_sets`` and ``items``,
+optional ``short_name`` (for buttons) and ``retired`` (kept for scoring and old results, not
+offered for new recordings).
 
 Options are ``[value, points, label]`` triples, inline or named from ``option_sets``; ``points``
 is ``null`` for a "not applicable" answer. Items that share a ``branch`` (VISA-A 8A/8B/8C) are
@@ -73,6 +75,13 @@ class Instrument:
     notes: tuple[str, ...]
     wording_sha256: str | None = None
     wording_version: str | None = None
+    short_name: str = ""
+    retired: bool = False
+
+    @property
+    def button_label(self) -> str:
+        """A short name for buttons and tables, e.g. LEFS or NPRS, worst in 24 h."""
+        return self.short_name or self.code.upper()
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
@@ -117,6 +126,8 @@ def parse_definition(data: dict[str, Any]) -> Instrument:
         source=data["source"],
         wording=data["wording"],
         notes=tuple(data.get("notes", ())),
+        short_name=data.get("short_name", ""),
+        retired=bool(data.get("retired", False)),
     )
     problems = definition_problems(instrument)
     if problems:
@@ -136,6 +147,11 @@ def definition_problems(instrument: Instrument) -> list[str]:
         problems.append(f"scoring method must be one of {METHODS}")
     if not instrument.mcid.get("value", 0) > 0 or not instrument.mcid.get("reference"):
         problems.append("mcid needs a positive value and a reference")
+    for interval in instrument.mcid.get("intervals", ()):
+        if not interval.get("weeks", 0) > 0 or not interval.get("value", 0) > 0:
+            problems.append("each mcid interval needs positive weeks and value")
+    if instrument.mdc is not None and not instrument.mdc.get("value", 0) > 0:
+        problems.append("mdc needs a positive value")
     for item in instrument.items:
         values = [o.value for o in item.options]
         if len(set(values)) != len(values) or not item.label:

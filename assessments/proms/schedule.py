@@ -1,14 +1,19 @@
 """When a runner fills which outcome measure (clinical.md §5.1 "suggested schedule").
 
 Baseline, 2 weeks (NPRS only), 6 weeks, 12 weeks and discharge. Measures per condition follow the
-reference: LEFS and NPRS for everyone, AKPS for PFP, VISA-A for Achilles tendinopathy, FAAM ADL and
-Sports for plantar heel pain and MTSS (the MTSS score is not shipped; FAAM covers the leg).
+reference: LEFS and NPRS for everyone, AKPS for PFP, VISA-A for Achilles tendinopathy, FAAM ADL
+and Sports for plantar heel pain and MTSS (the MTSS score is not shipped; FAAM covers the leg).
+
+The scheduled NPRS is always on one time anchor, the worst pain of the last 24 hours, so its trend
+compares like with like; the clinic records the other anchors of §4.5 (pain now, during or after
+the last run) as measures of their own.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-GENERIC = ("nprs", "lefs")
+SCHEDULED_NPRS = "nprs_worst_24h"
+GENERIC = (SCHEDULED_NPRS, "lefs")
 
 MEASURES_BY_CONDITION: dict[str, tuple[str, ...]] = {
     "pfps": (*GENERIC, "akps"),
@@ -45,7 +50,7 @@ class Due:
 def measures_at(condition: str, timepoint: str) -> tuple[str, ...]:
     """The measures asked at one timepoint: NPRS only at 2 weeks, the full set otherwise."""
     measures = MEASURES_BY_CONDITION[condition]
-    return ("nprs",) if timepoint == "week_2" else measures
+    return (SCHEDULED_NPRS,) if timepoint == "week_2" else measures
 
 
 def timepoint_dates(starts_on: dt.date, discharge_on: dt.date | None) -> list[tuple[str, dt.date]]:

@@ -1,4 +1,4 @@
-"""Scoring of PROM answers and classification of change against the MCID.
+"""Scoring of PROM answers and classification of change against the MDC and the MCID.
 
 Answers are ``{"item_id": value}`` where ``value`` is one of the item's option values, with the
 same JSON type (``4``, not ``"4"`` or ``4.0``; ``true``/``false`` are never values). ``None``
@@ -20,6 +20,7 @@ How partially answered forms behave:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -110,11 +111,51 @@ def _round_half_up(value: Fraction, decimals: int) -> float:
     return math.floor(value * scale + Fraction(1, 2)) / scale
 
 
-def classify_change(code: str, baseline: float, latest: float) -> str:
-    """``improved`` / ``worse`` when the change reaches the MCID in that direction, else
-    ``within_error``.
+# Floating-point scores (FAAM percentages): 90.5 - 82.5 must count as 8.0.
+_TOLERANCE = 1e-9
 
-    A change exactly equal to the MCID counts: it is the *minimal* important difference.
+
+@dataclass(frozen=True)
+class ChangeClass:
+    """How a change compares with the measure's error (MDC) and importance (MCID) thresholds."""
+
+    code: str
+    text: str
+    mdc: float | None
+    mcid: float | None
+
+
+def mcid_at(instrument: Instrument, weeks: float | None) -> float | None:
+    """The MCID that applies to a change over ``weeks``; None when none was validated for it.
+
+    An MCID with ``intervals`` (VISA-A: 14 points at 12 weeks, 7 at 24 weeks, Lagas 2021) applies
+    only within ``interval_tolerance_weeks`` of an interval its source validated.
+    """
+    intervals = instrument.mcid.get("intervals")
+    if not intervals:
+        return instrument.mcid["value"]
+    if weeks is None:
+        return None
+    tolerance = instrument.mcid.get("interval_tolerance_weeks", 0)
+    for interval in intervals:
+        if abs(weeks - interval["weeks"]) <= tolerance + _TOLERANCE:
+            return interval["value"]
+    return None
+
+
+def describe_change(
+    code: str, baseline: float, latest: float, *, weeks: float | None = None
+) -> ChangeClass:
+    """Classify a change from baseline against the MDC and the MCID, in the therapist's words.
+
+    - smaller than the MDC: within measurement error;
+    - at least the MDC, smaller than the MCID: better (or worse) beyond measurement error, below
+      the clinically important threshold;
+    - at least both (so when the MCID is below the MDC, only past the MDC): improved (or worse).
+
+    A change exactly at a threshold reaches it. When the MDC is not known only the MCID is
+    applied, and the words say so; when no MCID applies at this interval (``mcid_at``), only the
+    MDC is. ``weeks`` is the time between the two scores.
     """
     instrument = get_instrument(code)
     errors = {}
@@ -127,14 +168,48 @@ def classify_change(code: str, baseline: float, latest: float) -> str:
     change = latest - baseline
     if instrument.direction == "lower_better":
         change = -change
-    mcid = instrument.mcid["value"]
-    # Scores such as FAAM percentages are floats: 90.5 - 82.5 must count as 8.0.
-    tolerance = 1e-9
-    if change >= mcid - tolerance:
-        return "improved"
-    if change <= -mcid + tolerance:
-        return "worse"
-    return "within_error"
+    mdc = instrument.mdc["value"] if instrument.mdc else None
+    mcid = mcid_at(instrument, weeks)
+    side = "better" if change > 0 else "worse"
+    size = abs(change) + _TOLERANCE
+    if mdc is not None and size < mdc:
+        return ChangeClass("within_error", "Within measurement error", mdc, mcid)
+    if mcid is None:
+        if mdc is None:
+            return ChangeClass("no_threshold", _NO_THRESHOLD, mdc, mcid)
+        text = f"{side.capitalize()} beyond measurement error; {_NO_MCID_HERE}"
+        return ChangeClass(f"{side}_no_mcid", text, mdc, mcid)
+    if size < mcid:
+        if mdc is None:
+            return ChangeClass("below_mcid", _BELOW_MCID_NO_MDC, mdc, mcid)
+        text = f"{side.capitalize()} beyond measurement error, {_BELOW_MCID}"
+        return ChangeClass(f"{side}_below_mcid", text, mdc, mcid)
+    label = "improved" if side == "better" else "worse"
+    word = "Improved" if side == "better" else "Worse"
+    if mdc is None:
+        text = (
+            f"{word} beyond the clinically important threshold; measurement error not established"
+        )
+    else:
+        text = f"{word} beyond measurement error and the clinically important threshold"
+    return ChangeClass(label, text, mdc, mcid)
+
+
+_BELOW_MCID = "below the clinically important threshold"
+_NO_THRESHOLD = (
+    "No validated threshold for a change over this interval; measurement error not established"
+)
+_NO_MCID_HERE = "no clinically important threshold validated over this interval"
+_BELOW_MCID_NO_MDC = "Below the clinically important threshold; measurement error not established"
+
+
+def classify_change(
+    code: str, baseline: float, latest: float, *, weeks: float | None = None
+) -> str:
+    """The code of ``describe_change``: ``improved``, ``worse``, ``within_error``,
+    ``better_below_mcid``, ``worse_below_mcid``, ``below_mcid``, ``better_no_mcid``,
+    ``worse_no_mcid`` or ``no_threshold``."""
+    return describe_change(code, baseline, latest, weeks=weeks).code
 
 
 def _score_problem(instrument: Instrument, value: Any) -> str | None:

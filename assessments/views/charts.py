@@ -63,7 +63,11 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         "schedules": [(s, schedule_plan(s)) for s in schedules],
         "results": results.order_by("-taken_at")[:20],
         "instruments": [(code, INSTRUMENTS[code].name) for code in patient.instruments],
-        "all_instruments": [(code, INSTRUMENTS[code].name) for code in sorted(INSTRUMENTS)],
+        "all_instruments": [
+            (code, INSTRUMENTS[code].button_label)
+            for code in sorted(INSTRUMENTS)
+            if not INSTRUMENTS[code].retired
+        ],
         "schedule_form": ScheduleForm(),
         "discharge_form": DischargeForm(),
         # The compare choices are the analyses listed above (same order): no query of their own.

@@ -4,6 +4,16 @@ The single-run spike check compares a run with the longest run of the previous 3
 runners, runs more than 10% longer than that went with more injuries: >10–30% "small", >30–100%
 "moderate", >100% "large". The weekly "10% rule" and the acute:chronic ratio are not used as risk
 scores; ``weekly_volume`` gives the raw weekly distance for a chart instead.
+
+Two gaps of a log-only check are closed (clinical.md §7.1, app rule 1):
+
+- A run with no run in the previous 30 days has no reference: in Frandsen's terms every distance is
+  a spike from nothing. It gets a "first run back" warning that points to a graded walk-run return
+  (§7.5) instead of silence.
+- While the log is young, the longest run the runner reported at intake (the running profile's
+  "longest run in the last 30 days") is a reference too. It describes the 30 days before the
+  intake, so it counts as a run on the intake day [D: the latest day it can describe]: for runs up
+  to 30 days after the intake, after which only logged runs count.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from datetime import date, timedelta
 
 WINDOW_DAYS = 30
 SPIKE_RATIO = 1.10
+FIRST_RUN_BACK = "first_run_back"
 # Upper edges of the bands, inclusive: a run exactly 30% longer is "small", exactly 100% "moderate".
 BANDS: tuple[tuple[str, float], ...] = (("small", 1.30), ("moderate", 2.00), ("large", math.inf))
 # Division of decimal distances can land a hair above an edge (e.g. 1.1000000000000001).
@@ -42,22 +53,46 @@ def longest_recent_run(*, previous_runs: Iterable[tuple[date, float]], run_date:
     return longest
 
 
+@dataclass(frozen=True, kw_only=True)
+class IntakeLongestRun:
+    """The longest run of the 30 days before the intake, as the runner reported it."""
+
+    reported_on: date
+    km: float
+
+
+def _intake_reference(intake: IntakeLongestRun | None, run_date: date) -> float:
+    """The intake's longest run when it falls in the run's window (0.0 otherwise)."""
+    if intake is None:
+        return 0.0
+    _check_distance("The intake's longest run", intake.km)
+    in_window = run_date - timedelta(days=WINDOW_DAYS) <= intake.reported_on <= run_date
+    return float(intake.km) if in_window else 0.0
+
+
 def spike_warning(
-    *, run_km: float, previous_runs: list[tuple[date, float]], run_date: date
+    *,
+    run_km: float,
+    previous_runs: list[tuple[date, float]],
+    run_date: date,
+    intake: IntakeLongestRun | None = None,
 ) -> dict | None:
     """A warning when the run is more than 10% longer than the longest of the previous 30 days.
 
-    Returns None when the run is at most 10% longer (exactly 10% is not a warning), and None when
-    there was no run in the previous 30 days: with nothing to compare against, a first run (or a
-    first run after a break) cannot spike; such a runner is returning and the walk-run plan (§7.5)
-    applies instead. Otherwise ``{"level": "small" | "moderate" | "large", "ratio": 1.42,
-    "message": "…"}`` with the ratio rounded to 2 decimals. The window is described in
-    ``longest_recent_run``. ValueError for a negative or non-finite distance.
+    The reference is the longest logged run of the window (see ``longest_recent_run``), or the
+    intake's longest run when that is longer and still in the window (see the module docstring).
+    Returns None when the run is at most 10% longer (exactly 10% is not a warning). Otherwise
+    ``{"level": "small" | "moderate" | "large", "ratio": 1.42, "message": "…"}`` with the ratio
+    rounded to 2 decimals; with no reference at all (no run in the previous 30 days and no intake
+    figure for them) ``{"level": "first_run_back", "ratio": None, "message": "…"}``.
+    ValueError for a negative or non-finite distance.
     """
     _check_distance("run_km", run_km)
-    longest = longest_recent_run(previous_runs=previous_runs, run_date=run_date)
+    logged = longest_recent_run(previous_runs=previous_runs, run_date=run_date)
+    reported = _intake_reference(intake, run_date)
+    longest = max(logged, reported)
     if longest <= 0:
-        return None
+        return {"level": FIRST_RUN_BACK, "ratio": None, "message": _first_run_back_message()}
     ratio = round(run_km / longest, _EDGE_PRECISION)
     if ratio <= SPIKE_RATIO:
         return None
@@ -65,8 +100,20 @@ def spike_warning(
     return {
         "level": level,
         "ratio": round(ratio, 2),
-        "message": _message(level=level, run_km=run_km, longest=longest, ratio=ratio),
+        "message": _message(
+            level=level, run_km=run_km, longest=longest, ratio=ratio, from_intake=reported > logged
+        ),
     }
+
+
+def _first_run_back_message() -> str:
+    return (
+        "No run is logged in the 30 days before this one, so it counts as a first run back after "
+        "a break, when the legs have lost some of their tolerance for running. Build up "
+        "gradually: a walk-run plan (short runs with walking breaks, every other day) is safer "
+        "than going straight back to your old distance. If your therapist gave you a walk-run "
+        "plan, keep to it, and tell your therapist if anything hurts the next morning."
+    )
 
 
 def _km(value: float) -> str:
@@ -89,10 +136,14 @@ _ADVICE = {
 }
 
 
-def _message(*, level: str, run_km: float, longest: float, ratio: float) -> str:
+def _message(*, level: str, run_km: float, longest: float, ratio: float, from_intake: bool) -> str:
+    reference = (
+        "the longest run you reported when you registered with the clinic"
+        if from_intake
+        else "your longest run of the previous 30 days"
+    )
     comparison = (
-        f"This run ({_km(run_km)}) is {_percent(ratio)} longer than your longest run of the "
-        f"previous 30 days ({_km(longest)})."
+        f"This run ({_km(run_km)}) is {_percent(ratio)} longer than {reference} ({_km(longest)})."
     )
     evidence = (
         "In a large study of runners, single runs more than 10% longer than the recent longest "

@@ -13,14 +13,21 @@ Decisions (§6.1, the clinic's default HEP rules):
 
 - progress when the last ``SESSIONS_TO_PROGRESS`` (2) sessions each met the rule, with the
   next-morning pain recorded, all sets done, and neither rated hard;
-- hold on a single, minor breach (pain at most ``MAJOR_MARGIN`` points over the limit), while a
-  streak is still building, or when there is not enough data to judge;
-- regress on a major breach (more than ``MAJOR_MARGIN`` points over the limit) by about 50%, on a
-  second breach in a row by about 25%, and for bone on any pain at all (50%, 2 rest days);
+- hold while a streak is still building, or when there is not enough data to judge;
+- regress on any breach: a minor one (pain at most ``MAJOR_MARGIN`` points over the limit) by
+  about 25%, a major one (more than ``MAJOR_MARGIN`` over) by about 50%, a second breach in a row
+  by about 25% with a therapist review, and for bone any pain at all (50%, 2 rest days). In
+  Silbernagel's pain-monitoring model a breach of the pain rule means the activity is reduced,
+  not kept (Silbernagel 2007, Am J Sports Med; Silbernagel & Crossley 2015, J Orthop Sports Phys
+  Ther); §6.1 of the reference gives the 25–50% cut;
+- regress by about 25% when next-morning pain rises week to week (``morning_trend``), even while
+  every single morning stays at or under the baseline: the model's third rule, "morning pain and
+  stiffness must not increase from week to week" (Silbernagel 2007);
 - ask for a therapist review when the rule is broken twice in a row.
 
 ``Suggestion.code`` says which branch decided: ``progress``, ``building_streak``, ``too_hard``,
-``not_enough_data``, ``single_breach``, ``repeated_breach``, ``major_breach`` or ``bone_pain``.
+``not_enough_data``, ``single_breach``, ``repeated_breach``, ``major_breach``, ``bone_pain``,
+``morning_pain_rising`` or ``protocol_pain_expected``.
 
 A session without next-morning pain cannot show that pain settled, so it never counts towards
 progress; a value that is recorded and over the limit is a breach all the same. A missing baseline
@@ -28,11 +35,13 @@ is read as 0, the conservative reading: callers should pass the runner's usual p
 
 Dosage progresses one step at a time in the order of the reference: reps (or hold time), then sets,
 then load (Ratamess 2009: about 5–10%); for bone, frequency first, then duration, then intensity
-(Warden 2021).
+(Warden 2021). An exercise prescribed by a trial's protocol (Alfredson, heavy slow resistance,
+Rathleff) progresses by that protocol instead: ``programs.rules.protocols`` passes it in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -47,6 +56,9 @@ FIRST_LOAD_KG = 2.0
 REGRESS_SMALL = 0.25
 REGRESS_LARGE = 0.50
 BONE_REST_DAYS = 2
+# Morning trend [D]: weekly means of next-morning pain, over the weeks ending at the latest score.
+TREND_WEEKS = 3
+TREND_JUMP = 1.0  # one NRS point, the smallest change that counts (Salaffi 2004)
 
 
 class Tissue(StrEnum):
@@ -153,6 +165,61 @@ class Suggestion:
     rest_days: int = 0
 
 
+class ProtocolSteps(Protocol):
+    """How a trial's protocol steps its dosage up and down (see ``programs.rules.protocols``)."""
+
+    name: str
+    load_when_pain_free: bool
+
+    def progress(self, dosage: Dosage) -> tuple[Dosage, str]: ...
+
+    def reduce(self, dosage: Dosage, fraction: float) -> tuple[Dosage, str]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class MorningTrend:
+    """Weekly means of next-morning pain, oldest first, and whether they rise week to week."""
+
+    weekly: tuple[float, ...] = ()
+    rising: bool = False
+
+    def describe(self) -> str:
+        means = " → ".join(f"{m:.1f}/10" for m in self.weekly)
+        return f"Next-morning pain has risen week to week (weekly average {means})"
+
+
+def morning_trend(scores: Sequence[tuple[dt.date, int]]) -> MorningTrend:
+    """Whether next-morning pain rises week to week (Silbernagel 2007's third rule).
+
+    ``scores`` are (day, next-morning pain) pairs. Weeks are the 7-day blocks ending on the latest
+    day scored, up to ``TREND_WEEKS``, stopping at the first week without a score. Rising means
+    the latest week's mean is at least ``TREND_JUMP`` above the week before, or that the mean went
+    up in each of the last two steps (a slow creep). A trend compares the runner with their own
+    recent weeks, so it catches a rise that never passes the fixed baseline.
+    """
+    for _, value in scores:
+        _check_score("next_morning_pain", value)
+    if not scores:
+        return MorningTrend()
+    latest = max(day for day, _ in scores)
+    weeks: list[list[int]] = [[] for _ in range(TREND_WEEKS)]
+    for day, value in scores:
+        index = (latest - day).days // 7
+        if 0 <= index < TREND_WEEKS:
+            weeks[index].append(value)
+    means: list[float] = []
+    for week in weeks:
+        if not week:
+            break
+        means.append(sum(week) / len(week))
+    weekly = tuple(reversed(means))
+    steps = [b - a for a, b in zip(weekly, weekly[1:], strict=False)]
+    rising = bool(steps) and (
+        steps[-1] >= TREND_JUMP - 1e-9 or (len(steps) >= 2 and steps[-1] > 0 and steps[-2] > 0)
+    )
+    return MorningTrend(weekly=weekly, rising=rising)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PainRule:
     tissue: Tissue
@@ -230,8 +297,20 @@ def _scores(logs: Sequence[PainLog]) -> str:
     return f"pain during {during}, next morning {morning}"
 
 
-def suggest(*, tissue: str, logs: list[SessionPain], current: Dosage) -> Suggestion:
-    """Suggest progress, hold or regress from the logged sessions (oldest first)."""
+def suggest(
+    *,
+    tissue: str,
+    logs: list[SessionPain],
+    current: Dosage,
+    mornings: Sequence[tuple[dt.date, int]] = (),
+    protocol: ProtocolSteps | None = None,
+) -> Suggestion:
+    """Suggest progress, hold or regress from the logged sessions (oldest first).
+
+    ``mornings`` are the runner's next-morning pain scores by day (all exercise and running since
+    the dosage last changed), read for their week-to-week trend. ``protocol`` steps the dosage
+    of an exercise prescribed by a trial's protocol.
+    """
     rule = pain_rule(tissue)
     baseline = (logs[-1].baseline_pain or 0) if logs else 0
     rule_text = rule.describe(baseline)
@@ -239,7 +318,16 @@ def suggest(*, tissue: str, logs: list[SessionPain], current: Dosage) -> Suggest
         return _hold(current, "not_enough_data", f"{rule_text} No sessions logged yet.")
     checks = [check_pain(tissue=tissue, log=log) for log in logs]
     if checks[-1].breached:
-        return _after_breach(rule, checks, current, rule_text)
+        return _after_breach(rule, checks, current, rule_text, protocol)
+    trend = morning_trend(mornings)
+    if trend.rising:
+        dosage, change = _reduce(current, REGRESS_SMALL, protocol)
+        reason = (
+            f"{rule_text} {trend.describe()}, though the last session met the rule. "
+            f"Morning pain should not increase from week to week (Silbernagel 2007), so "
+            f"{change}."
+        )
+        return _regress(dosage, "morning_pain_rising", reason, False)
     if checks[-1].verdict is Verdict.INCOMPLETE:
         return _hold(
             current,
@@ -247,7 +335,7 @@ def suggest(*, tissue: str, logs: list[SessionPain], current: Dosage) -> Suggest
             f"{rule_text} The last session has no pain during or next-morning score yet, so "
             "it cannot count; keep the same dose.",
         )
-    return _after_within(rule, logs, checks, current, rule_text)
+    return _after_within(rule, logs, checks, current, rule_text, protocol)
 
 
 def _hold(current: Dosage, code: str, reason: str) -> Suggestion:
@@ -255,28 +343,33 @@ def _hold(current: Dosage, code: str, reason: str) -> Suggestion:
 
 
 def _after_breach(
-    rule: PainRule, checks: list[PainCheck], current: Dosage, rule_text: str
+    rule: PainRule,
+    checks: list[PainCheck],
+    current: Dosage,
+    rule_text: str,
+    protocol: ProtocolSteps | None = None,
 ) -> Suggestion:
     latest = checks[-1]
     twice = len(checks) >= 2 and checks[-2].breached
     broke = f"{rule_text} The last session broke it: {'; '.join(latest.problems)}."
     review = " Broken twice in a row: ask your therapist to review." if twice else ""
     if rule.tissue is Tissue.BONE:
-        dosage, change = _reduce(current, REGRESS_LARGE)
+        dosage, change = _reduce(current, REGRESS_LARGE, protocol)
         reason = f"{broke} Stop this exercise, take 1–2 days off, then {change}.{review}"
         return _regress(dosage, "bone_pain", reason, twice, rest_days=BONE_REST_DAYS)
     if latest.verdict is Verdict.MAJOR:
-        dosage, change = _reduce(current, REGRESS_LARGE)
+        dosage, change = _reduce(current, REGRESS_LARGE, protocol)
         reason = f"{broke} That is well over the limit, so {change}.{review}"
         return _regress(dosage, "major_breach", reason, twice)
+    dosage, change = _reduce(current, REGRESS_SMALL, protocol)
     if twice:
-        dosage, change = _reduce(current, REGRESS_SMALL)
         return _regress(dosage, "repeated_breach", f"{broke} {change.capitalize()}.{review}", True)
-    return _hold(
-        current,
+    return _regress(
+        dosage,
         "single_breach",
-        f"{broke} Once is not a pattern: keep the same dose, and if it happens again the "
-        "dose comes down.",
+        f"{broke} A breach of the pain rule means the load comes down a little, not that it "
+        f"stays (Silbernagel 2007): {change}.",
+        False,
     )
 
 
@@ -299,6 +392,7 @@ def _after_within(
     checks: list[PainCheck],
     current: Dosage,
     rule_text: str,
+    protocol: ProtocolSteps | None = None,
 ) -> Suggestion:
     recent, recent_checks = logs[-SESSIONS_TO_PROGRESS:], checks[-SESSIONS_TO_PROGRESS:]
     streak = len(recent_checks) == SESSIONS_TO_PROGRESS and all(
@@ -320,7 +414,22 @@ def _after_within(
             "but one felt hard or was not finished: keep the same dose until it feels "
             "manageable.",
         )
-    dosage, change = _progress(rule.tissue, current)
+    if (
+        protocol is not None
+        and protocol.load_when_pain_free
+        and any(log.pain_during for log in recent)
+    ):
+        return _hold(
+            current,
+            "protocol_pain_expected",
+            f"{rule_text} The last {SESSIONS_TO_PROGRESS} sessions met it ({_scores(recent)}). "
+            f"In {protocol.name} some pain during the exercise is expected; the load goes up "
+            "once the exercise no longer hurts, so keep the same dose.",
+        )
+    if protocol is not None:
+        dosage, change = protocol.progress(current)
+    else:
+        dosage, change = _progress(rule.tissue, current)
     return Suggestion(
         action=Action.PROGRESS,
         reason=(
@@ -362,7 +471,8 @@ def _more_sets(d: Dosage) -> tuple[Dosage, str] | None:
     return replace(d, sets=d.sets + 1), f"add a set ({d.sets} → {d.sets + 1})"
 
 
-def _more_load(d: Dosage) -> tuple[Dosage, str]:
+def more_load(d: Dosage) -> tuple[Dosage, str]:
+    """About 10% more load (a first light weight when there is none), with the words for it."""
     if d.load_kg == 0:
         new = FIRST_LOAD_KG
         text = f"add a light weight of about {new:g} kg (a dumbbell or a backpack with books)"
@@ -382,10 +492,19 @@ def _progress(tissue: Tissue, d: Dosage) -> tuple[Dosage, str]:
         result = step(d)
         if result is not None:
             return result
-    return _more_load(d)
+    return more_load(d)
 
 
-def _reduce(d: Dosage, fraction: float) -> tuple[Dosage, str]:
+def _reduce(
+    d: Dosage, fraction: float, protocol: ProtocolSteps | None = None
+) -> tuple[Dosage, str]:
+    """Cut the dose by ``fraction``: the protocol's way, else the volume of each set."""
+    if protocol is not None:
+        return protocol.reduce(d, fraction)
+    return reduce_volume(d, fraction)
+
+
+def reduce_volume(d: Dosage, fraction: float) -> tuple[Dosage, str]:
     """Cut the volume of each set by ``fraction`` (reps and hold time), keeping load and sets."""
     percent = round(fraction * 100)
     if d.reps is not None and d.reps > 1:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Patient
+from patients.models import Patient, RunningProfile
 from programs.models import (
     DifficultyChoice,
     Program,
@@ -181,7 +181,7 @@ def _check_rpe(errors: dict, rpe) -> None:
 def _spike_warning(patient, date: dt.date, distance: Decimal) -> dict | None:
     """The run's spike warning against the runner's runs of the window before ``date``."""
     # Serialise a runner's run logs so two at once compare with the same history.
-    Patient.objects.select_for_update().get(pk=patient.pk)
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
     window_start = date - dt.timedelta(days=load.WINDOW_DAYS)
     previous = [
         (day, float(km))
@@ -189,7 +189,21 @@ def _spike_warning(patient, date: dt.date, distance: Decimal) -> dict | None:
             patient=patient, date__gte=window_start, date__lt=date
         ).values_list("date", "distance_km")
     ]
-    return load.spike_warning(run_km=float(distance), previous_runs=previous, run_date=date)
+    return load.spike_warning(
+        run_km=float(distance), previous_runs=previous, run_date=date, intake=_intake_run(locked)
+    )
+
+
+def _intake_run(patient) -> load.IntakeLongestRun | None:
+    """The longest run the runner gave at intake, dated on the day the runner was registered."""
+    km = (
+        RunningProfile.objects.filter(patient=patient)
+        .values_list("longest_run_km_30d", flat=True)
+        .first()
+    )
+    if not km:
+        return None
+    return load.IntakeLongestRun(reported_on=timezone.localdate(patient.created_at), km=float(km))
 
 
 @transaction.atomic

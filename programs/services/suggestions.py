@@ -15,10 +15,11 @@ from programs.models import (
     ProgramItem,
     ProgramVersion,
     ProgressionSuggestion,
+    RunLog,
     SessionEntry,
     SuggestionStatus,
 )
-from programs.rules import progression
+from programs.rules import progression, protocols
 from programs.services.prescribing import program_item_update, program_publish
 
 
@@ -57,7 +58,9 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     version = program.current_version
     current_ids = [i["item_id"] for i in version.items if i.get("phase", 1) == version.phase]
     items = list(program.items.select_related("exercise").filter(pk__in=current_ids))
-    logs = _logs_since_dosage_change(program, items)
+    since = _dosage_since(program, items)
+    logs = _logs_since_dosage_change(program, items, since)
+    mornings = _morning_pain_by_day(program, min(since.values(), default=dt.date.min))
     pending = set(
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
@@ -66,7 +69,11 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
         if item.pk in pending or not logs[item.pk]:
             continue
         suggestion = progression.suggest(
-            tissue=item_tissue(program, item), logs=logs[item.pk], current=item_dosage(item)
+            tissue=item_tissue(program, item),
+            logs=logs[item.pk],
+            current=item_dosage(item),
+            mornings=[(day, pain) for day, pain in mornings if day >= since[item.pk]],
+            protocol=protocols.protocol_for(item.exercise.slug),
         )
         if suggestion.action == progression.Action.HOLD:
             continue
@@ -85,11 +92,27 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     return created
 
 
+def _morning_pain_by_day(program: Program, since: dt.date) -> list[tuple[dt.date, int]]:
+    """The runner's next-morning pain per day since ``since``: exercise sessions and runs.
+
+    Two queries. A day with several scores (a session and a run) keeps the highest.
+    """
+    by_day: dict[dt.date, int] = {}
+    sessions = SessionEntry.objects.filter(
+        session__program=program, session__date__gte=since, next_morning_pain__isnull=False
+    ).values_list("session__date", "next_morning_pain")
+    runs = RunLog.objects.filter(
+        patient_id=program.patient_id, date__gte=since, next_morning_pain__isnull=False
+    ).values_list("date", "next_morning_pain")
+    for day, pain in [*sessions, *runs]:
+        by_day[day] = max(pain, by_day.get(day, 0))
+    return sorted(by_day.items())
+
+
 def _logs_since_dosage_change(
-    program: Program, items: list[ProgramItem]
+    program: Program, items: list[ProgramItem], since: dict[int, dt.date]
 ) -> dict[int, list[progression.SessionPain]]:
     """Per item, its logged entries (oldest first) since its dosage last changed."""
-    since = _dosage_since(program, items)
     logs: dict[int, list[progression.SessionPain]] = {item.pk: [] for item in items}
     entries = (
         SessionEntry.objects.filter(session__program=program, item__in=list(logs))

@@ -1,5 +1,5 @@
 // Draws an outcome-measure trend from the page's json_script data: scores over time with the
-// MCID band around the baseline. No inline scripts, so the page works under a strict CSP.
+// measurement error (MDC) band around the baseline. No inline scripts, so the page works under a strict CSP.
 (function () {
   "use strict";
   var source = document.getElementById("trend-data");
@@ -15,7 +15,7 @@
     var low = labels.map(function () { return data.band.low; });
     var high = labels.map(function () { return data.band.high; });
     datasets.push({
-      label: "MCID band (low)", data: low, borderWidth: 0, pointRadius: 0, fill: false,
+      label: "Measurement error band (low)", data: low, borderWidth: 0, pointRadius: 0, fill: false,
     });
     datasets.push({
       label: "Within measurement error", data: high, borderWidth: 0, pointRadius: 0,
@@ -34,7 +34,7 @@
       maintainAspectRatio: false,
       scales: { y: { min: 0, max: data.max, title: { display: true, text: "Score" } } },
       plugins: {
-        legend: { labels: { filter: function (item) { return item.text !== "MCID band (low)"; } } },
+        legend: { labels: { filter: function (item) { return item.text !== "Measurement error band (low)"; } } },
       },
     },
   });

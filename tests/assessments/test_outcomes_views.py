@@ -69,13 +69,13 @@ def test_runner_fills_a_due_measure_in_the_portal(runner, client_for):
     schedule = PromScheduleFactory(patient=runner.patient, condition="itbs")
     client = client_for(runner)
     listing = client.get("/me/measures/")
-    assert [d.instrument for d in listing.context["due"]] == ["nprs", "lefs"]
+    assert [d.instrument for d in listing.context["due"]] == ["nprs_worst_24h", "lefs"]
     url = f"/me/measures/{schedule.pk}/baseline/lefs/"
     data = {key: str(value) for key, value in lefs_answers(1).items()}
     assert client.post(url, data).status_code == 302
     result = OutcomeResult.objects.get()
     assert (result.source, result.timepoint, result.score) == ("portal", "baseline", 20)
-    assert [d.instrument for d in due_measures(patient=runner.patient)] == ["nprs"]
+    assert [d.instrument for d in due_measures(patient=runner.patient)] == ["nprs_worst_24h"]
     assert client.get(url).status_code == 404  # filled: no longer due
 
 
@@ -120,15 +120,19 @@ def test_front_desk_sees_no_outcomes_of_any_patient(front_desk, client_for, clie
 def test_trend_page_carries_chart_data_without_inline_script(therapist, client_for):
     """The chart data is a json_script block; the JS comes from a static file."""
     patient = PatientFactory()
-    OutcomeResultFactory(patient=patient, score=7, taken_at=timezone.now() - dt.timedelta(days=9))
-    OutcomeResultFactory(patient=patient, score=3)
-    response = client_for(therapist).get(f"/clinical/patients/{patient.pk}/outcomes/nprs/")
+    lefs = {"instrument": "lefs", "max_score": 80}
+    earlier = timezone.now() - dt.timedelta(days=42)
+    OutcomeResultFactory(patient=patient, score=40, taken_at=earlier, **lefs)
+    OutcomeResultFactory(patient=patient, score=60, **lefs)
+    response = client_for(therapist).get(f"/clinical/patients/{patient.pk}/outcomes/lefs/")
     html = response.content.decode()
     start = html.index('<script id="trend-data" type="application/json">')
     data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
-    assert [p["score"] for p in data["points"]] == [7, 3]
-    assert data["band"]["mcid"] == 2
-    assert "assessments/outcome_trend" in html and "Improved beyond the MCID" in html
+    assert [p["score"] for p in data["points"]] == [40, 60]
+    assert data["band"] == {"low": 31, "high": 49, "mdc": 9, "confidence": "90%"}
+    assert "assessments/outcome_trend" in html
+    assert "Improved beyond measurement error and the clinically important threshold" in html
+    assert "Binkley" in html
 
 
 @pytest.mark.django_db
@@ -140,7 +144,7 @@ def test_overview_groups_by_condition_with_constant_queries(therapist, client_fo
         schedule = PromScheduleFactory(condition=condition)
         for days, value in ((30, score_then), (0, score_now)):
             OutcomeResultFactory(
-                patient=schedule.patient, score=value,
+                patient=schedule.patient, score=value, instrument="nprs_worst_24h",
                 taken_at=timezone.now() - dt.timedelta(days=days),
             )  # fmt: skip
 
@@ -148,7 +152,7 @@ def test_overview_groups_by_condition_with_constant_queries(therapist, client_fo
     with CaptureQueriesContext(connection) as one:
         response = client.get("/clinical/outcomes/")
     group = response.context["groups"][0]
-    nprs = next(r for r in group["rows"] if r["instrument"] == "nprs")
+    nprs = next(r for r in group["rows"] if r["instrument"] == "nprs_worst_24h")
     assert group["condition"].value == "pfps" and nprs["summary"]["label"] == "improved"
     for _ in range(15):
         add_patient(3, 4, condition="itbs")
@@ -190,3 +194,16 @@ def test_therapist_starts_a_schedule_and_discharges(therapist, client_for):
     client.post(discharge, {"discharge_on": "2026-03-01"})
     schedule.refresh_from_db()
     assert schedule.discharge_on == dt.date(2026, 3, 1)
+
+
+@pytest.mark.django_db
+def test_chart_names_measures_in_words_and_offers_only_anchored_nprs(therapist, client_for):
+    """Record buttons, results and the schedule name measures in words; no codes on the page."""
+    patient = PatientFactory()
+    PromScheduleFactory(patient=patient, condition="itbs")
+    OutcomeResultFactory(patient=patient, instrument="nprs_worst_24h", score=4)
+    html = client_for(therapist).get(f"/clinical/patients/{patient.pk}/").content.decode()
+    assert "NPRS, worst in 24 h" in html and "NPRS, last run" in html and "NPRS, now" in html
+    assert "Worst pain in the last 24 hours (NPRS)" in html
+    assert "NPRS, no time anchor" not in html  # retired: not offered for new results
+    assert "NPRS_" not in html and "nprs_worst_24h</" not in html

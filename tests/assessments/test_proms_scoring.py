@@ -13,13 +13,16 @@ from assessments.proms import (
     WordingError,
     classify_change,
     describe,
+    describe_change,
     load_wording,
+    mcid_at,
     reset_wording,
     score,
 )
 from assessments.proms.registry import definition_problems
 
 CODES = ("nprs", "lefs", "akps", "visa_a", "faam_adl", "faam_sports")
+ANCHORED_NPRS = ("nprs_now", "nprs_worst_24h", "nprs_running")
 LICENSED = ("lefs", "akps", "visa_a", "faam_adl", "faam_sports")
 
 
@@ -565,37 +568,122 @@ def test_faam_scores_stay_in_range(code):
 @pytest.mark.parametrize(
     ("code", "baseline", "latest", "expected"),
     [
-        # LEFS, higher is better, MCID 9.
+        # LEFS, higher is better, MDC and MCID both 9 (Binkley 1999): no band in between.
         ("lefs", 40, 49, "improved"),
         ("lefs", 40, 48, "within_error"),
         ("lefs", 40, 40, "within_error"),
         ("lefs", 40, 32, "within_error"),
         ("lefs", 40, 31, "worse"),
         ("lefs", 0, 80, "improved"),
-        # NPRS, lower is better, MCID 2.
+        # NPRS, lower is better, MCID 2 (Farrar 2001), no MDC recorded.
+        ("nprs_worst_24h", 6, 4, "improved"),
+        ("nprs_worst_24h", 6, 5, "below_mcid"),
+        ("nprs_worst_24h", 4, 5, "below_mcid"),
+        ("nprs_worst_24h", 4, 6, "worse"),
+        ("nprs_worst_24h", 10, 0, "improved"),
         ("nprs", 6, 4, "improved"),
-        ("nprs", 6, 5, "within_error"),
-        ("nprs", 4, 5, "within_error"),
-        ("nprs", 4, 6, "worse"),
-        ("nprs", 10, 0, "improved"),
-        # VISA-A, MCID 14.
-        ("visa_a", 40, 54, "improved"),
-        ("visa_a", 40, 53, "within_error"),
-        ("visa_a", 54, 40, "worse"),
-        # FAAM percentages: an exact MCID reached through float arithmetic still counts.
+        # FAAM ADL: MDC 5.7 < MCID 8 (Martin 2005); floats reaching a threshold still count.
         ("faam_adl", 82.5, 90.5, "improved"),
-        ("faam_adl", 82.6, 90.5, "within_error"),
+        ("faam_adl", 82.6, 90.5, "better_below_mcid"),
+        ("faam_adl", 80.0, 85.7, "better_below_mcid"),  # exactly the MDC
+        ("faam_adl", 80.0, 85.6, "within_error"),
         ("faam_adl", 77.7, 85.7, "improved"),
         ("faam_adl", 85.7, 77.7, "worse"),
-        ("faam_sports", 50.0, 59.0, "improved"),
-        ("faam_sports", 50.0, 58.9, "within_error"),
+        ("faam_adl", 85.7, 79.9, "worse_below_mcid"),
+        # FAAM Sports: MCID 9 < MDC95 12.3, so only past 12.3 is a change at all.
+        ("faam_sports", 50.0, 59.0, "within_error"),
+        ("faam_sports", 50.0, 60.0, "within_error"),
+        ("faam_sports", 50.0, 62.2, "within_error"),
+        ("faam_sports", 50.0, 62.3, "improved"),
+        ("faam_sports", 62.3, 50.0, "worse"),
+        # AKPS: MCID 10, no MDC recorded.
         ("akps", 70, 80, "improved"),
-        ("akps", 70, 79, "within_error"),
+        ("akps", 70, 79, "below_mcid"),
     ],
 )
 def test_classify_change(code, baseline, latest, expected):
-    """A change reaching the MCID in the good direction improves, in the bad one worsens."""
+    """A change is within error below the MDC and improved or worse only past both thresholds."""
     assert classify_change(code, baseline, latest) == expected
+
+
+def test_faam_sports_ten_points_is_not_improved():
+    """The issue's case: a 10-point FAAM Sports gain reaches the MCID (9) but not the MDC (12.3)."""
+    change = describe_change("faam_sports", 50.0, 60.0)
+    assert change.code == "within_error"
+    assert change.text == "Within measurement error"
+    assert (change.mdc, change.mcid) == (12.3, 9)
+
+
+@pytest.mark.parametrize(
+    ("code", "baseline", "latest", "text"),
+    [
+        (
+            "faam_adl",
+            80.0,
+            86.0,
+            "Better beyond measurement error, below the clinically important threshold",
+        ),
+        (
+            "faam_adl",
+            86.0,
+            80.0,
+            "Worse beyond measurement error, below the clinically important threshold",
+        ),
+        (
+            "faam_adl",
+            80.0,
+            90.0,
+            "Improved beyond measurement error and the clinically important threshold",
+        ),
+        ("lefs", 40, 44, "Within measurement error"),
+        (
+            "nprs_worst_24h",
+            6,
+            5,
+            "Below the clinically important threshold; measurement error not established",
+        ),
+        (
+            "nprs_worst_24h",
+            6,
+            3,
+            "Improved beyond the clinically important threshold; measurement error not established",
+        ),
+    ],
+)
+def test_change_labels_are_words_for_the_therapist(code, baseline, latest, text):
+    """Each label says in words where the change stands against error and importance."""
+    assert describe_change(code, baseline, latest).text == text
+
+
+@pytest.mark.parametrize(
+    ("weeks", "baseline", "latest", "expected", "mcid"),
+    [
+        (12, 40, 54, "improved", 14),
+        (12, 40, 53, "below_mcid", 14),
+        (10, 40, 54, "improved", 14),  # within 2 weeks of 12
+        (14, 54, 40, "worse", 14),
+        (24, 40, 47, "improved", 7),  # the 24-week MCID is 7
+        (24, 40, 46, "below_mcid", 7),
+        (6, 40, 60, "no_threshold", None),  # no validated MCID at 6 weeks
+        (2, 40, 60, "no_threshold", None),
+        (18, 40, 60, "no_threshold", None),
+        (None, 40, 60, "no_threshold", None),
+    ],
+)
+def test_visa_a_mcid_applies_only_at_its_validated_intervals(
+    weeks, baseline, latest, expected, mcid
+):
+    """VISA-A: 14 points over 12 weeks and 7 over 24 (Lagas 2021); none at other intervals."""
+    change = describe_change("visa_a", baseline, latest, weeks=weeks)
+    assert change.code == expected
+    assert change.mcid == mcid
+    assert mcid_at(INSTRUMENTS["visa_a"], weeks) == mcid
+
+
+def test_measures_without_intervals_use_their_mcid_at_any_interval():
+    """LEFS and the others have one MCID whatever the interval."""
+    for weeks in (None, 2, 6, 52):
+        assert mcid_at(INSTRUMENTS["lefs"], weeks) == 9
 
 
 @pytest.mark.parametrize(
@@ -712,3 +800,29 @@ def test_load_wording_missing_file(tmp_path):
     with pytest.raises(WordingError) as caught:
         load_wording(tmp_path / "absent.json")
     assert "absent.json" in str(caught.value)
+
+
+# --- NPRS time anchors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "anchor"),
+    [
+        ("nprs_now", "right now"),
+        ("nprs_worst_24h", "the worst pain you have had in the last 24 hours"),
+        ("nprs_running", "during or after your last run"),
+    ],
+)
+def test_each_nprs_names_its_time_anchor(code, anchor):
+    """Each NPRS asks about one stated time, so one trend never mixes anchors."""
+    instrument = INSTRUMENTS[code]
+    assert definition_problems(instrument) == []
+    [item] = describe(code)["items"]
+    assert anchor in item["label"] and "0 to 10" in item["label"]
+    assert score(code, {"pain": 4})["score"] == 4
+    assert instrument.mcid["value"] == 2 and instrument.mdc is None
+
+
+def test_the_unanchored_nprs_says_so_in_its_name():
+    """Results without an anchor stay readable and are named as such."""
+    assert "time anchor not recorded" in INSTRUMENTS["nprs"].name

@@ -115,4 +115,8 @@ def test_evaluation_gait_sign_portal_lefs_and_trend(live_server, page, transacti
     )
     box = canvas.bounding_box()
     assert box["width"] > 100 and box["height"] > 100
-    assert page.get_by_test_id("change-label").inner_text().startswith("Improved beyond the MCID")
+    assert (
+        page.get_by_test_id("change-label")
+        .inner_text()
+        .startswith("Improved beyond measurement error and the clinically important threshold")
+    )

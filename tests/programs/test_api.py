@@ -111,10 +111,23 @@ def test_post_run_answers_201_with_the_run_and_load_warning(api, runner):
 
 
 def test_post_run_without_spike_has_null_warning(api, runner):
-    """No earlier run: load_warning is null."""
-    body = {"date": timezone.localdate().isoformat(), "distance_km": 5, "duration_min": 30}
+    """A run within 10% of the last 30 days' longest: load_warning is null."""
+    today = timezone.localdate()
+    services.run_log(
+        patient=runner.patient, date=today - dt.timedelta(days=2), distance_km=5, duration_min=30
+    )
+    body = {"date": today.isoformat(), "distance_km": 5, "duration_min": 30}
     response = api(runner, "post", "/me/runs", body)
     assert response.status_code == 201 and response.json()["load_warning"] is None
+
+
+def test_post_first_run_back_has_a_warning_without_ratio(api, runner):
+    """No earlier run: load_warning says first run back, with a null ratio."""
+    body = {"date": timezone.localdate().isoformat(), "distance_km": 5, "duration_min": 30}
+    response = api(runner, "post", "/me/runs", body)
+    assert response.status_code == 201
+    warning = response.json()["load_warning"]
+    assert warning["level"] == "first_run_back" and warning["ratio"] is None
 
 
 @pytest.mark.parametrize(

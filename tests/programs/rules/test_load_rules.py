@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programs.rules.load import WeekVolume, longest_recent_run, spike_warning, weekly_volume
+from programs.rules.load import (
+    IntakeLongestRun,
+    WeekVolume,
+    longest_recent_run,
+    spike_warning,
+    weekly_volume,
+)
 
 RUN_DATE = date(2025, 6, 15)
 
@@ -19,11 +25,6 @@ def days_before(days):
 @pytest.mark.parametrize(
     ("run_km", "previous", "level", "ratio"),
     [
-        # no run in the previous 30 days: nothing to compare with
-        (10.0, [], None, None),
-        (10.0, [(days_before(31), 2.0)], None, None),
-        (10.0, [(days_before(45), 2.0), (days_before(31), 3.0)], None, None),
-        (10.0, [(days_before(3), 0.0)], None, None),
         # exactly 10% is not a warning, whatever the float arithmetic does
         (11.0, [(days_before(3), 10.0)], None, None),
         (5.5, [(days_before(3), 5.0)], None, None),
@@ -73,13 +74,84 @@ def test_window_is_the_thirty_days_before(previous, longest):
 
 
 def test_run_thirty_days_before_counts_and_thirty_one_does_not():
-    """A run 30 days before is in the window; 31 days before is not."""
+    """A run 30 days before is in the window; 31 days before is not (a first run back)."""
     in_window = spike_warning(
         run_km=12.0, previous_runs=[(days_before(30), 10.0)], run_date=RUN_DATE
     )
     outside = spike_warning(run_km=12.0, previous_runs=[(days_before(31), 10.0)], run_date=RUN_DATE)
     assert in_window["level"] == "small"
-    assert outside is None
+    assert outside["level"] == "first_run_back"
+
+
+@pytest.mark.parametrize(
+    "previous",
+    [
+        [],
+        [(days_before(31), 2.0)],
+        [(days_before(45), 12.0), (days_before(31), 3.0)],
+        [(days_before(3), 0.0)],
+        [(RUN_DATE, 5.0)],
+    ],
+)
+@pytest.mark.parametrize("run_km", [0.5, 3.0, 10.0])
+def test_no_run_in_the_previous_30_days_is_a_first_run_back(previous, run_km):
+    """No run in the 30 days before: any run, however short, is a first run back."""
+    warning = spike_warning(run_km=run_km, previous_runs=previous, run_date=RUN_DATE)
+    assert warning["level"] == "first_run_back"
+    assert warning["ratio"] is None
+    assert set(warning) == {"level", "ratio", "message"}
+    for words in ("first run back", "30 days", "walk-run", "therapist"):
+        assert words in warning["message"]
+
+
+@pytest.mark.parametrize(
+    ("run_km", "reported_days_before", "level"),
+    [
+        (8.0, 0, None),  # reported today, run today: within 10%
+        (8.8, 10, None),  # exactly 10% over the reported longest
+        (9.0, 10, "small"),
+        (12.0, 30, "moderate"),  # the 30th day after intake still counts
+        (20.0, 5, "large"),
+        (8.0, 31, "first_run_back"),  # the intake no longer describes the 30 days before
+        (8.0, -1, "first_run_back"),  # a run before the intake is not compared with it
+    ],
+)
+def test_intake_longest_run_is_the_reference_while_the_log_is_young(
+    run_km, reported_days_before, level
+):
+    """With no logged run, the intake's longest run (8 km) is the reference for 30 days."""
+    intake = IntakeLongestRun(reported_on=days_before(reported_days_before), km=8.0)
+    warning = spike_warning(run_km=run_km, previous_runs=[], run_date=RUN_DATE, intake=intake)
+    if level is None:
+        assert warning is None
+    else:
+        assert warning["level"] == level
+    if level in {"small", "moderate", "large"}:
+        assert "reported when you registered" in warning["message"]
+        assert "8 km" in warning["message"]
+
+
+def test_the_longer_of_intake_and_log_is_the_reference():
+    """A logged run longer than the intake's figure replaces it; a shorter one does not."""
+    intake = IntakeLongestRun(reported_on=days_before(10), km=8.0)
+    longer_log = [(days_before(3), 12.0)]
+    shorter_log = [(days_before(3), 5.0)]
+    kept = spike_warning(run_km=12.0, previous_runs=longer_log, run_date=RUN_DATE, intake=intake)
+    assert kept is None
+    warning = spike_warning(
+        run_km=12.0, previous_runs=shorter_log, run_date=RUN_DATE, intake=intake
+    )
+    assert warning["level"] == "moderate" and warning["ratio"] == 1.5
+    assert "reported when you registered" in warning["message"]
+    logged = spike_warning(run_km=14.0, previous_runs=longer_log, run_date=RUN_DATE, intake=intake)
+    assert "your longest run of the previous 30 days (12 km)" in logged["message"]
+
+
+def test_intake_of_zero_km_is_no_reference():
+    """An intake longest run of 0 km (not running) leaves the run a first run back."""
+    intake = IntakeLongestRun(reported_on=days_before(2), km=0.0)
+    warning = spike_warning(run_km=3.0, previous_runs=[], run_date=RUN_DATE, intake=intake)
+    assert warning["level"] == "first_run_back"
 
 
 def test_compares_with_longest_not_latest():

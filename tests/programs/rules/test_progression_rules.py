@@ -30,8 +30,8 @@ CASES = [
     # tendon: up to 5/10 during and after, back to baseline by the next morning
     ("tendon", [s(4, 0), s(5, 0, after=5)], Action.PROGRESS, "progress"),
     ("tendon", [s(2, 1, baseline=1), s(3, 1, baseline=1)], Action.PROGRESS, "progress"),
-    ("tendon", [s(3, 0), s(6, 0)], Action.HOLD, "single_breach"),
-    ("tendon", [s(2, 1, baseline=1), s(2, 2, baseline=1)], Action.HOLD, "single_breach"),
+    ("tendon", [s(3, 0), s(6, 0)], Action.REGRESS, "single_breach"),
+    ("tendon", [s(2, 1, baseline=1), s(2, 2, baseline=1)], Action.REGRESS, "single_breach"),
     ("tendon", [s(3, 0), s(3, 0, difficulty="hard")], Action.HOLD, "too_hard"),
     ("tendon", [s(6, 0), s(3, 0)], Action.HOLD, "building_streak"),
     ("tendon", [s(3, 0), s(8, 0)], Action.REGRESS, "major_breach"),
@@ -42,7 +42,7 @@ CASES = [
     ("tendon", [s(3, 0), s(3, None)], Action.HOLD, "not_enough_data"),
     # soft tissue: up to 3/10, back to baseline within 24 h
     ("soft_tissue", [s(3, 0), s(2, 0, after=3)], Action.PROGRESS, "progress"),
-    ("soft_tissue", [s(2, 0), s(4, 0)], Action.HOLD, "single_breach"),
+    ("soft_tissue", [s(2, 0), s(4, 0)], Action.REGRESS, "single_breach"),
     ("soft_tissue", [s(2, 0), s(2, 0, completed=False)], Action.HOLD, "too_hard"),
     ("soft_tissue", [s(2, 0), s(6, 0)], Action.REGRESS, "major_breach"),
     ("soft_tissue", [s(4, 0), s(4, 0)], Action.REGRESS, "repeated_breach"),
@@ -57,7 +57,7 @@ CASES = [
     ("bone", [s(0, None)], Action.HOLD, "not_enough_data"),
     # general: the soft-tissue numbers
     ("general", [s(1, 0), s(3, 0)], Action.PROGRESS, "progress"),
-    ("general", [s(1, 0), s(4, 0)], Action.HOLD, "single_breach"),
+    ("general", [s(1, 0), s(4, 0)], Action.REGRESS, "single_breach"),
     ("general", [s(4, 0), s(5, 0)], Action.REGRESS, "repeated_breach"),
     ("general", [], Action.HOLD, "not_enough_data"),
 ]

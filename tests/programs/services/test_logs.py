@@ -1,12 +1,14 @@
 """The runner's logs: sessions, runs and their checks."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from patients.models import Patient, RunningProfile
 from programs import services
 from programs.models import RunLog, SessionEntry
 from tests.programs.factories import program_with_items, today_entries
@@ -66,14 +68,40 @@ def test_run_log_returns_the_spike_warning_of_design(runner):
     assert RunLog.objects.get(pk=run.pk).load_warning == run.load_warning
 
 
-def test_run_log_without_recent_runs_has_no_warning(runner):
-    """No run in the previous 30 days: nothing to compare with, no warning."""
+def test_run_log_after_30_days_without_runs_warns_of_a_first_run_back(runner):
+    """No run in the previous 30 days and no intake figure: the run is a first run back."""
     today = timezone.localdate()
     services.run_log(
         patient=runner.patient, date=today - dt.timedelta(days=31), distance_km=3, duration_min=20
     )
-    run = services.run_log(patient=runner.patient, date=today, distance_km=20, duration_min=120)
-    assert run.load_warning is None
+    run = services.run_log(patient=runner.patient, date=today, distance_km=2, duration_min=15)
+    assert run.load_warning["level"] == "first_run_back"
+    assert run.load_warning["ratio"] is None
+    assert "walk-run" in run.load_warning["message"]
+    assert RunLog.objects.get(pk=run.pk).load_warning == run.load_warning
+
+
+def test_run_log_compares_a_first_logged_run_with_the_intake_longest_run(runner):
+    """The intake's longest run (8 km) is the reference for the first logged run."""
+    RunningProfile.objects.create(patient=runner.patient, longest_run_km_30d=Decimal("8.0"))
+    today = timezone.localdate()
+    within = services.run_log(patient=runner.patient, date=today, distance_km=8.5, duration_min=50)
+    assert within.load_warning is None
+    spike = services.run_log(patient=runner.patient, date=today, distance_km=12, duration_min=70)
+    assert spike.load_warning["level"] == "moderate" and spike.load_warning["ratio"] == 1.5
+    assert "registered" in spike.load_warning["message"]
+
+
+def test_run_log_stops_using_the_intake_figure_after_30_days(runner):
+    """An intake more than 30 days before the run no longer describes the window."""
+    RunningProfile.objects.create(patient=runner.patient, longest_run_km_30d=Decimal("8.0"))
+    Patient.objects.filter(pk=runner.patient.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=40)
+    )
+    run = services.run_log(
+        patient=runner.patient, date=timezone.localdate(), distance_km=5, duration_min=30
+    )
+    assert run.load_warning["level"] == "first_run_back"
 
 
 @pytest.mark.parametrize(

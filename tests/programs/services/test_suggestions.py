@@ -75,3 +75,71 @@ def _generate_queries(therapist, days: int) -> int:
 def test_suggestions_cost_the_same_queries_for_one_and_many_past_entries(therapist):
     """The dosage-change day is read once per call, not once per past entry."""
     assert _generate_queries(therapist, 1) == _generate_queries(therapist, 6)
+
+
+def test_morning_pain_rising_week_to_week_suggests_a_cut(therapist, runner):
+    """Morning pain 0 → 1 → 2 over three weeks, under the baseline of 3: regress, not progress."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    program.baseline_pain = 3
+    program.save(update_fields=["baseline_pain"])
+    hard = {"pain_during": 2, "difficulty": "hard"}  # "too hard": no suggestion on the way
+    _log_days(
+        program,
+        [
+            (20, {**hard, "next_morning_pain": 0}),
+            (18, {**hard, "next_morning_pain": 0}),
+            (13, {**hard, "next_morning_pain": 1}),
+            (11, {**hard, "next_morning_pain": 1}),
+        ],
+    )
+    today = timezone.localdate()
+    services.run_log(
+        patient=runner.patient,
+        date=today - dt.timedelta(days=5),
+        distance_km=3,
+        duration_min=20,
+        next_morning_pain=2,
+    )
+    _log_days(
+        program,
+        [
+            (4, {"pain_during": 2, "next_morning_pain": 2}),
+            (2, {"pain_during": 2, "next_morning_pain": 2}),
+        ],
+    )
+    # Each morning stayed under the baseline, and the last two sessions met the rule.
+    [suggestion] = program.suggestions.all()
+    assert (suggestion.action, suggestion.code) == ("regress", "morning_pain_rising")
+    assert suggestion.proposed_dosage["reps"] < suggestion.current_dosage["reps"]
+    assert "risen week to week" in suggestion.reason
+
+
+def test_a_minor_breach_proposes_a_smaller_dose(therapist, runner):
+    """Pain 4/10 once on the soft-tissue rule (limit 3): about 25% fewer reps, no review."""
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    _log_days(program, [(1, {"pain_during": 4, "next_morning_pain": 0})])
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert (suggestion.action, suggestion.code) == ("regress", "single_breach")
+    assert (suggestion.current_dosage["reps"], suggestion.proposed_dosage["reps"]) == (10, 8)
+    assert suggestion.therapist_review is False
+
+
+def test_alfredson_item_progresses_by_load_not_a_fourth_set(therapist, runner):
+    """An Alfredson heel drop at 3 × 15, pain-free twice: add load, keep 3 × 15."""
+    dosage = {"sets": 3, "reps": 15, "hold_seconds": None, "times_per_week": 14}
+    program = program_with_items(
+        therapist=therapist,
+        patient=runner.patient,
+        count=1,
+        slug="eccentric_heel_drop_straight_knee",
+        tissue="tendon",
+        default_dosage=dosage,
+    )
+    item = program.items.get()
+    assert (item.sets, item.reps) == (3, 15)
+    _log_days(program, [(4, {"pain_during": 0}), (2, {"pain_during": 0})])
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "progress"
+    proposed = suggestion.proposed_dosage
+    assert (proposed["sets"], proposed["reps"], proposed["load_kg"]) == (3, 15, 2.0)
+    assert "Alfredson 1998" in suggestion.reason
