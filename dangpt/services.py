@@ -13,6 +13,7 @@ from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 from dangpt.roles import remember_role
 from dangpt.sessions import limits_for
+from dangpt.signals import user_deactivated
 
 REVOKED_BY_CHANGE = (
     "This API token was revoked: the account's password, role or two-step sign-in changed "
@@ -84,7 +85,6 @@ def api_token_refusal(*, token: ApiToken) -> str | None:
     if now >= api_token_expires_at(token) or (now - last_active).total_seconds() > idle:
         return EXPIRED
     return None
-from dangpt.signals import user_deactivated
 
 
 @transaction.atomic
