@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangpt.audit.history import track
+
 
 class BoneStressSite(models.TextChoices):
     # High-risk sites: non-union, displacement or complete fracture are more likely.
@@ -68,7 +70,7 @@ class ClearanceQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track(pghistory.InsertEvent(), append_only=True)
+@track(pghistory.InsertEvent())
 class ReturnToRunClearance(models.Model):
     """A clinician's recorded clearance to start running after a bone stress injury."""
 
