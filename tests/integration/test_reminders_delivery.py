@@ -203,7 +203,9 @@ def test_smtp_down_retries_with_growing_delays_then_fails_and_retry_sends_once(
     gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
     assert len(gaps) == 2 and gaps[1] > gaps[0] >= 0.9, gaps
 
-    client.force_login(make_user(Role.FRONT_DESK))
+    desk = make_user(Role.FRONT_DESK)
+    desk.staff_profile.locations.add(clinic[0])  # the desk sees its location's patients
+    client.force_login(desk)
     page = client.get("/desk/reminders/?status=failed").content.decode()
     assert "Failed" in page and "ConnectionRefusedError" in page
 
