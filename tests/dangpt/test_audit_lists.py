@@ -17,7 +17,7 @@ from tests.assessments.factories import (
     PromScheduleFactory,
     ScreeningFactory,
 )
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, default_location
 from tests.patients.factories import AppointmentFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,9 @@ def test_outcome_overview_logs_each_patient_shown(client_for, therapist):
 def test_day_schedule_logs_each_patient_booked_that_day(client_for, front_desk, make_user):
     """The desk's day schedule logs the patients of the appointments shown, not other days'."""
     therapist = make_user(Role.THERAPIST)
-    day = AppointmentFactory(therapist=therapist)
-    AppointmentFactory(therapist=therapist, start=day.start + dt.timedelta(days=1))
+    here = default_location()  # the front desk's location: the schedule offers only its own
+    day = AppointmentFactory(therapist=therapist, location=here)
+    AppointmentFactory(therapist=therapist, location=here, start=day.start + dt.timedelta(days=1))
     local_day = day.start.astimezone(dt.timezone(dt.timedelta(hours=-8))).date()
     response = client_for(front_desk).get(
         reverse("patients:schedule"),
