@@ -126,6 +126,15 @@ def _not(part):
     return lambda answers: None if (value := part(answers)) is None else not value
 
 
+def _unless(part):
+    """True unless the part is known to hold: unknown counts as not holding.
+
+    For exclusions that need a recorded finding, such as a negative calcaneal squeeze: an
+    exam not done must never cancel a referral.
+    """
+    return lambda answers: part(answers) is not True
+
+
 def _at_least(count, parts):
     """True once count parts are True, False once that can no longer happen, else None."""
 
@@ -157,6 +166,8 @@ class Compiler:
             return _any([self.compile(part) for part in spec["any"]])
         if "not" in spec:
             return _not(self.compile(spec["not"]))
+        if "unless" in spec:
+            return _unless(self.compile(spec["unless"]))
         if "at_least" in spec:
             return _at_least(spec["at_least"], [self.compile(part) for part in spec["of"]])
         return _compile_leaf(spec)

@@ -38,6 +38,33 @@ class RedFlag:
     message: str
     when: object
     suppressed_by: frozenset
+    # High-risk sites: (name, bone-sign predicate, risk-factor predicate) and the message parts
+    # that name the sites that fired; empty for a flag with a fixed message.
+    sites: tuple = ()
+    site_messages: tuple = ()
+
+    def message_for(self, answers):
+        """The flag's message, naming the sites that fired and what fired there."""
+        if not self.sites:
+            return self.message
+        signs = [name for name, sign, _ in self.sites if sign(answers) is True]
+        risks = [
+            name
+            for name, sign, risk in self.sites
+            if sign(answers) is not True and risk(answers) is True
+        ]
+        sign_text, risk_text = self.site_messages
+        parts = [
+            text.format(sites=_join(names))
+            for text, names in ((sign_text, signs), (risk_text, risks))
+            if names
+        ]
+        return self.message.format(findings="; ".join(parts) or "Signs at a high-risk site")
+
+
+def _join(names):
+    """Join site names in plain English: "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _compile_feature(compiler, spec):
@@ -71,6 +98,19 @@ def _compile_ruleset(rules):
             message=spec["message"],
             when=compiler.compile(spec["when"]),
             suppressed_by=frozenset(spec.get("suppressed_by", ())),
+            sites=tuple(
+                (
+                    site["name"],
+                    compiler.compile(site["bone_sign"]),
+                    compiler.compile(site["risk_factor"]),
+                )
+                for site in spec.get("sites", ())
+            ),
+            site_messages=(
+                (spec["site_messages"]["bone_sign"], spec["site_messages"]["risk_factor"])
+                if "sites" in spec
+                else ()
+            ),
         )
         for spec in rules["red_flags"]
     )
@@ -153,7 +193,7 @@ def _red_flags(answers):
     fired = {flag.code: flag for flag in _RED_FLAGS if flag.when(answers) is True}
     kept = [flag for flag in fired.values() if flag.suppressed_by.isdisjoint(fired)]
     kept.sort(key=lambda flag: flag.rank)  # stable: rule order within one urgency
-    return [{"code": f.code, "urgency": f.urgency, "message": f.message} for f in kept]
+    return [{"code": f.code, "urgency": f.urgency, "message": f.message_for(answers)} for f in kept]
 
 
 def _bone_stress(raw, answers, reasons):

@@ -54,6 +54,18 @@ PATTERN_FLOOR_PCT = RULES["pattern_floor_pct"]
 # clinical), to tell them plainly to call today when the answers need a same-day or prompt look.
 SENT_SESSION_KEY = "questionnaire_sent"
 CALL_TODAY = ("same_day", "prompt")
+# Same-day concerns a physical therapist cannot see to: the runner is told to seek medical care
+# today (urgent care or the emergency room), not only to call the clinic. Suspected DVT: NICE NG158
+# (2020); cold or pale foot: ESVS acute limb ischaemia guideline (Bjorck 2020); compartment
+# syndrome: BOAST 2014; joint infection: Carpenter 2011.
+SEEK_CARE_TODAY = frozenset(
+    {
+        "suspected_dvt",
+        "vascular_or_neurological_compromise",
+        "possible_acute_compartment_syndrome",
+        "suspected_joint_infection",
+    }
+)
 
 
 def _reason_label(code: str, feature: str) -> str:
@@ -144,7 +156,9 @@ def _sent_screening(request: HttpRequest, patient: Patient) -> Screening | None:
     if type(pk) is not int:
         return None
     screening = (
-        Screening.objects.filter(pk=pk, patient=patient).only("id", "patient_id", "urgency").first()
+        Screening.objects.filter(pk=pk, patient=patient)
+        .only("id", "patient_id", "urgency", "result")
+        .first()
     )
     if screening is not None:
         audit_patient_access(
@@ -161,9 +175,12 @@ def questionnaire_sent(request: HttpRequest) -> HttpResponse:
     screening = _sent_screening(request, patient)
     urgency = screening.urgency if screening is not None else ""
     location = patient.preferred_location if urgency in CALL_TODAY else None
+    result = (screening.result or {}) if screening is not None else {}
+    codes = {flag.get("code") for flag in result.get("red_flags") or []}
     context = {
         "call_today": urgency in CALL_TODAY,
         "same_day": urgency == "same_day",
+        "seek_care_today": urgency == "same_day" and not SEEK_CARE_TODAY.isdisjoint(codes),
         "clinic_phone": location.phone if location is not None else "",
     }
     return render(request, "assessments/questionnaire_sent.html", context)

@@ -12,7 +12,7 @@ NEW_REGIONS = ("medial_ankle", "ankle_joint", "under_big_toe")
 @pytest.mark.parametrize(
     "sign",
     [
-        {"timing": ["with_walking"]},
+        {"timing": ["with_walking"], "previous_bone_stress_injury": True},
         {"timing": ["at_night"]},
         {"limp": True},
         {"aggravators": ["hopping"]},
@@ -21,7 +21,7 @@ NEW_REGIONS = ("medial_ankle", "ankle_joint", "under_big_toe")
     ],
 )
 def test_new_high_risk_sites_with_a_bone_sign_refer(region, sign):
-    """Medial malleolus, talus, sesamoids: any weight-bearing bone sign is a high-risk BSI flag."""
+    """Medial malleolus, talus, sesamoids: a bone sign, or walking pain plus a risk factor."""
     result = screen(knee(regions=[region], **sign))
     assert "high_risk_site_bsi" in flag_codes(result)
     assert result["suspected_bsi"] is True

@@ -531,6 +531,9 @@ def test_thank_you_page_says_call_today_for_a_same_day_concern(client_for, runne
     assert "Do not run, hop or jump until you have been seen." in html
     assert 'href="tel:(213) 555-0142"' in html
     assert "urgent care center or emergency room today" in html
+    assert "before your next visit" not in html  # 'soon' undercut 'today'
+    assert "see you today" in html
+    assert "If walking hurts or you limp, walk as little as possible until you are seen." in html
     for words in DIAGNOSIS_WORDS:
         assert words.lower() not in html.lower(), words
     assert AccessLog.objects.filter(
@@ -547,6 +550,32 @@ def test_thank_you_page_says_call_today_for_a_prompt_concern(client_for, runner)
     assert "Please call the clinic today" in html
     assert "Do not run, hop or jump until you have been seen." in html
     assert "urgent care center" not in html
+    assert "before your next visit" not in html
+    assert "If walking hurts or you limp, walk as little as possible until you are seen." in html
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"calf_swelling_warmth": "yes"}, {"foot_cold_pale_or_weak": "yes"}],
+    ids=["dvt", "cold-foot"],
+)
+def test_thank_you_page_says_seek_medical_care_today_for_dvt_or_a_cold_foot(
+    client_for, runner, answers
+):
+    """A possible DVT or a cold, pale foot: urgent care or the ER today, not only a call."""
+    location = runner.patient.preferred_location
+    location.phone = "(213) 555-0142"
+    location.save()
+    client = client_for(runner)
+    client.post(url("questionnaire"), {**RUNNER_FORM, **answers})
+    assert Screening.objects.get().urgency == "same_day"
+    html = client.get(url("questionnaire_sent")).content.decode()
+    assert "Please seek medical care today" in html
+    assert "Go to an urgent care center or emergency room today" in html
+    assert "Please call the clinic today" not in html
+    assert 'href="tel:(213) 555-0142"' in html
+    for words in ("thrombosis", "DVT", "clot", "ischaemia", "circulation"):
+        assert words.lower() not in html.lower(), words
 
 
 def test_thank_you_page_is_calm_when_nothing_needs_a_prompt_look(client_for, runner):
