@@ -307,9 +307,9 @@ def suggest(
 ) -> Suggestion:
     """Suggest progress, hold or regress from the logged sessions (oldest first).
 
-    ``mornings`` are the runner's next-morning pain scores by day (all exercise and running since
-    the dosage last changed), read for their week-to-week trend. ``protocol`` steps the dosage
-    of an exercise prescribed by a trial's protocol.
+    ``mornings`` are the runner's next-morning pain scores by day (all exercise and running of the
+    last ``TREND_WEEKS`` weeks, whatever dose changes fell in them), read for their week-to-week
+    trend. ``protocol`` steps the dosage of an exercise prescribed by a trial's protocol.
     """
     rule = pain_rule(tissue)
     baseline = (logs[-1].baseline_pain or 0) if logs else 0

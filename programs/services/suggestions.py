@@ -60,7 +60,11 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     items = list(program.items.select_related("exercise").filter(pk__in=current_ids))
     since = _dosage_since(program, items)
     logs = _logs_since_dosage_change(program, items, since)
-    mornings = _morning_pain_by_day(program, min(since.values(), default=dt.date.min))
+    # Silbernagel 2007: morning pain must not creep up week to week *while load rises*, so the
+    # trend reads a fixed window of mornings that does not restart when a dose changes.
+    mornings = _morning_pain_by_day(
+        program, timezone.localdate() - dt.timedelta(weeks=progression.TREND_WEEKS)
+    )
     pending = set(
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
@@ -72,7 +76,7 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
             tissue=item_tissue(program, item),
             logs=logs[item.pk],
             current=item_dosage(item),
-            mornings=[(day, pain) for day, pain in mornings if day >= since[item.pk]],
+            mornings=mornings,
             protocol=protocols.protocol_for(item.exercise.slug),
         )
         if suggestion.action == progression.Action.HOLD:
