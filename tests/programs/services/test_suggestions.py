@@ -187,3 +187,38 @@ def test_alfredson_item_progresses_by_load_not_a_fourth_set(therapist, runner):
     proposed = suggestion.proposed_dosage
     assert (proposed["sets"], proposed["reps"], proposed["load_kg"]) == (3, 15, 2.0)
     assert "Alfredson 1998" in suggestion.reason
+
+
+def _hsr_program(therapist, runner):
+    dosage = {"sets": 3, "reps": 15, "hold_seconds": None, "times_per_week": 3}
+    return program_with_items(
+        therapist=therapist,
+        patient=runner.patient,
+        count=1,
+        slug="hsr_seated_heel_raise",
+        tissue="tendon",
+        default_dosage=dosage,
+    )
+
+
+def test_heavy_slow_resistance_holds_week_one_within_the_rule(therapist, runner):
+    """Two good sessions in the first week do not move 3 × 15RM to 3 × 12RM (Beyer: week 2)."""
+    program = _hsr_program(therapist, runner)
+    _log_days(program, [(4, {"pain_during": 1}), (2, {"pain_during": 1})])
+    assert not program.suggestions.exists()
+
+
+def test_heavy_slow_resistance_steps_once_week_two_is_reached(therapist, runner):
+    """Counted from the first logged session (9 days ago), week 2 allows 3 × 12RM."""
+    program = _hsr_program(therapist, runner)
+    _log_days(
+        program,
+        [
+            (9, {"pain_during": 1, "difficulty": "hard"}),
+            (4, {"pain_during": 1}),
+            (2, {"pain_during": 1}),
+        ],
+    )
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "progress"
+    assert (suggestion.proposed_dosage["sets"], suggestion.proposed_dosage["reps"]) == (3, 12)
