@@ -128,7 +128,7 @@ class ChangeClass:
 def mcid_at(instrument: Instrument, weeks: float | None) -> float | None:
     """The MCID that applies to a change over ``weeks``; None when none was validated for it.
 
-    An MCID with ``intervals`` (VISA-A: 14 points at 12 weeks, 7 at 24 weeks, Lagas 2021) applies
+    An MCID with ``intervals`` (VISA-A: 14 points at 12 and at 24 weeks, Lagas 2021) applies
     only within ``interval_tolerance_weeks`` of an interval its source validated.
     """
     intervals = instrument.mcid.get("intervals")

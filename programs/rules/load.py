@@ -10,10 +10,13 @@ Two gaps of a log-only check are closed (clinical.md §7.1, app rule 1):
 - A run with no run in the previous 30 days has no reference: in Frandsen's terms every distance is
   a spike from nothing. It gets a "first run back" warning that points to a graded walk-run return
   (§7.5) instead of silence.
-- While the log is young, the longest run the runner reported at intake (the running profile's
-  "longest run in the last 30 days") is a reference too. It describes the 30 days before the
-  intake, so it counts as a run on the intake day [D: the latest day it can describe]: for runs up
-  to 30 days after the intake, after which only logged runs count.
+- The longest run the runner reported at intake (the running profile's "longest run in the last
+  30 days") is the pre-injury long run of a runner who may have stopped weeks before registering,
+  so it never stands in for runs actually logged: Frandsen's reference is runs logged in the
+  previous 30 days. A run with no logged run in its window is always a first run back (the intake
+  figure may be named as context); once runs are logged in the window, the intake figure, dated on
+  the intake day [D: the latest day it can describe], is a spike reference only for runs up to 30
+  days after the intake, and only when it is longer than the logged ones.
 """
 
 from __future__ import annotations
@@ -80,19 +83,21 @@ def spike_warning(
     """A warning when the run is more than 10% longer than the longest of the previous 30 days.
 
     The reference is the longest logged run of the window (see ``longest_recent_run``), or the
-    intake's longest run when that is longer and still in the window (see the module docstring).
+    intake's longest run when that is longer and still in the window; the intake figure is never
+    a reference when no run is logged in the window (see the module docstring).
     Returns None when the run is at most 10% longer (exactly 10% is not a warning). Otherwise
     ``{"level": "small" | "moderate" | "large", "ratio": 1.42, "message": "…"}`` with the ratio
-    rounded to 2 decimals; with no reference at all (no run in the previous 30 days and no intake
-    figure for them) ``{"level": "first_run_back", "ratio": None, "message": "…"}``.
+    rounded to 2 decimals; with no logged run in the previous 30 days (whatever the intake figure)
+    ``{"level": "first_run_back", "ratio": None, "message": "…"}``.
     ValueError for a negative or non-finite distance.
     """
     _check_distance("run_km", run_km)
     logged = longest_recent_run(previous_runs=previous_runs, run_date=run_date)
     reported = _intake_reference(intake, run_date)
+    if logged <= 0:
+        message = _first_run_back_message(reported)
+        return {"level": FIRST_RUN_BACK, "ratio": None, "message": message}
     longest = max(logged, reported)
-    if longest <= 0:
-        return {"level": FIRST_RUN_BACK, "ratio": None, "message": _first_run_back_message()}
     ratio = round(run_km / longest, _EDGE_PRECISION)
     if ratio <= SPIKE_RATIO:
         return None
@@ -106,10 +111,17 @@ def spike_warning(
     }
 
 
-def _first_run_back_message() -> str:
+def _first_run_back_message(intake_km: float = 0.0) -> str:
+    context = (
+        f" The longest run you reported when you registered ({_km(intake_km)}) describes your "
+        "running before the break, not what your legs are ready for now."
+        if intake_km > 0
+        else ""
+    )
     return (
         "No run is logged in the 30 days before this one, so it counts as a first run back after "
-        "a break, when the legs have lost some of their tolerance for running. Build up "
+        "a break, when the legs have lost some of their tolerance for running."
+        f"{context} Build up "
         "gradually: a walk-run plan (short runs with walking breaks, every other day) is safer "
         "than going straight back to your old distance. If your therapist gave you a walk-run "
         "plan, keep to it, and tell your therapist if anything hurts the next morning."

@@ -27,7 +27,8 @@ Decisions (§6.1, the clinic's default HEP rules):
 
 ``Suggestion.code`` says which branch decided: ``progress``, ``building_streak``, ``too_hard``,
 ``not_enough_data``, ``single_breach``, ``repeated_breach``, ``major_breach``, ``bone_pain``,
-``morning_pain_rising`` or ``protocol_pain_expected``.
+``morning_pain_rising``, ``protocol_pain_expected`` or ``protocol_schedule`` (a trial's next
+step is not due yet by its calendar).
 
 A session without next-morning pain cannot show that pain settled, so it never counts towards
 progress; a value that is recorded and over the limit is a breach all the same. A missing baseline
@@ -171,7 +172,7 @@ class ProtocolSteps(Protocol):
     name: str
     load_when_pain_free: bool
 
-    def progress(self, dosage: Dosage) -> tuple[Dosage, str]: ...
+    def progress(self, dosage: Dosage, *, week: int | None = None) -> tuple[Dosage, str]: ...
 
     def reduce(self, dosage: Dosage, fraction: float) -> tuple[Dosage, str]: ...
 
@@ -304,12 +305,15 @@ def suggest(
     current: Dosage,
     mornings: Sequence[tuple[dt.date, int]] = (),
     protocol: ProtocolSteps | None = None,
+    protocol_week: int | None = None,
 ) -> Suggestion:
     """Suggest progress, hold or regress from the logged sessions (oldest first).
 
-    ``mornings`` are the runner's next-morning pain scores by day (all exercise and running since
-    the dosage last changed), read for their week-to-week trend. ``protocol`` steps the dosage
-    of an exercise prescribed by a trial's protocol.
+    ``mornings`` are the runner's next-morning pain scores by day (all exercise and running of the
+    last ``TREND_WEEKS`` weeks, whatever dose changes fell in them), read for their week-to-week
+    trend. ``protocol`` steps the dosage of an exercise prescribed by a trial's protocol;
+    ``protocol_week`` is the week of that protocol the runner is in (1 = the first), which gates
+    its calendar (``programs.rules.protocols``).
     """
     rule = pain_rule(tissue)
     baseline = (logs[-1].baseline_pain or 0) if logs else 0
@@ -335,7 +339,7 @@ def suggest(
             f"{rule_text} The last session has no pain during or next-morning score yet, so "
             "it cannot count; keep the same dose.",
         )
-    return _after_within(rule, logs, checks, current, rule_text, protocol)
+    return _after_within(rule, logs, checks, current, rule_text, protocol, protocol_week)
 
 
 def _hold(current: Dosage, code: str, reason: str) -> Suggestion:
@@ -393,6 +397,7 @@ def _after_within(
     current: Dosage,
     rule_text: str,
     protocol: ProtocolSteps | None = None,
+    protocol_week: int | None = None,
 ) -> Suggestion:
     recent, recent_checks = logs[-SESSIONS_TO_PROGRESS:], checks[-SESSIONS_TO_PROGRESS:]
     streak = len(recent_checks) == SESSIONS_TO_PROGRESS and all(
@@ -427,7 +432,14 @@ def _after_within(
             "once the exercise no longer hurts, so keep the same dose.",
         )
     if protocol is not None:
-        dosage, change = protocol.progress(current)
+        dosage, change = protocol.progress(current, week=protocol_week)
+        if dosage == current:
+            return _hold(
+                current,
+                "protocol_schedule",
+                f"{rule_text} The last {SESSIONS_TO_PROGRESS} sessions met it "
+                f"({_scores(recent)}), but {change}.",
+            )
     else:
         dosage, change = _progress(rule.tissue, current)
     return Suggestion(

@@ -7,10 +7,16 @@ clinical.md §6.3):
 - Alfredson 1998 (Am J Sports Med), midportion Achilles: 3 × 15 twice a day is the fixed dose;
   when the exercise no longer hurts, the load goes up (a backpack), never the sets or reps. The
   insertional variant on flat floor keeps the same dosing (Jonsson 2008, Br J Sports Med).
-- Heavy slow resistance, Beyer 2015 (Am J Sports Med): 3 × 15RM, 3 × 12RM, 4 × 10RM, 4 × 8RM,
-  4 × 6RM over 12 weeks. Each step has fewer reps at a heavier weight; then only the weight rises.
-- Rathleff 2015 (Scand J Med Sci Sports), plantar fascia: 3 × 12RM, 4 × 10RM, 5 × 8RM, and
-  keep adding books to the backpack. Reps fall as the load rises.
+- Heavy slow resistance, Beyer 2015 (Am J Sports Med): 3 × 15RM in week 1, 3 × 12RM in weeks
+  2–3, 4 × 10RM in weeks 4–5, 4 × 8RM in weeks 6–8, 4 × 6RM in weeks 9–12. Each step has fewer
+  reps at a heavier weight; then only the weight rises.
+- Rathleff 2015 (Scand J Med Sci Sports), plantar fascia: 3 × 12RM, after 2 weeks 4 × 10RM, after
+  4 weeks 5 × 8RM, and keep adding books to the backpack. Reps fall as the load rises.
+
+The steps of these two ladders follow the trials' calendars: a step is proposed only from the week
+the trial reached it, counted from the runner's first logged session of the exercise [D: the
+program keeps no start date per exercise]. Sessions within the pain rule earn a step that is due;
+they never bring one forward, and a breach still holds or reduces (``programs.rules.progression``).
 
 A step down keeps the protocol's sets and reps and takes weight off when there is any (load is
 what these protocols progress); an unloaded exercise cuts its reps instead.
@@ -30,11 +36,18 @@ class TrialProtocol:
     code: str
     name: str
     ladder: tuple[tuple[int, int], ...]
+    # The protocol week (1 = the first) from which each rung is due; empty: no calendar.
+    rung_weeks: tuple[int, ...] = ()
     # Alfredson: pain during the exercise is expected; the load rises once it no longer hurts.
     load_when_pain_free: bool = False
 
-    def progress(self, dosage: Dosage) -> tuple[Dosage, str]:
-        """The protocol's next step up from ``dosage``, with the words for it."""
+    def progress(self, dosage: Dosage, *, week: int | None = None) -> tuple[Dosage, str]:
+        """The protocol's next step up from ``dosage``, with the words for it.
+
+        ``week`` is the protocol week the runner is in (1 = the first). A rung that the trial's
+        calendar reaches only later is not proposed: the dosage comes back unchanged, with the
+        words saying when the step is due (``week`` None counts as not yet due).
+        """
         here = (dosage.sets, dosage.reps)
         # Off the ladder after reps were cut: back up to the protocol's reps for these sets.
         back = [r for s, r in self.ladder if s == dosage.sets and r > (dosage.reps or r)]
@@ -49,6 +62,13 @@ class TrialProtocol:
             heavier, text = more_load(dosage)
             return heavier, f"{text}; the sets and reps of {self.name} stay as they are"
         sets, reps = step
+        due_week = self._due_week(step)
+        if due_week is not None and (week is None or week < due_week):
+            return dosage, (
+                f"{self.name} moves to {sets} × {reps} only from week {due_week}"
+                + (f" (this is week {week})" if week is not None else "")
+                + f", so keep the {dosage.sets} × {dosage.reps} for now"
+            )
         heavier = more_load(dosage)[0] if dosage.load_kg > 0 else dosage
         stepped = replace(heavier, sets=sets, reps=reps, max_sets=max(sets, dosage.max_sets))
         weight = (
@@ -71,6 +91,12 @@ class TrialProtocol:
             f"and keep the {dosage.sets} × {dosage.reps} of {self.name}"
         )
         return replace(dosage, load_kg=lighter), text
+
+    def _due_week(self, rung: tuple[int, int]) -> int | None:
+        """The week from which ``rung`` is due, or None when the protocol has no calendar."""
+        if not self.rung_weeks:
+            return None
+        return self.rung_weeks[self.ladder.index(rung)]
 
     def _next_rung(self, dosage: Dosage) -> tuple[int, int] | None:
         """The first rung with fewer reps than now (or as many reps and more sets)."""
@@ -96,11 +122,13 @@ HEAVY_SLOW_RESISTANCE = TrialProtocol(
     code="heavy_slow_resistance",
     name="heavy slow resistance (Beyer 2015)",
     ladder=((3, 15), (3, 12), (4, 10), (4, 8), (4, 6)),
+    rung_weeks=(1, 2, 4, 6, 9),
 )
 RATHLEFF = TrialProtocol(
     code="rathleff",
     name="the Rathleff heel-raise protocol (Rathleff 2015)",
     ladder=((3, 12), (4, 10), (5, 8)),
+    rung_weeks=(1, 3, 5),
 )
 
 #: Library exercise slug -> the protocol its dosage follows.

@@ -59,8 +59,11 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     current_ids = [i["item_id"] for i in version.items if i.get("phase", 1) == version.phase]
     items = list(program.items.select_related("exercise").filter(pk__in=current_ids))
     since = _dosage_since(program, items)
-    logs = _logs_since_dosage_change(program, items, since)
-    mornings = _morning_pain_by_day(program, min(since.values(), default=dt.date.min))
+    logs, started = _logs_since_dosage_change(program, items, since)
+    today = timezone.localdate()
+    # Silbernagel 2007: morning pain must not creep up week to week *while load rises*, so the
+    # trend reads a fixed window of mornings that does not restart when a dose changes.
+    mornings = _morning_pain_by_day(program, today - dt.timedelta(weeks=progression.TREND_WEEKS))
     pending = set(
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
@@ -72,8 +75,9 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
             tissue=item_tissue(program, item),
             logs=logs[item.pk],
             current=item_dosage(item),
-            mornings=[(day, pain) for day, pain in mornings if day >= since[item.pk]],
+            mornings=mornings,
             protocol=protocols.protocol_for(item.exercise.slug),
+            protocol_week=(today - started[item.pk]).days // 7 + 1,
         )
         if suggestion.action == progression.Action.HOLD:
             continue
@@ -111,15 +115,18 @@ def _morning_pain_by_day(program: Program, since: dt.date) -> list[tuple[dt.date
 
 def _logs_since_dosage_change(
     program: Program, items: list[ProgramItem], since: dict[int, dt.date]
-) -> dict[int, list[progression.SessionPain]]:
-    """Per item, its logged entries (oldest first) since its dosage last changed."""
+) -> tuple[dict[int, list[progression.SessionPain]], dict[int, dt.date]]:
+    """Per item, its logged entries (oldest first) since its dosage last changed, and the day of
+    its first logged session (where a trial protocol's calendar starts; today when none)."""
     logs: dict[int, list[progression.SessionPain]] = {item.pk: [] for item in items}
+    started: dict[int, dt.date] = {}
     entries = (
         SessionEntry.objects.filter(session__program=program, item__in=list(logs))
         .select_related("session")
         .order_by("session__date")
     )
     for e in entries:
+        started.setdefault(e.item_id, e.session.date)
         if e.session.date >= since[e.item_id]:
             logs[e.item_id].append(
                 progression.SessionPain(
@@ -131,7 +138,8 @@ def _logs_since_dosage_change(
                     completed=e.done,
                 )
             )
-    return logs
+    today = timezone.localdate()
+    return logs, {item.pk: started.get(item.pk, today) for item in items}
 
 
 def _dosage_since(program: Program, items: list[ProgramItem]) -> dict[int, dt.date]:

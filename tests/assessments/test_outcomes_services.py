@@ -103,16 +103,22 @@ def test_faam_sports_trend_is_improved_only_beyond_its_mdc(then, now, label):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("weeks", "label", "text"),
+    ("weeks", "now", "label", "text"),
     [
-        (24, "improved", "Improved beyond the clinically important threshold"),
-        (12, "below_mcid", "Below the clinically important threshold"),
-        (6, "no_threshold", "No validated threshold for a change over this interval"),
+        (24, 50, "below_mcid", "Below the clinically important threshold"),
+        (24, 54, "improved", "Improved beyond the clinically important threshold"),
+        (12, 50, "below_mcid", "Below the clinically important threshold"),
+        (12, 54, "improved", "Improved beyond the clinically important threshold"),
+        (6, 54, "no_threshold", "No validated threshold for a change over this interval"),
     ],
 )
-def test_visa_a_trend_uses_the_mcid_of_its_interval(weeks, label, text):
-    """VISA-A 40 → 50: improved over 24 weeks (MCID 7), not over 12 (14), unjudged at 6."""
-    trend = _two_results("visa_a", 100, 40, 50, weeks=weeks)
+def test_visa_a_trend_uses_the_mcid_of_its_interval(weeks, now, label, text):
+    """VISA-A from 40: 14 points at 12 and at 24 weeks (Lagas 2021), unjudged at 6 weeks.
+
+    A 10-point change at 24 weeks is past the cohort's imprecise 7-point estimate (95% CI -10 to
+    28) but not "improved".
+    """
+    trend = _two_results("visa_a", 100, 40, now, weeks=weeks)
     assert trend["summary"]["label"] == label
     assert trend["summary"]["label_text"].startswith(text)
     assert trend["band"] is None  # no MDC recorded for VISA-A: no error band is drawn

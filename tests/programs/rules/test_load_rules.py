@@ -104,6 +104,28 @@ def test_no_run_in_the_previous_30_days_is_a_first_run_back(previous, run_km):
         assert words in warning["message"]
 
 
+@pytest.mark.parametrize("reported_days_before", [0, 1, 10, 30])
+@pytest.mark.parametrize("run_km", [2.0, 8.0, 8.8])
+def test_intake_longest_run_never_hides_a_first_run_back(run_km, reported_days_before):
+    """No run logged in the 30 days before: a first run back, whatever the intake reported.
+
+    The intake figure is the pre-injury long run (Frandsen 2025 counts only runs logged in the
+    previous 30 days); it is named as context, never used as the reference.
+    """
+    intake = IntakeLongestRun(reported_on=days_before(reported_days_before), km=8.0)
+    warning = spike_warning(run_km=run_km, previous_runs=[], run_date=RUN_DATE, intake=intake)
+    assert warning["level"] == "first_run_back"
+    assert warning["ratio"] is None
+    assert "walk-run" in warning["message"]
+    assert "registered (8 km)" in warning["message"]
+
+
+def test_first_run_back_without_intake_names_no_intake_figure():
+    """Without an intake figure the first-run-back words do not mention one."""
+    warning = spike_warning(run_km=3.0, previous_runs=[], run_date=RUN_DATE)
+    assert "registered" not in warning["message"]
+
+
 @pytest.mark.parametrize(
     ("run_km", "reported_days_before", "level"),
     [
@@ -112,21 +134,22 @@ def test_no_run_in_the_previous_30_days_is_a_first_run_back(previous, run_km):
         (9.0, 10, "small"),
         (12.0, 30, "moderate"),  # the 30th day after intake still counts
         (20.0, 5, "large"),
-        (8.0, 31, "first_run_back"),  # the intake no longer describes the 30 days before
-        (8.0, -1, "first_run_back"),  # a run before the intake is not compared with it
+        (8.0, 31, "large"),  # intake too old: the logged 3 km is the reference
+        (8.0, -1, "large"),  # an intake after the run is not compared with it
     ],
 )
-def test_intake_longest_run_is_the_reference_while_the_log_is_young(
+def test_intake_longest_run_is_a_spike_reference_once_runs_are_logged(
     run_km, reported_days_before, level
 ):
-    """With no logged run, the intake's longest run (8 km) is the reference for 30 days."""
+    """With a logged 3 km run, the intake's longest run (8 km) is the reference for 30 days."""
     intake = IntakeLongestRun(reported_on=days_before(reported_days_before), km=8.0)
-    warning = spike_warning(run_km=run_km, previous_runs=[], run_date=RUN_DATE, intake=intake)
+    logged = [(days_before(2), 3.0)]
+    warning = spike_warning(run_km=run_km, previous_runs=logged, run_date=RUN_DATE, intake=intake)
     if level is None:
         assert warning is None
     else:
         assert warning["level"] == level
-    if level in {"small", "moderate", "large"}:
+    if reported_days_before in range(0, 31) and level:
         assert "reported when you registered" in warning["message"]
         assert "8 km" in warning["message"]
 

@@ -173,12 +173,83 @@ def test_alfredson_after_a_cut_goes_back_to_fifteen():
 def test_heavy_slow_resistance_follows_beyers_schedule(current, expected):
     """3×15RM → 3×12RM → 4×10RM → 4×8RM → 4×6RM, then only the weight (Beyer 2015)."""
     result = suggest(
-        tissue="tendon", logs=PAIN_FREE, current=current, protocol=HEAVY_SLOW_RESISTANCE
+        tissue="tendon",
+        logs=PAIN_FREE,
+        current=current,
+        protocol=HEAVY_SLOW_RESISTANCE,
+        protocol_week=12,
     )
     assert result.action is Action.PROGRESS
     assert (result.dosage.sets, result.dosage.reps, result.dosage.load_kg) == expected
     assert result.dosage.reps <= current.reps
     assert "Beyer 2015" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("current", "week", "stepped"),
+    [
+        ((3, 15), 1, False),  # 3×12RM from week 2
+        ((3, 15), 2, True),
+        ((3, 12), 3, False),  # 4×10RM from week 4
+        ((3, 12), 4, True),
+        ((4, 10), 5, False),  # 4×8RM from week 6
+        ((4, 10), 6, True),
+        ((4, 8), 8, False),  # 4×6RM from week 9
+        ((4, 8), 9, True),
+        ((4, 8), None, False),  # no calendar known: not due
+    ],
+)
+def test_heavy_slow_resistance_steps_only_when_beyers_calendar_reaches_them(current, week, stepped):
+    """Sessions within the rule never bring a step of Beyer 2015 forward; they hold until due."""
+    sets, reps = current
+    dose = Dosage(sets=sets, reps=reps, load_kg=40)
+    result = suggest(
+        tissue="tendon",
+        logs=PAIN_FREE,
+        current=dose,
+        protocol=HEAVY_SLOW_RESISTANCE,
+        protocol_week=week,
+    )
+    if stepped:
+        assert result.action is Action.PROGRESS
+        assert result.dosage.reps < reps
+    else:
+        assert (result.action, result.code) == (Action.HOLD, "protocol_schedule")
+        assert result.dosage == dose
+        assert "only from week" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("current", "week", "stepped"),
+    [
+        ((3, 12), 2, False),  # 4×10RM after 2 weeks: from week 3
+        ((3, 12), 3, True),
+        ((4, 10), 4, False),  # 5×8RM after 4 weeks: from week 5
+        ((4, 10), 5, True),
+    ],
+)
+def test_rathleff_steps_only_after_two_and_four_weeks(current, week, stepped):
+    """Rathleff 2015: 4×10RM after 2 weeks, 5×8RM after 4, whatever the pain scores."""
+    sets, reps = current
+    dose = Dosage(sets=sets, reps=reps, load_kg=5)
+    logs = [s(2, 0, baseline=0), s(2, 0, baseline=0)]
+    result = suggest(
+        tissue="soft_tissue", logs=logs, current=dose, protocol=RATHLEFF, protocol_week=week
+    )
+    assert (result.action is Action.PROGRESS) is stepped
+    assert (result.dosage.reps < reps) is stepped
+
+
+def test_a_breach_still_reduces_while_a_protocol_step_is_not_due():
+    """The calendar gates steps up only: a breach in week 1 still takes weight off."""
+    result = suggest(
+        tissue="tendon",
+        logs=[s(7, 0)],
+        current=Dosage(sets=3, reps=15, load_kg=40),
+        protocol=HEAVY_SLOW_RESISTANCE,
+        protocol_week=1,
+    )
+    assert result.action is Action.REGRESS
 
 
 @pytest.mark.parametrize(
@@ -192,7 +263,9 @@ def test_heavy_slow_resistance_follows_beyers_schedule(current, expected):
 def test_rathleff_steps_reps_down_and_load_up(current, expected):
     """3×12RM → 4×10RM → 5×8RM, then more books in the backpack (Rathleff 2015)."""
     logs = [s(2, 0, baseline=0), s(2, 0, baseline=0)]
-    result = suggest(tissue="soft_tissue", logs=logs, current=current, protocol=RATHLEFF)
+    result = suggest(
+        tissue="soft_tissue", logs=logs, current=current, protocol=RATHLEFF, protocol_week=12
+    )
     assert result.action is Action.PROGRESS
     assert (result.dosage.sets, result.dosage.reps, result.dosage.load_kg) == expected
     assert "Rathleff 2015" in result.reason

@@ -81,10 +81,22 @@ def test_run_log_after_30_days_without_runs_warns_of_a_first_run_back(runner):
     assert RunLog.objects.get(pk=run.pk).load_warning == run.load_warning
 
 
-def test_run_log_compares_a_first_logged_run_with_the_intake_longest_run(runner):
-    """The intake's longest run (8 km) is the reference for the first logged run."""
+def test_run_log_first_run_after_registering_is_a_first_run_back_despite_intake(runner):
+    """The intake's longest run (the pre-injury 8 km) never hides a first run back."""
     RunningProfile.objects.create(patient=runner.patient, longest_run_km_30d=Decimal("8.0"))
     today = timezone.localdate()
+    first = services.run_log(patient=runner.patient, date=today, distance_km=8.5, duration_min=50)
+    assert first.load_warning["level"] == "first_run_back"
+    assert "registered (8 km)" in first.load_warning["message"]
+
+
+def test_run_log_compares_with_the_intake_longest_run_once_runs_are_logged(runner):
+    """With a run logged in the window, the intake's longer 8 km is the spike reference."""
+    RunningProfile.objects.create(patient=runner.patient, longest_run_km_30d=Decimal("8.0"))
+    today = timezone.localdate()
+    services.run_log(
+        patient=runner.patient, date=today - dt.timedelta(days=2), distance_km=3, duration_min=20
+    )
     within = services.run_log(patient=runner.patient, date=today, distance_km=8.5, duration_min=50)
     assert within.load_warning is None
     spike = services.run_log(patient=runner.patient, date=today, distance_km=12, duration_min=70)
@@ -98,10 +110,13 @@ def test_run_log_stops_using_the_intake_figure_after_30_days(runner):
     Patient.objects.filter(pk=runner.patient.pk).update(
         created_at=timezone.now() - dt.timedelta(days=40)
     )
-    run = services.run_log(
-        patient=runner.patient, date=timezone.localdate(), distance_km=5, duration_min=30
+    today = timezone.localdate()
+    services.run_log(
+        patient=runner.patient, date=today - dt.timedelta(days=2), distance_km=3, duration_min=20
     )
-    assert run.load_warning["level"] == "first_run_back"
+    run = services.run_log(patient=runner.patient, date=today, distance_km=5, duration_min=30)
+    assert run.load_warning["level"] == "moderate"  # 5 km against the logged 3 km
+    assert "registered" not in run.load_warning["message"]
 
 
 @pytest.mark.parametrize(

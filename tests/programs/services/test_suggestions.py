@@ -114,6 +114,50 @@ def test_morning_pain_rising_week_to_week_suggests_a_cut(therapist, runner):
     assert "risen week to week" in suggestion.reason
 
 
+def test_morning_trend_reads_three_weeks_across_a_dose_change(therapist, runner):
+    """A dose change 10 days ago does not restart the trend: mornings 1 → 1 → 2 suggest a cut.
+
+    Silbernagel 2007: morning pain must not rise week to week while the load goes up, so the
+    trend reads a fixed 3 weeks of mornings, not only those since the last approved change
+    (which would see one week and never a rise).
+    """
+    program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
+    program.baseline_pain = 3
+    program.save(update_fields=["baseline_pain"])
+    item = program.items.get()
+    hard = {"pain_during": 2, "difficulty": "hard"}  # "too hard": no suggestion on the way
+    _log_days(
+        program,
+        [
+            (20, {**hard, "next_morning_pain": 1}),
+            (18, {**hard, "next_morning_pain": 1}),
+            (13, {**hard, "next_morning_pain": 1}),
+            (11, {**hard, "next_morning_pain": 1}),
+        ],
+    )
+    assert not program.suggestions.exists()  # flat mornings so far
+    # The therapist approved a dose change 10 days ago (the load went up then).
+    program.suggestions.create(
+        item=item,
+        action="progress",
+        code="progress",
+        reason="Two sessions within the rule.",
+        status=SuggestionStatus.APPROVED,
+        decided_by=therapist,
+        decided_at=timezone.now() - dt.timedelta(days=10),
+    )
+    _log_days(
+        program,
+        [
+            (4, {"pain_during": 2, "next_morning_pain": 2}),
+            (2, {"pain_during": 2, "next_morning_pain": 2}),
+        ],
+    )
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert (suggestion.action, suggestion.code) == ("regress", "morning_pain_rising")
+    assert "risen week to week (weekly average 1.0/10 → 1.0/10 → 2.0/10)" in suggestion.reason
+
+
 def test_a_minor_breach_proposes_a_smaller_dose(therapist, runner):
     """Pain 4/10 once on the soft-tissue rule (limit 3): about 25% fewer reps, no review."""
     program = program_with_items(therapist=therapist, patient=runner.patient, count=1)
@@ -143,3 +187,38 @@ def test_alfredson_item_progresses_by_load_not_a_fourth_set(therapist, runner):
     proposed = suggestion.proposed_dosage
     assert (proposed["sets"], proposed["reps"], proposed["load_kg"]) == (3, 15, 2.0)
     assert "Alfredson 1998" in suggestion.reason
+
+
+def _hsr_program(therapist, runner):
+    dosage = {"sets": 3, "reps": 15, "hold_seconds": None, "times_per_week": 3}
+    return program_with_items(
+        therapist=therapist,
+        patient=runner.patient,
+        count=1,
+        slug="hsr_seated_heel_raise",
+        tissue="tendon",
+        default_dosage=dosage,
+    )
+
+
+def test_heavy_slow_resistance_holds_week_one_within_the_rule(therapist, runner):
+    """Two good sessions in the first week do not move 3 × 15RM to 3 × 12RM (Beyer: week 2)."""
+    program = _hsr_program(therapist, runner)
+    _log_days(program, [(4, {"pain_during": 1}), (2, {"pain_during": 1})])
+    assert not program.suggestions.exists()
+
+
+def test_heavy_slow_resistance_steps_once_week_two_is_reached(therapist, runner):
+    """Counted from the first logged session (9 days ago), week 2 allows 3 × 12RM."""
+    program = _hsr_program(therapist, runner)
+    _log_days(
+        program,
+        [
+            (9, {"pain_during": 1, "difficulty": "hard"}),
+            (4, {"pain_during": 1}),
+            (2, {"pain_during": 1}),
+        ],
+    )
+    [suggestion] = program.suggestions.filter(status=SuggestionStatus.PENDING)
+    assert suggestion.action == "progress"
+    assert (suggestion.proposed_dosage["sets"], suggestion.proposed_dosage["reps"]) == (3, 12)

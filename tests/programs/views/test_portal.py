@@ -154,6 +154,26 @@ def test_logging_a_run_shows_the_spike_warning(client_for, runner):
     assert '"this_week": 20.0' in body or "This week: 20.0 km" in body
 
 
+def test_run_list_names_spike_sizes_in_plain_words(client_for, runner):
+    """Small, moderate and large jumps read as words on the run list, never as level codes."""
+    today = timezone.localdate()
+    for days_ago, km in ((10, 8), (8, 9), (6, 12), (4, 25)):
+        services.run_log(
+            patient=runner.patient,
+            date=today - dt.timedelta(days=days_ago),
+            distance_km=km,
+            duration_min=60,
+        )
+    levels = list(RunLog.objects.order_by("date").values_list("load_warning__level", flat=True))
+    assert levels == ["first_run_back", "small", "moderate", "large"]
+    body = client_for(runner).get(reverse("programs:runs")).content.decode()
+    assert "A little longer than your longest run of the 30 days before" in body
+    assert "Much longer than your longest run of the 30 days before" in body
+    assert "More than double your longest run of the 30 days before" in body
+    for code in ("Spike:", "small (", "moderate (", "large ("):
+        assert code not in body
+
+
 def test_logging_a_run_with_bad_input_shows_field_errors(client_for, runner):
     """Zero distance: an error at the field, nothing stored."""
     data = {"date": timezone.localdate().isoformat(), "distance_km": "0", "duration_min": "30"}
