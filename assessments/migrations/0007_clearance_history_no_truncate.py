@@ -6,14 +6,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0006_merge_clearance_and_history'),
+        ("assessments", "0006_merge_clearance_and_history"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='returntorunclearanceevent',
-            trigger=pgtrigger.compiler.Trigger(name='no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;", hash='5a50f8a92586e7e819e19522c74e724b1c605420', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_no_truncate_d5f17', table='assessments_returntorunclearanceevent', when='BEFORE')),
+            model_name="returntorunclearanceevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="no_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+                    hash="5a50f8a92586e7e819e19522c74e724b1c605420",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_no_truncate_d5f17",
+                    table="assessments_returntorunclearanceevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -466,6 +466,7 @@ def test_clearance_page_is_flat_in_clearances(client_for, therapist, patient):
                 pain_free_walking=True,
                 no_focal_tenderness=True,
                 pain_free_hops=True,
+                contributing_factors_identified=True,
             )
 
     url = reverse("assessments:clearance_new", args=[patient.pk])
