@@ -331,6 +331,33 @@ def loading_blocks(*, patient_id: int) -> dict[str, str]:
     return blocks
 
 
+class RunningHold(StrEnum):
+    """Why the runner has no running plan now, in the runner's terms."""
+
+    # A possible or diagnosed BSI not yet cleared: no running until a clinician clears it.
+    NOT_CLEARED = "not_cleared"
+    # A same-day or prompt concern not yet acknowledged: no running until seen (as the
+    # questionnaire's page told them).
+    SEE_CLINICIAN = "see_clinician"
+    # Only a routine referral not yet acknowledged: avoid running if it hurts, until reviewed.
+    ROUTINE = "routine"
+
+
+def running_hold(*, patient_id: int) -> RunningHold | None:
+    """Why running is blocked for this patient now, or None when it is not (as loading_blocks)."""
+    unacknowledged = list(
+        Screening.objects.filter(patient_id=patient_id)
+        .needing_acknowledgement()
+        .only("id", "urgency", "suspected_bsi")
+    )
+    status = bone_stress_status(patient_id=patient_id)
+    if any(s.suspected_bsi for s in unacknowledged) or (status and status.needs_clearance):
+        return RunningHold.NOT_CLEARED
+    if any(s.urgency in ("same_day", "prompt") for s in unacknowledged):
+        return RunningHold.SEE_CLINICIAN
+    return RunningHold.ROUTINE if unacknowledged else None
+
+
 def loading_block_reason(*, patient_id: int, kinds) -> str | None:
     """Why these kinds of loading cannot be prescribed now (one sentence per cause), or None."""
     blocks = loading_blocks(patient_id=patient_id)

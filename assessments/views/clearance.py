@@ -59,13 +59,18 @@ def clearance_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
     if request.method == "POST" and done:
         return redirect("assessments:clearance_new", patient_id=patient.pk)
+    exclusions = list(ConditionExclusion.objects.for_patient(patient.pk))
+    # Newest first: the first row of each condition is its latest exclusion.
+    latest = {}
+    for exclusion in exclusions:
+        latest.setdefault(exclusion.condition, exclusion.excluded_at)
     context = {
         "patient": patient,
         "form": form,
         "exclusion_form": exclusion_form,
-        "status": safety.bone_stress_status(patient_id=patient.pk),
+        "status": safety.bone_stress_status(patient_id=patient.pk, exclusions=latest),
         "clearances": ReturnToRunClearance.objects.for_patient(patient.pk),
-        "exclusions": ConditionExclusion.objects.for_patient(patient.pk),
+        "exclusions": exclusions,
     }
     status = 400 if form.errors or exclusion_form.errors else 200
     return render(request, "assessments/clearance_new.html", context, status=status)

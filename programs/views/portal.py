@@ -128,7 +128,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
     volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
-    running_on_hold = safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk)
+    running_on_hold = safety.running_hold(patient_id=patient.pk)
     page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -474,6 +474,27 @@ def test_clearance_page_is_flat_in_clearances(client_for, therapist, patient):
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
 
+def test_clearance_page_is_flat_in_exclusions(client_for, therapist, patient):
+    """The return-to-run page lists the runner's condition exclusions: 1 and 50 alike."""
+    from assessments.services import exclusion_record
+
+    EvaluationFactory(patient=patient, therapist=therapist, working_diagnosis="bone_stress_injury")
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            exclusion_record(
+                patient=patient,
+                excluded_by=therapist,
+                condition="dvt",
+                method="imaging",
+                detail="Duplex ultrasound negative.",
+            )
+
+    url = reverse("assessments:clearance_new", args=[patient.pk])
+    check = matches(r"Negative imaging: Duplex ultrasound negative.", LARGE)
+    assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
+
+
 # --- Gait -------------------------------------------------------------------------------------
 
 

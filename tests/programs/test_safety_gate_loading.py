@@ -373,3 +373,32 @@ def test_a_shin_bsi_leaves_hip_loading_open(therapist, runner):
 
     _diagnose_bsi(runner.patient, therapist)
     assert "hip_load" not in safety.loading_blocks(patient_id=runner.patient.pk)
+
+
+@pytest.mark.parametrize(
+    ("answers", "says", "never"),
+    [
+        # A routine flag: the questionnaire page told them to avoid running only if it hurts.
+        (
+            "routine",
+            "avoid running, hopping and jumping if they hurt",
+            "Please don't run until",
+        ),
+        # A same-day concern: not until seen.
+        ("same_day", "don't run, hop or jump until you have been seen", "if they hurt"),
+    ],
+)
+def test_runs_page_says_what_fits_the_flag(client_for, therapist, runner, answers, says, never):
+    """/me/runs/ says "don't run until cleared" only when that is what the flag means."""
+    from tests.assessments.factories import knee_answers
+
+    chosen = (
+        knee_answers(locking_or_giving_way=True)
+        if answers == "routine"
+        else RUPTURE_ANSWERS | {"onset_pop": False, "calf_swelling_warmth": True}
+    )
+    screening = _screen(runner.patient, chosen, therapist)
+    assert screening.urgency == answers
+    body = client_for(runner).get(reverse("programs:runs")).content.decode()
+    assert says in body.replace("\n", " ").replace("  ", " ")
+    assert never not in body and "has not cleared you to run" not in body

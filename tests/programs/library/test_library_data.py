@@ -416,6 +416,31 @@ def test_walk_run_bone_prerequisites_match_the_rules_and_name_hops():
     assert walk_run["tissue_by_condition"]["bone_stress_injury"] == "bone"
 
 
+def test_bone_checklists_put_imaging_before_any_hop_test():
+    """No hop test at a suspected high-risk site before imaging or a physician (clinical.md §0.3),
+    and George 2024's contributing factors are on every bone checklist."""
+    from programs.rules.walkrun import prerequisites
+
+    checklists = [list(prerequisites(tissue="bone"))]
+    for template in TEMPLATES:
+        for part in template.get("phases", []) + template.get("stages", []):
+            bone = (part.get("prerequisites") or {}).get("bone")
+            if bone:
+                checklists.append(bone)
+            lines = part.get("criteria_to_progress") or []
+            if (
+                any("hops" in line for line in lines)
+                and template.get("condition") == "bone_stress_injury"
+            ):
+                checklists.append(lines)
+    assert len(checklists) >= 4
+    for lines in checklists:
+        imaging = next(i for i, line in enumerate(lines) if "imaging" in line)
+        hops = next(i for i, line in enumerate(lines) if "hops" in line)
+        assert imaging < hops, lines
+        assert any("What led to the injury" in line for line in lines), lines
+
+
 def test_impact_only_in_late_phases():
     """No template starts with hops or running in its first phase."""
     for template in PROGRAMS:
