@@ -1,6 +1,6 @@
 """Forms of the assessments app, one module per sub-domain: they validate, services write."""
 
-from assessments.forms.clearance import ClearanceForm
+from assessments.forms.clearance import ClearanceForm, ExclusionForm
 from assessments.forms.evaluations import AddendumForm, EvaluationForm
 from assessments.forms.gait import GaitAnalysisForm, GaitCompareForm
 from assessments.forms.outcomes import DischargeForm, PromAnswersForm, ScheduleForm
@@ -15,6 +15,7 @@ __all__ = [
     "AcknowledgeForm",
     "AddendumForm",
     "ClearanceForm",
+    "ExclusionForm",
     "DiagnosisForm",
     "DischargeForm",
     "EvaluationForm",

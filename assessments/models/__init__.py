@@ -4,6 +4,9 @@ from .clearance import (
     HIGH_RISK_SITES,
     HIP_AND_PELVIS_SITES,
     BoneStressSite,
+    ConditionExclusion,
+    ExcludedCondition,
+    ExclusionMethod,
     ReturnToRunClearance,
 )
 from .evaluations import (
@@ -23,6 +26,9 @@ __all__ = [
     "HIP_AND_PELVIS_SITES",
     "BoneStressSite",
     "ReturnToRunClearance",
+    "ConditionExclusion",
+    "ExcludedCondition",
+    "ExclusionMethod",
     "EVALUATION_FIELDS",
     "GAIT_FIELDS",
     "ArmSwing",

@@ -37,7 +37,7 @@ class TissueChoice(models.TextChoices):
 # Tags that the screening safety gate blocks until a therapist acknowledges the screening.
 IMPACT_TAGS = ("impact", "running")
 # Every kind of loading the safety gate can block (assessments.safety.LoadingKind's values).
-LOADING_TAGS = ("impact", "running", "tendon_load")
+LOADING_TAGS = ("impact", "running", "tendon_load", "hip_load")
 
 
 class ExerciseQuerySet(models.QuerySet):

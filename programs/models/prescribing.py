@@ -94,6 +94,17 @@ class Program(models.Model):
     walk_run_stage = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Walk-run stage (0–8) when the runner follows the plan."
     )
+    walk_run_stage_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the current walk-run stage: earlier runs do not count toward it.",
+    )
+    walk_run_review = models.CharField(
+        max_length=600,
+        blank=True,
+        help_text="Why the plan stepped back on its own (e.g. bone pain), until the therapist "
+        "next saves the program's settings.",
+    )
     status = models.CharField(
         max_length=10, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )

@@ -120,11 +120,17 @@ STAGES: tuple[Stage, ...] = (
 FINAL_STAGE = STAGES[-1].number
 
 PREREQUISITES: dict[Tissue, tuple[str, ...]] = {
+    # George 2024 (Sports Med): at a suspected high-risk site, imaging or a physician first, and no
+    # hop test before it (clinical.md §0.3); then the contributing factors.
     Tissue.BONE: (
         "No tenderness when the injured bone is pressed",
         "Pain-free brisk walking for 30–45 minutes on several days",
-        "Pain-free single-leg hops, tested by your therapist",
-        "Clearance from your therapist or physician (imaging shows healing at high-risk sites)",
+        "At a high-risk site: imaging shows healing, or a physician has cleared you, before any "
+        "hop test",
+        "Pain-free single-leg hops, tested by your therapist (at a high-risk site only after "
+        "imaging or a physician's clearance)",
+        "What led to the injury is found and addressed (training load, eating enough for your "
+        "training)",
     ),
 }
 _SOFT_PREREQUISITES = (

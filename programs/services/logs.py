@@ -21,6 +21,7 @@ from programs.models import (
 )
 from programs.rules import load
 from programs.services.suggestions import suggestions_generate
+from programs.services.walkrun import walk_run_follow
 
 
 def _pain(errors: dict, name: str, value) -> int | None:
@@ -160,7 +161,7 @@ def run_log(
     if errors:
         raise ValidationError(errors)
     warning = _spike_warning(patient, date, distance)
-    return RunLog.objects.create(
+    run = RunLog.objects.create(
         patient=patient,
         date=date,
         distance_km=distance,
@@ -169,6 +170,8 @@ def run_log(
         load_warning=warning,
         **pains,
     )
+    walk_run_follow(patient=patient, run=run)
+    return run
 
 
 def _check_rpe(errors: dict, rpe) -> None:
@@ -211,4 +214,5 @@ def run_next_morning(*, run: RunLog, pain: int) -> RunLog:
     """Record the next-morning pain of a run."""
     run.next_morning_pain = _morning_pain(pain)
     run.save(update_fields=["next_morning_pain"])
+    walk_run_follow(patient=run.patient, run=run)
     return run

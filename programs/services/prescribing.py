@@ -123,7 +123,8 @@ def program_create_from_template(
         items = items.filter(phase=2)
         blocked = safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk)
         program.walk_run_stage = 0 if blocked else 1
-    program.save(update_fields=["template", "walk_run_stage"])
+        program.walk_run_stage_since = timezone.localdate()
+    program.save(update_fields=["template", "walk_run_stage", "walk_run_stage_since"])
     ProgramItem.objects.bulk_create(_items_from_template(program, items, template.kind))
     return program
 
@@ -172,7 +173,12 @@ def program_update(
     program.tissue = tissue
     program.baseline_pain = baseline_pain
     program.current_phase = current_phase
+    if walk_run_stage != program.walk_run_stage:
+        # Runs logged before the stage was set do not count toward it.
+        program.walk_run_stage_since = timezone.localdate() if walk_run_stage is not None else None
     program.walk_run_stage = walk_run_stage
+    # Saving the settings is the therapist's review of a plan that stepped back on its own.
+    program.walk_run_review = ""
     program.save()
     return program
 

@@ -22,6 +22,7 @@ from programs.portal.checkoff import SessionForm
 from programs.portal.home import home_page
 from programs.portal.items import version_items
 from programs.rules import load, walkrun
+from programs.services.walkrun import walk_run_suggestion
 
 
 @require_GET
@@ -95,21 +96,16 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
 def _walk_run(program: Program | None, runs: list[RunLog]):
     if program is None or program.walk_run_stage is None:
         return None
-    since = program.current_version.published_at.date() if program.current_version else None
-    logs = [
-        walkrun.RunPain(
-            pain_during=r.pain_during,
-            pain_after=r.pain_after,
-            next_morning_pain=r.next_morning_pain,
-            baseline_pain=program.baseline_pain,
-            on=r.date,
-        )
-        for r in sorted(runs, key=lambda r: (r.date, r.pk))
-        if since is None or r.date >= since
-    ]
     stage = walkrun.get_stage(program.walk_run_stage)
-    suggestion = walkrun.suggest_advance(stage=stage.number, logs=logs, tissue=program.tissue)
-    return {"stage": stage, "suggestion": suggestion}
+    today = timezone.localdate()
+    resting = program.walk_run_stage_since and program.walk_run_stage_since > today
+    return {
+        "stage": stage,
+        "suggestion": walk_run_suggestion(program, runs),
+        # After a step back: rest until the lower stage starts.
+        "starts_on": program.walk_run_stage_since if resting else None,
+        "therapist_told": bool(program.walk_run_review),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +128,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
     volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
-    running_on_hold = safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk)
+    running_on_hold = safety.running_hold(patient_id=patient.pk)
     page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
     context = {
         "form": form,

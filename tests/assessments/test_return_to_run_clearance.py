@@ -7,14 +7,24 @@ from django.urls import reverse
 
 from assessments import safety
 from assessments.models import ReturnToRunClearance
-from assessments.services import clearance_record, screening_acknowledge, screening_create
+from assessments.services import (
+    clearance_record,
+    exclusion_record,
+    screening_acknowledge,
+    screening_create,
+)
 from tests.assessments.factories import EvaluationFactory, knee_answers
 from tests.factories import PatientFactory
 from tests.programs.factories import staff_at
 
 pytestmark = pytest.mark.django_db
 
-MET = {"pain_free_walking": True, "no_focal_tenderness": True, "pain_free_hops": True}
+MET = {
+    "pain_free_walking": True,
+    "no_focal_tenderness": True,
+    "pain_free_hops": True,
+    "contributing_factors_identified": True,
+}
 # Focal bony tenderness with walking and rest pain at the shin: a suspected BSI.
 BSI_ANSWERS = knee_answers(
     regions=["medial_shin"],
@@ -76,6 +86,7 @@ def test_each_missing_criterion_is_a_field_error_and_nothing_is_saved(therapist)
     assert set(errors) == {
         "no_focal_tenderness",
         "pain_free_hops",
+        "contributing_factors_identified",
         "imaging_or_physician_clearance",
     }
     assert "imaging" in errors["imaging_or_physician_clearance"][0]
@@ -165,14 +176,47 @@ def test_new_bsi_evidence_after_a_clearance_blocks_again(therapist):
     assert "running" in safety.loading_blocks(patient_id=patient.pk)
 
 
-def test_a_rupture_flag_blocks_tendon_loading_until_acknowledged(therapist):
-    """A possible Achilles rupture names heavy or eccentric tendon loading among what it blocks."""
+def test_a_rupture_flag_blocks_tendon_loading_until_a_clinician_records_it_excluded(therapist):
+    """Acknowledging a possible rupture lifts impact and running, not the tendon and calf block:
+    only a recorded exclusion (who, how) does."""
     screening = screening_create(
         patient=PatientFactory(), answers=RUPTURE_ANSWERS, created_by=therapist, source="therapist"
     )
     blocks = safety.loading_blocks(patient_id=screening.patient_id)
     assert {"impact", "running", "tendon_load"} <= set(blocks)
     screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Sent to ED")
+    blocks = safety.loading_blocks(patient_id=screening.patient_id)
+    assert set(blocks) == {"tendon_load"}
+    assert "no clinician has recorded that it was excluded" in blocks["tendon_load"]
+    exclusion_record(
+        patient=screening.patient,
+        excluded_by=therapist,
+        condition="achilles_rupture",
+        method="imaging",
+        detail="Ultrasound at the ED: tendon intact.",
+    )
+    assert safety.loading_blocks(patient_id=screening.patient_id) == {}
+
+
+def test_a_dvt_flag_keeps_the_calf_blocked_until_excluded(therapist):
+    """A possible DVT keeps calf work blocked after the acknowledgement; excluding a rupture does
+    not lift it, excluding the DVT does."""
+    answers = RUPTURE_ANSWERS | {
+        "onset_pop": False,
+        "onset": "gradual",
+        "calf_swelling_warmth": True,
+    }
+    screening = screening_create(
+        patient=PatientFactory(), answers=answers, created_by=therapist, source="therapist"
+    )
+    screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Sent to ED")
+    kwargs = {"patient": screening.patient, "excluded_by": therapist, "method": "imaging"}
+    exclusion_record(condition="achilles_rupture", detail="Not relevant.", **kwargs)
+    assert (
+        "deep vein thrombosis"
+        in safety.loading_blocks(patient_id=screening.patient_id)["tendon_load"]
+    )
+    exclusion_record(condition="dvt", detail="Duplex ultrasound negative.", **kwargs)
     assert safety.loading_blocks(patient_id=screening.patient_id) == {}
 
 

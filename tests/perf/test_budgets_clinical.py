@@ -466,10 +466,32 @@ def test_clearance_page_is_flat_in_clearances(client_for, therapist, patient):
                 pain_free_walking=True,
                 no_focal_tenderness=True,
                 pain_free_hops=True,
+                contributing_factors_identified=True,
             )
 
     url = reverse("assessments:clearance_new", args=[patient.pk])
     check = matches(r"<td>Fibula</td>", LARGE)
+    assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
+
+
+def test_clearance_page_is_flat_in_exclusions(client_for, therapist, patient):
+    """The return-to-run page lists the runner's condition exclusions: 1 and 50 alike."""
+    from assessments.services import exclusion_record
+
+    EvaluationFactory(patient=patient, therapist=therapist, working_diagnosis="bone_stress_injury")
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            exclusion_record(
+                patient=patient,
+                excluded_by=therapist,
+                condition="dvt",
+                method="imaging",
+                detail="Duplex ultrasound negative.",
+            )
+
+    url = reverse("assessments:clearance_new", args=[patient.pk])
+    check = matches(r"Negative imaging: Duplex ultrasound negative.", LARGE)
     assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
 
 

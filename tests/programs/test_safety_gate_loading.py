@@ -5,7 +5,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments.services import clearance_record, screening_acknowledge, screening_create
+from assessments.services import (
+    clearance_record,
+    exclusion_record,
+    screening_acknowledge,
+    screening_create,
+)
 from programs import services
 from programs.models import Program, ProgramTemplate
 from tests.assessments.factories import EvaluationFactory
@@ -90,6 +95,17 @@ def test_a_tendon_red_flag_blocks_publishing_heel_drops(therapist, runner, answe
     assert "Eccentric heel drops" in message and "tendon loading" in message
     assert program.versions.count() == 0
     screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Seen in ED")
+    if answers is RUPTURE_ANSWERS:
+        # The acknowledgement alone does not lift a possible rupture's block (issue 15 review).
+        with pytest.raises(ValidationError):
+            services.program_publish(program=program, by=therapist)
+        exclusion_record(
+            patient=runner.patient,
+            excluded_by=therapist,
+            condition="achilles_rupture",
+            method="exam",
+            detail="Negative Thompson test and palpable tendon, Dr. Lee in the ED.",
+        )
     services.program_publish(program=program, by=therapist)
     assert program.versions.count() == 1
 
@@ -318,3 +334,71 @@ def test_api_settings_scoping(api, make_user, therapist, runner):
     assert api(therapist, "patch", "/programs/999999", {}).status_code == 404
     response = api(therapist, "patch", f"/programs/{program.pk}", {"walk_run_stage": 12})
     assert response.status_code == 400 and "walk_run_stage" in response.json()["errors"]
+
+
+def test_a_femoral_neck_flag_refuses_hip_loading_until_cleared(therapist, runner, library):
+    """Bridges, hip abduction and planks of the BSI template cannot be published for a runner
+    flagged at the femoral neck, with the reason, until a clearance is recorded."""
+    from tests.assessments.test_condition_exclusion import FEMORAL_NECK_ANSWERS
+    from tests.programs.factories import staff_at
+
+    staff_at(therapist, runner.patient.preferred_location)
+    screening = _screen(runner.patient, FEMORAL_NECK_ANSWERS, therapist)
+    screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Hip MRI booked")
+    program = services.program_create_from_template(
+        patient=runner.patient,
+        therapist=therapist,
+        template=ProgramTemplate.objects.get(slug="bsi_graded_return"),
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.program_publish(program=program, by=therapist)
+    message = " ".join(caught.value.message_dict["items"])
+    assert "Glute bridge" in message and "hip and pelvis loading" in message
+    assert "femoral neck, pelvis or sacrum" in message
+    clearance_record(
+        patient=runner.patient,
+        cleared_by=therapist,
+        site="femoral_neck",
+        imaging_or_physician_clearance=True,
+        **MET,
+    )
+    services.program_publish(program=program, by=therapist)
+    assert program.versions.count() == 1
+
+
+def test_a_shin_bsi_leaves_hip_loading_open(therapist, runner):
+    """A BSI at the shin blocks impact and running, not bridges."""
+    _screen(runner.patient, BSI_ANSWERS, therapist)
+    from assessments import safety
+
+    _diagnose_bsi(runner.patient, therapist)
+    assert "hip_load" not in safety.loading_blocks(patient_id=runner.patient.pk)
+
+
+@pytest.mark.parametrize(
+    ("answers", "says", "never"),
+    [
+        # A routine flag: the questionnaire page told them to avoid running only if it hurts.
+        (
+            "routine",
+            "avoid running, hopping and jumping if they hurt",
+            "Please don't run until",
+        ),
+        # A same-day concern: not until seen.
+        ("same_day", "don't run, hop or jump until you have been seen", "if they hurt"),
+    ],
+)
+def test_runs_page_says_what_fits_the_flag(client_for, therapist, runner, answers, says, never):
+    """/me/runs/ says "don't run until cleared" only when that is what the flag means."""
+    from tests.assessments.factories import knee_answers
+
+    chosen = (
+        knee_answers(locking_or_giving_way=True)
+        if answers == "routine"
+        else RUPTURE_ANSWERS | {"onset_pop": False, "calf_swelling_warmth": True}
+    )
+    screening = _screen(runner.patient, chosen, therapist)
+    assert screening.urgency == answers
+    body = client_for(runner).get(reverse("programs:runs")).content.decode()
+    assert says in body.replace("\n", " ").replace("  ", " ")
+    assert never not in body and "has not cleared you to run" not in body

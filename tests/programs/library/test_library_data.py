@@ -30,7 +30,14 @@ CONDITIONS = {
 CATEGORIES = {"strength", "mobility", "core", "plyometric", "isometric", "running", "balance"}
 REGIONS = {"hip", "knee", "shin", "ankle", "foot", "core"}
 TISSUES = {t.value for t in Tissue}
-TAGS = {"impact", "deep_knee_flexion", "end_range_dorsiflexion", "running", "tendon_load"}
+TAGS = {
+    "impact",
+    "deep_knee_flexion",
+    "end_range_dorsiflexion",
+    "running",
+    "tendon_load",
+    "hip_load",
+}
 DOSAGE_KEYS = {"sets", "reps", "hold_seconds", "load", "tempo", "times_per_week", "side"}
 SIDES = {"both", "each", "affected"}
 FIELDS = {
@@ -363,7 +370,39 @@ def test_heavy_or_eccentric_tendon_loading_is_tagged():
         "pogo_hops",
     ):
         assert "tendon_load" in BY_SLUG[slug]["contraindication_tags"], slug
-    assert "tendon_load" not in BY_SLUG["seated_calf_raise"]["contraindication_tags"]
+
+
+def test_calf_raises_and_calf_stretches_are_tendon_and_calf_loading():
+    """Every calf raise and every end-range calf stretch is blocked under a possible rupture or DVT:
+    stretching a torn Achilles risks lengthening it."""
+    for slug, exercise in BY_SLUG.items():
+        if "end_range_dorsiflexion" in exercise["contraindication_tags"]:
+            assert "tendon_load" in exercise["contraindication_tags"], slug
+    for slug in (
+        "seated_calf_raise",
+        "double_leg_calf_raise",
+        "bent_knee_calf_raise",
+        "towel_heel_raise_double_leg",
+        "gastrocnemius_wall_stretch",
+        "soleus_wall_stretch",
+        "knee_to_wall_mobilisation",
+    ):
+        assert "tendon_load" in BY_SLUG[slug]["contraindication_tags"], slug
+
+
+def test_hip_centred_exercises_carry_the_hip_loading_tag():
+    """Bridges, hip thrusts, hip abduction, planks, squats and lunges load the hip and pelvis."""
+    for slug in (
+        "glute_bridge",
+        "hip_thrust",
+        "side_lying_hip_abduction",
+        "front_plank",
+        "single_leg_squat",
+        "forward_lunge",
+        "split_squat",
+    ):
+        assert "hip_load" in BY_SLUG[slug]["contraindication_tags"], slug
+    assert "hip_load" not in BY_SLUG["seated_calf_raise"]["contraindication_tags"]
 
 
 def test_walk_run_bone_prerequisites_match_the_rules_and_name_hops():
@@ -375,6 +414,31 @@ def test_walk_run_bone_prerequisites_match_the_rules_and_name_hops():
     assert tuple(bone) == prerequisites(tissue="bone")
     assert any("hops" in line for line in bone)
     assert walk_run["tissue_by_condition"]["bone_stress_injury"] == "bone"
+
+
+def test_bone_checklists_put_imaging_before_any_hop_test():
+    """No hop test at a suspected high-risk site before imaging or a physician (clinical.md §0.3),
+    and George 2024's contributing factors are on every bone checklist."""
+    from programs.rules.walkrun import prerequisites
+
+    checklists = [list(prerequisites(tissue="bone"))]
+    for template in TEMPLATES:
+        for part in template.get("phases", []) + template.get("stages", []):
+            bone = (part.get("prerequisites") or {}).get("bone")
+            if bone:
+                checklists.append(bone)
+            lines = part.get("criteria_to_progress") or []
+            if (
+                any("hops" in line for line in lines)
+                and template.get("condition") == "bone_stress_injury"
+            ):
+                checklists.append(lines)
+    assert len(checklists) >= 4
+    for lines in checklists:
+        imaging = next(i for i, line in enumerate(lines) if "imaging" in line)
+        hops = next(i for i, line in enumerate(lines) if "hops" in line)
+        assert imaging < hops, lines
+        assert any("What led to the injury" in line for line in lines), lines
 
 
 def test_impact_only_in_late_phases():
