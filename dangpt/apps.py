@@ -18,12 +18,17 @@ class DangptConfig(AppConfig):
     verbose_name = "Dang PT"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate
 
         from dangpt.sessions import session_start
+        from dangpt.signals import on_user_deleted
         from dangpt.throttle import on_login_failed
 
         user_logged_in.connect(session_start, dispatch_uid="dangpt.session_start")
         post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="dangpt.grant_app_role")
         user_login_failed.connect(on_login_failed, dispatch_uid="dangpt.throttle.count")
+        post_delete.connect(
+            on_user_deleted, sender=get_user_model(), dispatch_uid="dangpt.user_deleted"
+        )

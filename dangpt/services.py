@@ -73,8 +73,12 @@ def api_token_refusal(*, token: ApiToken) -> str | None:
     pages) 15 idle minutes and 12 hours, runners 14 idle days and 30 days, by default.
     """
     user = token.user
-    # An authenticator set up after the token was made is not a reset: it leaves the token alone.
-    device_id = token.device_id if token.with_authenticator else None
+    # An authenticator set up after a token made with a second factor (the operator's command)
+    # leaves it alone. A token made on the password alone ends with the first authenticator:
+    # the account now signs in with two factors, and a password-only credential must not outlive
+    # that (the stamp was made with no device, so a confirmed one no longer matches).
+    keeps_device = token.with_authenticator or not token.second_factor
+    device_id = token.device_id if keeps_device else None
     stamp = credential_stamp(user, group_names=token.group_names, device_id=device_id)
     if not constant_time_compare(stamp, token.credential_stamp):
         api_token_revoke(token=token)

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
-from patients.models import Appointment, Patient
+from patients.models import Appointment, Location, Patient
+from patients.models.people import staff_locations
 
 
 def runner_patient(user) -> Patient:
@@ -35,3 +36,11 @@ def read_appointment(request, pk: int) -> Appointment:
         request, patient_id=appointment.patient_id, kind=AccessKind.APPOINTMENT, ref=appointment.pk
     )
     return appointment
+
+
+def schedule_locations(user):
+    """Active locations whose day schedule the user may open: a manager all, others their own."""
+    active = Location.objects.filter(is_active=True)
+    if role_of(user) == Role.MANAGER:
+        return active
+    return active.filter(pk__in=staff_locations(user))

@@ -11,6 +11,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from dangpt.api import ErrorOut
+from dangpt.audit import audit_patient_access
+from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.selectors import runner_patient
 from programs import selectors, services
@@ -326,6 +328,9 @@ def update_program(request, program_id: int, payload: ProgramSettingsIn):
         if values[field] is None:
             values[field] = getattr(program, field)
     services.program_update(program=program, **values)
+    audit_patient_access(
+        request, patient_id=program.patient_id, kind=AccessKind.PROGRAM, ref=program.pk
+    )
     return _program_out(program)
 
 

@@ -229,6 +229,9 @@ def screening_start(request: HttpRequest) -> HttpResponse:
         saved = _create(form, patient=patient, user=request.user, source=ScreeningSource.THERAPIST)
         if saved is not None:
             return redirect("assessments:screening_detail", pk=saved.pk)
+    # The picker names every patient the therapist may see: a list read of all of them.
+    shown = ((pk, pk) for pk in patients.values_list("pk", flat=True))
+    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=shown)
     return render(
         request,
         "assessments/screening_start.html",

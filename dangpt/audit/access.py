@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import role_of
+from dangpt.security import client_ip
 
 USER_AGENT_LENGTH = AccessLog._meta.get_field("user_agent").max_length
 WHAT_LENGTH = AccessLog._meta.get_field("what").max_length
@@ -40,7 +41,7 @@ def _row(request: HttpRequest, *, patient_id: int, kind: AccessKind, ref: str) -
         kind=kind,
         what=_what(kind, ref),
         method=request.method or "",
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request) or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
     )
 

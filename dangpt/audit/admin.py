@@ -2,6 +2,8 @@
 
 from operator import attrgetter
 
+from django.contrib.admin.utils import unquote
+
 from dangpt.audit.access import audit_patient_access, audit_patient_list
 from dangpt.models import AccessKind
 
@@ -9,7 +11,8 @@ from dangpt.models import AccessKind
 class AuditedAdmin:
     """Mix into the ModelAdmin of a model that holds patient data (before admin.ModelAdmin).
 
-    The change list writes one access-log row per patient on the page, the change page one row;
+    The change list writes one access-log row per patient on the page; the change page, the delete
+    confirmation and the history page one row each;
     `audit_patient` is the attribute path from an object to its patient's id (keep what it
     crosses in `list_select_related`, so the list stays at a constant number of queries).
     """
@@ -35,3 +38,29 @@ class AuditedAdmin:
                 request, patient_id=patient_id, kind=AccessKind.ADMIN, ref=self._audit_ref(obj)
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _audit_object_page(self, request, object_id, render):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        response = render()
+        if obj is not None and response.status_code == 200:
+            audit_patient_access(
+                request,
+                patient_id=attrgetter(self.audit_patient)(obj),
+                kind=AccessKind.ADMIN,
+                ref=self._audit_ref(obj),
+            )
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._audit_object_page(
+            request,
+            object_id,
+            lambda: super(AuditedAdmin, self).delete_view(request, object_id, extra_context),
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._audit_object_page(
+            request,
+            object_id,
+            lambda: super(AuditedAdmin, self).history_view(request, object_id, extra_context),
+        )

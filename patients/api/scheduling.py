@@ -15,7 +15,7 @@ from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
-from patients.selectors import read_appointment
+from patients.selectors import read_appointment, schedule_locations
 
 router = Router()
 
@@ -195,13 +195,15 @@ def book_appointment(request, payload: AppointmentIn):
     therapist = referenced(slots.therapists(), payload.therapist, "therapist")
     try:
         appointment = services.appointment_book(
-            patient=referenced(Patient, payload.patient, "patient"),
+            patient=referenced(
+                Patient.objects.visible_to(request.user), payload.patient, "patient"
+            ),
             therapist=therapist,
             appointment_type=referenced(
                 AppointmentType, payload.appointment_type, "appointment_type"
             ),
             start=payload.start,
-            location=referenced(Location, payload.location, "location"),
+            location=referenced(schedule_locations(request.user), payload.location, "location"),
             by=request.user,
         )
     except services.SlotTaken as exc:

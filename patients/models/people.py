@@ -74,12 +74,13 @@ class PatientQuerySet(models.QuerySet):
         """Who sees which chart (README, "Who sees which chart").
 
         Managers see every patient of the clinic. A therapist or the front desk sees the patients
-        at their locations: home location there, or any appointment there (past ones included,
-        so the history stays reachable); a therapist also those booked with them anywhere. Staff
-        with no location see no patient. A runner sees only their own record.
+        at their locations: home location there, or any appointment there that was not cancelled
+        (past ones included, so the history stays reachable); a therapist also those booked with
+        them anywhere, cancelled bookings again excepted. Staff with no location see no patient.
+        A runner sees only their own record.
         """
         from dangpt.roles import role_of
-        from patients.models.scheduling import Appointment
+        from patients.models.scheduling import Appointment, AppointmentStatus
 
         role = role_of(user)
         if role == Role.MANAGER:
@@ -90,9 +91,10 @@ class PatientQuerySet(models.QuerySet):
             # comparison keeps PostgreSQL from turning the EXISTS into a hash of every
             # appointment at the locations (a full scan when one location holds them all):
             # it hashes only correlations that are plain equalities.
+            # A cancelled booking opens no chart: only appointments that were kept or are coming.
             appointments = Appointment.objects.filter(
                 patient=OuterRef("pk"), patient__gte=OuterRef("pk")
-            )
+            ).exclude(status=AppointmentStatus.CANCELLED)
             seen = Q(preferred_location__in=locations) | Exists(
                 appointments.filter(location__in=locations)
             )

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangpt.audit import audit_patient_list
+from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, Role, role_required
 from patients.models import Appointment, AppointmentStatus, Patient
 from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
@@ -108,6 +110,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["status"]:
         reminders = reminders.filter(status=form.cleaned_data["status"])
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
+    shown = ((reminder.patient_id, f"reminder {reminder.pk}") for reminder in page)
+    audit_patient_list(request, kind=AccessKind.APPOINTMENT_LIST, shown=shown)
     return render(request, "patients/reminders/outbox.html", {"form": form, "page": page})
 
 

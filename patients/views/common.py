@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 
-from dangpt.roles import Role, role_of
 from patients.models import Appointment, Location, Patient
-from patients.models.people import staff_locations
+from patients.selectors import schedule_locations
 
 
 def get_patient_for_user(request, pk: int) -> Patient:
@@ -27,14 +26,6 @@ def parse_day(raw: str | None, tz: ZoneInfo) -> dt.date:
         return dt.date.fromisoformat(raw or "")
     except ValueError:
         return dt.datetime.now(tz).date()
-
-
-def schedule_locations(user):
-    """Active locations whose day schedule the user may open: a manager all, others their own."""
-    active = Location.objects.filter(is_active=True)
-    if role_of(user) == Role.MANAGER:
-        return active
-    return active.filter(pk__in=staff_locations(user))
 
 
 def location_from(request) -> Location | None:

@@ -76,9 +76,11 @@ def book_appointment(request: HttpRequest) -> HttpResponse:
     if request.GET.get("patient", "").isdigit():
         patient = get_patient_for_user(request, int(request.GET["patient"]))
     query = request.GET.get("q", "").strip()
-    matches = Patient.objects.visible_to(request.user).search(query)[:20] if query else []
+    matches = list(Patient.objects.visible_to(request.user).search(query)[:20]) if query else []
+    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=((p.pk, p.pk) for p in matches))
     choice = BookingForm(request.GET if "appointment_type" in request.GET else None)
     found, slot_form = [], SlotForm(_slot_data(request.POST) if request.method == "POST" else None)
+    slot_form.fields["location"].queryset = schedule_locations(request.user)
     if request.method == "POST" and patient is not None and slot_form.is_valid():
         booked = _book_from(request, patient, slot_form)
         if booked:
@@ -219,7 +221,11 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def freed_slot(request: HttpRequest, pk: int) -> HttpResponse:
     """After a cancellation: waiting patients who fit the freed slot, each one click to book."""
     appointment = get_appointment_for_user(request, pk)
-    matches = WaitlistEntry.objects.matching(appointment) if not appointment.is_active else []
+    matches = []
+    if not appointment.is_active:
+        matches = WaitlistEntry.objects.visible_to(request.user).matching(appointment)
+        shown = ((entry.patient_id, entry.pk) for entry in matches)
+        audit_patient_list(request, kind=AccessKind.WAITLIST, shown=shown)
     context = {
         "appointment": appointment,
         "matches": matches,

@@ -156,6 +156,20 @@ def test_a_replaced_authenticator_revokes_tokens(runner, client):
     assert _me(client, raw).status_code == 200
 
 
+def test_a_first_authenticator_revokes_tokens_made_on_the_password_alone(runner, client):
+    """A runner's password-only token ends when they confirm their first authenticator; a token
+    made with a second factor (the operator's command) is kept, as is one made after."""
+    password_only = api_token_create(user=runner, second_factor=False)[1]
+    vouched = _token(runner)
+    assert _me(client, password_only).status_code == 200
+    confirmed_totp_device(runner)
+    _assert_refused(_me(client, password_only), REVOKED_BY_CHANGE)
+    assert ApiToken.objects.get(hint=password_only[:10]).revoked_at is not None
+    assert _me(client, vouched).status_code == 200
+    after = api_token_create(user=runner, second_factor=True)[1]
+    assert _me(client, after).status_code == 200
+
+
 def test_deactivation_revokes_tokens(runner, client):
     """Deactivating the account revokes its tokens at once."""
     raw = _token(runner)

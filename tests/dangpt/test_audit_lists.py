@@ -224,3 +224,51 @@ def test_waitlist_logs_each_patient_waiting(client_for, front_desk):
     entries = [WaitlistEntryFactory() for _ in range(2)]
     assert client_for(front_desk).get(reverse("patients:waitlist")).status_code == 200
     assert _rows() == sorted((e.patient_id, "waitlist", f"waitlist {e.pk}") for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("factory", "name", "page"),
+    [
+        (WaitlistEntryFactory, "patients_waitlistentry", "delete"),
+        (ScreeningFactory, "assessments_screening", "history"),
+    ],
+)
+def test_admin_delete_confirmation_and_history_log_the_patient(
+    superuser_client, factory, name, page
+):
+    """The delete confirmation and the history page show the record: one access row each."""
+    record = factory()
+    url = reverse(f"admin:{name}_{page}", args=[record.pk])
+    assert superuser_client.get(url).status_code == 200
+    model = record._meta.model_name
+    assert list(AccessLog.objects.values_list("patient_id", "view", "what")) == [
+        (record.patient_id, f"admin:{name}_{page}", f"admin page {model} {record.pk}")
+    ]
+
+
+def test_screening_start_logs_the_patients_its_picker_names(client_for, therapist):
+    """The new-screening page lists the therapist's patients to pick from: a list read."""
+    shown = [PatientFactory(last_name="Pickable") for _ in range(2)]
+    response = client_for(therapist).get(reverse("assessments:screening_start"))
+    assert response.status_code == 200
+    logged = set(AccessLog.objects.filter(kind="patient_list").values_list("patient_id", flat=True))
+    assert {p.pk for p in shown} <= logged
+    assert logged == set(
+        response.context["patient_form"].fields["patient"].queryset.values_list("pk", flat=True)
+    )
+
+
+def test_access_log_takes_the_client_address_from_the_trusted_proxy(
+    client_for, therapist, settings
+):
+    """Behind one trusted proxy the row names the client, not the proxy; a forged extra hop on
+    the left is ignored."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    patient = PatientFactory()
+    response = client_for(therapist).get(
+        reverse("patients:detail", args=[patient.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.23",
+    )
+    assert response.status_code == 200
+    assert AccessLog.objects.get().ip_address == "198.51.100.23"

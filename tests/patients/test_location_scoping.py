@@ -1,9 +1,12 @@
 """Who sees which chart: staff see the patients at their locations, the manager the clinic."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import Role
 from dangpt.services import api_token_create
 from patients.models import Appointment, Patient, StaffProfile, WaitlistEntry
@@ -38,13 +41,13 @@ def _visible(user) -> set[int]:
 def test_a_patient_is_at_their_home_location_and_where_they_have_appointments(
     make_user, west, east
 ):
-    """Home location or any appointment there, past or cancelled; nothing of the other location."""
+    """Home location or any kept appointment there, past or future; nothing of the other one."""
     desk = _at(make_user(Role.FRONT_DESK), west)
     home_west = PatientFactory(preferred_location=west)
     PatientFactory(preferred_location=east)  # home East, never booked at West
     seen_west = PatientFactory(preferred_location=east)
     AppointmentFactory(
-        patient=seen_west, location=west, status="cancelled", cancelled_at=timezone.now()
+        patient=seen_west, location=west, start=timezone.now() - dt.timedelta(days=30)
     )
     no_home = PatientFactory(preferred_location=None)
     assert _visible(desk) == {home_west.pk, seen_west.pk}
@@ -161,3 +164,86 @@ def test_a_patient_registered_without_a_home_gets_the_desks_location(make_user, 
     )
     assert patient.preferred_location == west
     assert patient.pk in _visible(desk)
+
+
+def test_a_cancelled_booking_opens_no_chart(make_user, west, east):
+    """A cancelled first visit grants neither the location's staff nor its therapist the chart."""
+    desk = _at(make_user(Role.FRONT_DESK), west)
+    therapist = _at(make_user(Role.THERAPIST), west)
+    patient = PatientFactory(preferred_location=east)
+    cancelled = {"status": "cancelled", "cancelled_at": timezone.now()}
+    AppointmentFactory(patient=patient, location=west, **cancelled)
+    AppointmentFactory(patient=patient, location=east, therapist=therapist, **cancelled)
+    assert patient.pk not in _visible(desk)
+    assert patient.pk not in _visible(therapist)
+    AppointmentFactory(patient=patient, location=east, therapist=therapist)
+    assert patient.pk in _visible(therapist)
+
+
+def test_the_booking_page_refuses_another_locations_patient_and_slot(client, make_user, west, east):
+    """A West desk cannot open East's runner for booking, nor book its own runner at East."""
+    desk = _at(make_user(Role.FRONT_DESK), west)
+    theirs = PatientFactory(preferred_location=east)
+    ours = PatientFactory(preferred_location=west)
+    booked = AppointmentFactory(patient=ours, location=west)
+    client.force_login(desk)
+    url = reverse("patients:book")
+    assert client.get(url, {"patient": theirs.pk}).status_code == 404
+    before = Appointment.objects.count()
+    start = booked.start + dt.timedelta(days=7)
+    slot = f"{start.isoformat()}|{booked.therapist_id}|{east.pk}"
+    response = client.post(
+        f"{url}?patient={ours.pk}",
+        {"slot": slot, "appointment_type": booked.appointment_type_id, "repeat_weeks": 1},
+    )
+    assert response.status_code == 200
+    assert "location" in response.context["slot_form"].errors
+    assert Appointment.objects.count() == before
+
+
+def test_the_booking_search_logs_the_patients_it_shows(client, make_user, west, east):
+    """The booking page's search is a list read: one access row per patient shown."""
+    desk = _at(make_user(Role.FRONT_DESK), west)
+    ours = PatientFactory(preferred_location=west, last_name="Searchwell")
+    PatientFactory(preferred_location=east, last_name="Searchwell")
+    client.force_login(desk)
+    client.get(reverse("patients:book"), {"q": "Searchwell"})
+    rows = AccessLog.objects.filter(kind=AccessKind.PATIENT_LIST, user=desk)
+    assert list(rows.values_list("patient_id", flat=True)) == [ours.pk]
+
+
+def test_the_freed_slot_shows_only_the_desks_waiting_patients(client, make_user, west, east):
+    """A West slot freed: East's waiting runner is not offered to the West desk; those shown
+    are written to the access log."""
+    desk = _at(make_user(Role.FRONT_DESK), west)
+    ours = PatientFactory(preferred_location=west, last_name="Westwait")
+    theirs = PatientFactory(preferred_location=east, last_name="Eastwait")
+    freed = AppointmentFactory(
+        patient=PatientFactory(preferred_location=west),
+        location=west,
+        status="cancelled",
+        cancelled_at=timezone.now(),
+    )
+    for patient in (ours, theirs):
+        WaitlistEntryFactory(patient=patient, appointment_type=freed.appointment_type)
+    client.force_login(desk)
+    response = client.get(reverse("patients:freed", args=[freed.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Westwait" in body
+    assert "Eastwait" not in body
+    rows = AccessLog.objects.filter(kind=AccessKind.WAITLIST, user=desk)
+    assert list(rows.values_list("patient_id", flat=True)) == [ours.pk]
+
+
+def test_the_reminder_outbox_logs_the_patients_it_shows(client, make_user, west):
+    desk = _at(make_user(Role.FRONT_DESK), west)
+    patient = PatientFactory(preferred_location=west)
+    appointment = AppointmentFactory(patient=patient, location=west)
+    reminder = Reminder.objects.create(
+        patient=patient, appointment=appointment, kind="reminder_24h", due_at=appointment.start
+    )
+    client.force_login(desk)
+    assert client.get(reverse("reminders:outbox")).status_code == 200
+    row = AccessLog.objects.get(user=desk, patient_id=patient.pk)
+    assert str(reminder.pk) in row.what

@@ -188,3 +188,14 @@ def test_program_endpoints_are_404_for_runners_and_other_therapists(
     assert api(runner, "get", f"/programs/{program.pk}").status_code == 404
     assert api(stranger, "get", f"/programs/{program.pk}").status_code == 404
     assert api(stranger, "post", f"/programs/{program.pk}/publish", {}).status_code == 404
+
+
+def test_a_program_update_is_logged_as_a_read_like_the_get(api, therapist, program):
+    """PATCH answers with the whole program: it writes the access-log row the GET writes."""
+    from dangpt.models import AccessKind, AccessLog
+
+    response = api(therapist, "patch", f"/programs/{program.pk}", {"baseline_pain": 1})
+    assert response.status_code == 200
+    assert list(AccessLog.objects.values_list("patient_id", "kind", "method")) == [
+        (program.patient_id, AccessKind.PROGRAM, "PATCH")
+    ]

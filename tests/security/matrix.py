@@ -211,6 +211,55 @@ API: dict[str, Entry] = {
 }
 
 
+# --- Writes that name runner A in their body (no id in the path) -----------------------------
+@dataclass(frozen=True)
+class BodyEntry:
+    """An API write that takes a patient (and maybe a location) id in its JSON body.
+
+    `body(s, patient_id)` builds a body for the scenario naming that patient. Actors not in
+    `allowed` must get the answer an unknown patient id gets (404, or a field error naming
+    `patient`); allowed actors must not be refused on the patient or the location.
+    """
+
+    method: str
+    path: str
+    allowed: frozenset
+    body: Callable[[Any, int], dict]
+
+
+def _booking(s, patient_id: int) -> dict:
+    start = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=30), dt.time(18, 0), tzinfo=dt.UTC
+    )
+    return {
+        "patient": patient_id,
+        "therapist": s.therapist.pk,
+        "appointment_type": s.kind.pk,
+        "start": start.isoformat(),
+        "location": s.location.pk,
+    }
+
+
+BODY_WRITES: dict[str, BodyEntry] = {
+    "patients_api_book_appointment": BodyEntry("POST", "/appointments", STAFF, _booking),
+    "assessments_api_create_evaluation": BodyEntry(
+        "POST",
+        "/evaluations",
+        THERAPISTS,
+        lambda s, pk: {"patient": pk, "evaluated_on": timezone.localdate().isoformat()},
+    ),
+    "assessments_api_create_screening": BodyEntry(
+        "POST", "/screenings", THERAPISTS, lambda s, pk: {"patient": pk, "answers": {}}
+    ),
+    "assessments_api_record_outcome": BodyEntry(
+        "POST",
+        "/outcomes",
+        THERAPISTS,
+        lambda s, pk: {"patient": pk, "instrument": "lefs", "answers": {}},
+    ),
+}
+
+
 # --- Enumerating the URLconf and the OpenAPI document -----------------------------------------
 @dataclass(frozen=True)
 class Route:

@@ -253,3 +253,21 @@ def test_deactivating_a_runner_drops_their_cached_pages_from_redis(
         user_deactivate(user=runner)
     assert _cached_keys(runner.pk) == []
     assert _cached_keys(other.pk)
+
+
+def test_deleting_a_runner_account_drops_their_cached_pages_from_redis(
+    client_for, therapist, runner, program, django_capture_on_commit_callbacks
+):
+    """An account deleted (in /admin/) takes its cached pages with it; other runners' pages stay."""
+    other = make_runner()
+    program_with_items(therapist=therapist, patient=other.patient, count=3)
+    _visit(client_for(runner))
+    other_client = Client()
+    other_client.force_login(other)
+    _visit(other_client)
+    assert _cached_keys(runner.pk) and _cached_keys(other.pk)
+    runner_id = runner.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        runner.delete()
+    assert _cached_keys(runner_id) == []
+    assert _cached_keys(other.pk)
