@@ -318,8 +318,10 @@ AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "dangpt.security.axes_client_str"  # account id + IP, no username
 AXES_CLIENT_IP_CALLABLE = "dangpt.security.client_ip"  # X-Forwarded-For only under BEHIND_PROXY
 
-# --- Sign-in throttles (dangpt/throttle.py): failed sign-ins per address and per account, web
-# and API alike, in a fixed window; over either limit every attempt answers 429 until it ends.
+# --- Sign-in throttles (dangpt/throttle.py): failed sign-ins per address, per account from one
+# address and per account, web and API alike, in a fixed window; over the first two every attempt
+# from there answers 429 until it ends; over the third only a second factor gets in.
 SIGNIN_THROTTLE_SECONDS = env_int("SIGNIN_THROTTLE_MINUTES", 15, minimum=1) * 60
 SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
-SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 20, minimum=1)
+SIGNIN_ACCOUNT_ADDRESS_FAILURES = env_int("SIGNIN_ACCOUNT_ADDRESS_FAILURES", 10, minimum=1)
+SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 50, minimum=1)
