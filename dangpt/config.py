@@ -189,6 +189,23 @@ def secret_key_refusal(value: str) -> str | None:
     return None
 
 
+# Passwords copied from .env.example or docker-compose.yml's old defaults rather than generated.
+PASSWORD_PLACEHOLDERS = {"dangpt", "dangpt-app", "dangpt_app", "password", "postgres", "redis"}
+
+
+def url_password_check(name: str, url: str, *, debug: bool) -> None:
+    """Refuse, with DEBUG off, a URL whose password is a placeholder (`change-me-too`, ...)."""
+    if debug:
+        return
+    password = unquote(urlsplit(url).password or "").lower()
+    if password and (
+        password in PASSWORD_PLACEHOLDERS or any(w in password for w in SECRET_KEY_PLACEHOLDERS)
+    ):
+        raise ConfigError(
+            f"{name} has a placeholder password; generate one with: openssl rand -hex 32"
+        )
+
+
 def secret_key(*, debug: bool) -> str:
     """Return SECRET_KEY; only development may run on a throwaway key."""
     value = env_str("SECRET_KEY")

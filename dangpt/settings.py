@@ -17,6 +17,7 @@ from dangpt.config import (
     mfa_encryption_keys,
     redis_url,
     secret_key,
+    url_password_check,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,6 +105,7 @@ if _database_url is None:
         "DATABASE_URL must be set (make run and make test start an embedded PostgreSQL)"
     )
 DATABASES = {"default": database_from_url("DATABASE_URL", _database_url)}
+url_password_check("DATABASE_URL", _database_url, debug=DEBUG)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # DB_POOL_SIZE > 0 turns on psycopg's pool (threaded gunicorn); else persistent connections.
 _pool_size = env_int("DB_POOL_SIZE", 0, maximum=200)
@@ -123,6 +125,7 @@ DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+url_password_check("REDIS_URL", REDIS_URL, debug=DEBUG)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The runner home's body, shared by every worker (programs/home_cache.py). Short socket
