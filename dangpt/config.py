@@ -6,6 +6,7 @@ value to one line naming the variable.
 
 import base64
 import hashlib
+import ipaddress
 import os
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -72,6 +73,30 @@ def env_proxy_count(name: str) -> int:
             f"{name} must be how many proxies to trust (0 to 10; true means 1), got {raw!r}"
         )
     return int(raw)
+
+
+# Where a trusted proxy may connect from by default: loopback and the private ranges (the TLS proxy
+# on the same host reaches the compose web container over a Docker bridge network, 172.16/12).
+DEFAULT_PROXY_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+
+def env_networks(name: str, default: str) -> tuple:
+    """A comma-separated list of CIDR networks (`10.0.0.0/8,::1/128`), as ip_network objects."""
+    return parse_networks(name, env_str(name, default) or "")
+
+
+def parse_networks(name: str, raw: str) -> tuple:
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be comma-separated networks such as 10.0.0.0/8, got {item!r}"
+            ) from None
+    return tuple(networks)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

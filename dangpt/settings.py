@@ -5,12 +5,14 @@ import re
 from pathlib import Path
 
 from dangpt.config import (
+    DEFAULT_PROXY_NETWORKS,
     ConfigError,
     database_from_url,
     email_settings,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_proxy_count,
     env_str,
     env_time_zone,
@@ -269,6 +271,8 @@ CONTENT_SECURITY_POLICY = {
 # How many proxies in front of the app write X-Forwarded-For (dangpt.security.client_ip); with 0
 # the peer's address is the client's and forwarded headers are ignored.
 TRUSTED_PROXY_COUNT = env_proxy_count("BEHIND_PROXY")
+# The networks the nearest proxy connects from; X-Forwarded-For from any other peer is ignored.
+TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_NETWORKS", DEFAULT_PROXY_NETWORKS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from dangpt.config import ConfigError, env_proxy_count
+from dangpt.config import ConfigError, env_networks, env_proxy_count, parse_networks
 from dangpt.roles import Role
 from dangpt.security import forwarded_client
 from tests.factories import PASSWORD
@@ -47,6 +47,42 @@ def test_the_client_is_the_entry_the_nearest_trusted_proxy_wrote(
     remote, forwarded, trusted, expected
 ):
     assert forwarded_client(remote, forwarded, trusted) == expected
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        ("203.0.113.50", "203.0.113.50"),  # a client reaching the app past the proxy
+        ("2001:db8::50", "2001:db8::50"),
+        ("172.17.0.1", "198.51.100.7"),  # the host's proxy over the Docker bridge
+        ("::ffff:192.168.1.2", "198.51.100.7"),
+        ("127.0.0.1", "198.51.100.7"),
+    ],
+)
+def test_the_header_is_read_only_from_a_peer_in_the_trusted_networks(remote, expected):
+    assert forwarded_client(remote, "198.51.100.7", 1) == expected
+
+
+def test_a_forged_header_from_outside_the_trusted_networks_names_the_peer(make_user, settings):
+    """Straight to gunicorn with X-Forwarded-For: the lockout names the real peer."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_NETWORKS = parse_networks("TRUSTED_PROXY_NETWORKS", "10.0.0.0/8")
+    user = make_user(Role.THERAPIST)
+    for n in range(5):
+        web_sign_in(
+            user.username, "wrong-password", REMOTE_ADDR=SPRAYER, HTTP_X_FORWARDED_FOR=f"6.6.6.{n}"
+        )
+    forged = web_sign_in(
+        user.username, PASSWORD, REMOTE_ADDR=SPRAYER, HTTP_X_FORWARDED_FOR="6.6.6.99"
+    )
+    assert forged.status_code == 429
+
+
+@pytest.mark.parametrize("raw", ["10.0.0.0/33", "proxy.example", "10.0.0.0/8,nope"])
+def test_bad_trusted_proxy_networks_stop_start_up_naming_it(monkeypatch, raw):
+    monkeypatch.setenv("TRUSTED_PROXY_NETWORKS", raw)
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_NETWORKS"):
+        env_networks("TRUSTED_PROXY_NETWORKS", "")
 
 
 @pytest.mark.parametrize(
