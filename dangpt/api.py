@@ -11,6 +11,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -281,6 +282,11 @@ def create_token(request, payload: TokenIn):
         return Status(401, TOKEN_REFUSED)
     exchange = token_exchange_check(user, payload.otp)
     if exchange.refusal is not None:
+        # A failed sign-in like a wrong password, for axes and the throttles alike: otherwise
+        # their silence (no lockout, no 429) would tell a guesser the password was right.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": payload.username}, request=request
+        )
         logger.info("API token refused after the password user=%s", user.pk)
         return Status(401, TOKEN_REFUSED)
     token, raw = api_token_create(

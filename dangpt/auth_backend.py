@@ -39,6 +39,16 @@ def user_sql() -> str:
 
 
 class ModelBackend(DjangoModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Django's password check; for an account under attack from many addresses, only one
+        with a confirmed second factor gets past it (`dangpt.throttle.guard_refuses`)."""
+        from dangpt.throttle import guard_refuses
+
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if guard_refuses(request, user):
+            return None
+        return user
+
     def get_user(self, user_id):
         try:
             user_id = int(user_id)

@@ -6,6 +6,7 @@ value to one line naming the variable.
 
 import base64
 import hashlib
+import ipaddress
 import os
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -72,6 +73,30 @@ def env_proxy_count(name: str) -> int:
             f"{name} must be how many proxies to trust (0 to 10; true means 1), got {raw!r}"
         )
     return int(raw)
+
+
+# Where a trusted proxy may connect from by default: loopback and the private ranges (the TLS proxy
+# on the same host reaches the compose web container over a Docker bridge network, 172.16/12).
+DEFAULT_PROXY_NETWORKS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+
+def env_networks(name: str, default: str) -> tuple:
+    """A comma-separated list of CIDR networks (`10.0.0.0/8,::1/128`), as ip_network objects."""
+    return parse_networks(name, env_str(name, default) or "")
+
+
+def parse_networks(name: str, raw: str) -> tuple:
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be comma-separated networks such as 10.0.0.0/8, got {item!r}"
+            ) from None
+    return tuple(networks)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -187,6 +212,23 @@ def secret_key_refusal(value: str) -> str | None:
     if len(value) < 50 or len(set(value)) < 10 or value in (value + value)[1:-1]:
         return "SECRET_KEY must be at least 50 random characters when DEBUG is off"
     return None
+
+
+# Passwords copied from .env.example or docker-compose.yml's old defaults rather than generated.
+PASSWORD_PLACEHOLDERS = {"dangpt", "dangpt-app", "dangpt_app", "password", "postgres", "redis"}
+
+
+def url_password_check(name: str, url: str, *, debug: bool) -> None:
+    """Refuse, with DEBUG off, a URL whose password is a placeholder (`change-me-too`, ...)."""
+    if debug:
+        return
+    password = unquote(urlsplit(url).password or "").lower()
+    if password and (
+        password in PASSWORD_PLACEHOLDERS or any(w in password for w in SECRET_KEY_PLACEHOLDERS)
+    ):
+        raise ConfigError(
+            f"{name} has a placeholder password; generate one with: openssl rand -hex 32"
+        )
 
 
 def secret_key(*, debug: bool) -> str:

@@ -5,18 +5,21 @@ import re
 from pathlib import Path
 
 from dangpt.config import (
+    DEFAULT_PROXY_NETWORKS,
     ConfigError,
     database_from_url,
     email_settings,
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_proxy_count,
     env_str,
     env_time_zone,
     mfa_encryption_keys,
     redis_url,
     secret_key,
+    url_password_check,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,6 +107,7 @@ if _database_url is None:
         "DATABASE_URL must be set (make run and make test start an embedded PostgreSQL)"
     )
 DATABASES = {"default": database_from_url("DATABASE_URL", _database_url)}
+url_password_check("DATABASE_URL", _database_url, debug=DEBUG)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # DB_POOL_SIZE > 0 turns on psycopg's pool (threaded gunicorn); else persistent connections.
 _pool_size = env_int("DB_POOL_SIZE", 0, maximum=200)
@@ -123,6 +127,7 @@ DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+url_password_check("REDIS_URL", REDIS_URL, debug=DEBUG)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The runner home's body, shared by every worker (programs/home_cache.py). Short socket
@@ -266,6 +271,8 @@ CONTENT_SECURITY_POLICY = {
 # How many proxies in front of the app write X-Forwarded-For (dangpt.security.client_ip); with 0
 # the peer's address is the client's and forwarded headers are ignored.
 TRUSTED_PROXY_COUNT = env_proxy_count("BEHIND_PROXY")
+# The networks the nearest proxy connects from; X-Forwarded-For from any other peer is ignored.
+TRUSTED_PROXY_NETWORKS = env_networks("TRUSTED_PROXY_NETWORKS", DEFAULT_PROXY_NETWORKS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -318,8 +325,10 @@ AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "dangpt.security.axes_client_str"  # account id + IP, no username
 AXES_CLIENT_IP_CALLABLE = "dangpt.security.client_ip"  # X-Forwarded-For only under BEHIND_PROXY
 
-# --- Sign-in throttles (dangpt/throttle.py): failed sign-ins per address and per account, web
-# and API alike, in a fixed window; over either limit every attempt answers 429 until it ends.
+# --- Sign-in throttles (dangpt/throttle.py): failed sign-ins per address, per account from one
+# address and per account, web and API alike, in a fixed window; over the first two every attempt
+# from there answers 429 until it ends; over the third only a second factor gets in.
 SIGNIN_THROTTLE_SECONDS = env_int("SIGNIN_THROTTLE_MINUTES", 15, minimum=1) * 60
 SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
-SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 20, minimum=1)
+SIGNIN_ACCOUNT_ADDRESS_FAILURES = env_int("SIGNIN_ACCOUNT_ADDRESS_FAILURES", 10, minimum=1)
+SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 50, minimum=1)

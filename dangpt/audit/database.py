@@ -4,8 +4,14 @@ Migrations run as the owner of the tables; the owner grants the app's role (`DAT
 SELECT, INSERT, UPDATE and DELETE on the tables and only SELECT and INSERT on the audit tables
 (the access log and every history table), so neither a bug nor an attacker in the app can change
 or remove the trail. pghistory's context table (who and which URL, shared by one request's
-events) is upserted per request: the role may also UPDATE it, but not DELETE or TRUNCATE it.
-The triggers on the audit tables refuse UPDATE, DELETE and TRUNCATE for every role, the owner too.
+events) is upserted per request: the role may also UPDATE it, but not DELETE or TRUNCATE it, and
+a trigger lets an UPDATE only add keys to its metadata (or fill a key that was null), never change
+who or which URL a past change names. The triggers on the audit tables refuse UPDATE, DELETE and
+TRUNCATE for every role, the owner too; pgtrigger's per-session switch to skip triggers
+(`pgtrigger.ignore`) works only for the tables' owner, so the app's role cannot turn off history
+or the signed-note lock. Sequences are usable (nextval), never settable. Django's admin log and
+django-axes' logs are add-only too (axes keeps UPDATE on `axes_accesslog` for the logout time, and
+full rights on its lockout counters, which it updates and resets).
 """
 
 import contextlib
@@ -49,6 +55,61 @@ def truncate_allowed(using: str = "default") -> Iterator[None]:
         yield
 
 
+# pghistory's `_pgh_attach_context()` upserts one row per request with the request's metadata,
+# merged as `pghistory.context()` blocks nest: keys are added, a kept key keeps its value.
+CONTEXT_GUARD = """
+CREATE OR REPLACE FUNCTION dangpt_context_keeps_metadata() RETURNS TRIGGER AS $$
+BEGIN
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.created_at IS DISTINCT FROM OLD.created_at
+        OR jsonb_typeof(OLD.metadata::jsonb) IS DISTINCT FROM 'object'
+        OR jsonb_typeof(NEW.metadata::jsonb) IS DISTINCT FROM 'object'
+        OR EXISTS (
+            SELECT 1 FROM jsonb_each(OLD.metadata::jsonb) AS kept
+            WHERE kept.value <> 'null'::jsonb
+              AND NEW.metadata::jsonb -> kept.key IS DISTINCT FROM kept.value
+        )
+    THEN
+        RAISE EXCEPTION 'a history context may gain keys, never change recorded ones'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS dangpt_context_keeps_metadata ON {table};
+CREATE TRIGGER dangpt_context_keeps_metadata BEFORE UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION dangpt_context_keeps_metadata();
+"""
+
+# django-pgtrigger's own function (pgtrigger/compiler.py), with one change: only the tables' owner
+# may skip triggers through the `pgtrigger.ignore` setting, which any session can set. Every
+# migration that installs a trigger re-creates pgtrigger's version; the grant runs after migrate.
+IGNORE_FUNCTION = """
+CREATE OR REPLACE FUNCTION "public"._pgtrigger_should_ignore(trigger_name NAME)
+RETURNS BOOLEAN AS $$
+    DECLARE
+        _pgtrigger_ignore TEXT[];
+        _result BOOLEAN;
+    BEGIN
+        IF NOT pg_has_role(current_user, {owner}::name, 'MEMBER') THEN
+            RETURN FALSE;
+        END IF;
+        BEGIN
+            SELECT INTO _pgtrigger_ignore CURRENT_SETTING('pgtrigger.ignore');
+            EXCEPTION WHEN OTHERS THEN
+        END;
+        IF _pgtrigger_ignore IS NOT NULL THEN
+            SELECT trigger_name = ANY(_pgtrigger_ignore) INTO _result;
+            RETURN _result;
+        ELSE
+            RETURN FALSE;
+        END IF;
+    END;
+$$ LANGUAGE plpgsql;
+"""
+
+ADD_ONLY_LOGS = ("django_admin_log", "axes_accessfailurelog")
+
+
 def grant_app_role(role: str, *, using: str = "default", password: str = "") -> None:
     """Create the login role if it is missing (with the password, when given) and grant it what
     the app needs: everything on the app's tables but UPDATE, DELETE and TRUNCATE on audit ones."""
@@ -60,8 +121,9 @@ def grant_app_role(role: str, *, using: str = "default", password: str = "") -> 
     audit = ", ".join(quote(model._meta.db_table) for model in audit_models())
     context = quote(pghistory.models.Context._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user = %s", [role])
-        if cursor.fetchone()[0]:
+        cursor.execute("SELECT current_user = %s, current_user", [role])
+        is_app_role, owner = cursor.fetchone()
+        if is_app_role:
             raise ValueError("the app's role must not be the role that owns the tables")
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
@@ -74,8 +136,14 @@ def grant_app_role(role: str, *, using: str = "default", password: str = "") -> 
             f"GRANT USAGE ON SCHEMA public TO {name}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
             f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {name}",
-            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {name}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}",
+            f"REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA public FROM {name}",
             f"REVOKE UPDATE, DELETE ON {audit} FROM {name}",
             f"REVOKE DELETE ON {context} FROM {name}",
+            f"REVOKE UPDATE, DELETE ON {', '.join(map(quote, ADD_ONLY_LOGS))} FROM {name}",
+            f"REVOKE DELETE ON {quote('axes_accesslog')} FROM {name}",
         ):
             cursor.execute(statement)
+        cursor.execute(CONTEXT_GUARD.format(table=context))
+        owner_literal = "'" + owner.replace("'", "''") + "'"
+        cursor.execute(IGNORE_FUNCTION.format(owner=owner_literal))

@@ -2,19 +2,20 @@
 
 Authenticator (TOTP) keys must be read back to check a code, so they are encrypted with Fernet
 (AES-128-CBC with HMAC-SHA256) under MFA_ENCRYPTION_KEY; several keys, comma-separated, allow a
-rotation (the first encrypts, any decrypts). Recovery codes are only compared, so only a SHA-256
-digest is kept: new codes carry 120 random bits, past the 112 bits for which ASVS 5.0 (V6.5.2)
-accepts a plain hash.
+rotation (the first encrypts, any decrypts). Recovery codes are only compared, so only a keyed
+digest is kept: HMAC-SHA256 under SECRET_KEY, so a database dump alone cannot be used to test
+guesses, whatever the code's length (codes carry 120 random bits). Changing SECRET_KEY ends every
+recovery code, as it ends every API token.
 """
 
 import base64
-import hashlib
 import secrets
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.crypto import salted_hmac
 
 RECOVERY_CODE_CHARS = 24  # base32: 5 bits a character, 120 bits in all
 RECOVERY_DIGEST_CHARS = 16  # django-otp's StaticToken.token holds 16 characters (96 bits)
@@ -49,5 +50,5 @@ def new_recovery_code() -> str:
 
 def recovery_code_digest(code: str) -> str:
     """What is stored for a recovery code (already normalised: no spaces or dashes, lowercase)."""
-    digest = hashlib.sha256(code.encode()).digest()
+    digest = salted_hmac("dangpt.mfa.recovery-code", code, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:RECOVERY_DIGEST_CHARS]

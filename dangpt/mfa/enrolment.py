@@ -4,13 +4,20 @@ Whoever holds only the password could otherwise enrol their own authenticator an
 account. Before the set-up page shows a secret, it emails an 8-digit code to the account's
 address; the code lives (as a digest) in the session for 15 minutes and allows five tries, and
 proof of it lasts 30 minutes in that session. The email also warns the owner if it was not them.
+
+The tries are counted per code in Redis, atomically (`incr` before the comparison), so parallel
+requests on one session cannot get more than five guesses; an account gets at most
+MAX_SENDS_PER_HOUR codes an hour, whichever session asks. Without Redis no code is sent or
+checked (the set-up waits rather than lose its limits).
 """
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.mail import send_mail
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -21,6 +28,22 @@ CODE_SECONDS = 15 * 60
 PROOF_SECONDS = 30 * 60
 MAX_TRIES = 5
 RESEND_SECONDS = 60
+MAX_SENDS_PER_HOUR = 5
+CACHE_ALIAS = "throttle"  # Redis, shared by every web process
+UNAVAILABLE = "Two-step sign-in set-up is unavailable for a moment. Try again in a few minutes."
+
+log = logging.getLogger(__name__)
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to a counter that lives `window` seconds from its first count; the new value."""
+    cache = caches[CACHE_ALIAS]
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
 def _digest(user, code: str) -> str:
@@ -55,12 +78,18 @@ def enrolment_code_send(session, user) -> Outcome:
     now = time.time()
     if pending.get("user") == user.pk and now - pending.get("sent", 0) < RESEND_SECONDS:
         return Outcome(False, "A code was sent less than a minute ago. Check your inbox and spam.")
+    try:
+        sends = _count(f"mfa:enrol:sends:{user.pk}", 60 * 60)
+    except Exception:  # noqa: BLE001 - no Redis: no code rather than no limit
+        log.warning("enrolment code counter unavailable; no code sent", exc_info=True)
+        return Outcome(False, UNAVAILABLE)
+    if sends > MAX_SENDS_PER_HOUR:
+        return Outcome(False, "Too many codes were sent this hour. Try again later.")
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     session[CODE_SESSION_KEY] = {
         "user": user.pk,
         "digest": _digest(user, code),
         "sent": now,
-        "tries": 0,
     }
     send_mail(
         f"{settings.CLINIC_NAME}: your set-up code",
@@ -79,11 +108,15 @@ def enrolment_code_check(session, user, raw: str) -> Outcome:
     now = time.time()
     if pending.get("user") != user.pk or now - pending.get("sent", 0) > CODE_SECONDS:
         return Outcome(False, "That code has expired or was never sent. Send a new one.")
-    if pending["tries"] >= MAX_TRIES:
+    try:
+        tries = _count(f"mfa:enrol:tries:{user.pk}:{pending['digest'][:32]}", CODE_SECONDS)
+    except Exception:  # noqa: BLE001 - no Redis: no check rather than no limit
+        log.warning("enrolment code counter unavailable; code not checked", exc_info=True)
+        return Outcome(False, UNAVAILABLE)
+    if tries > MAX_TRIES:
         return Outcome(False, "Too many wrong codes. Send a new one.")
     code = "".join(raw.split())
     if not constant_time_compare(_digest(user, code), pending["digest"]):
-        session[CODE_SESSION_KEY] = {**pending, "tries": pending["tries"] + 1}
         return Outcome(False, "That code is not right. Check the latest email and try again.")
     session.pop(CODE_SESSION_KEY, None)
     session[PROVEN_SESSION_KEY] = {"user": user.pk, "at": now}

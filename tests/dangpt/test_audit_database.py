@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from dangpt.audit.database import audit_models, grant_app_role
 from dangpt.models import AccessKind, AccessLog
+from patients.models import Patient
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,65 @@ def test_grant_command_refuses_the_owner_and_odd_names():
         call_command("grant_app_role", owner)
     with pytest.raises(CommandError, match="plain lower-case role name"):
         call_command("grant_app_role", 'x"; DROP TABLE dangpt_accesslog; --')
+
+
+def test_app_role_may_not_rewrite_who_made_a_past_change(app_role):
+    """A history context's recorded user and URL stay as written; the app may only add keys."""
+    patient = PatientFactory()
+    with pghistory.context(user=1, url="/first/"):
+        patient.phone = "+12135550101"
+        patient.save(update_fields=["phone"])
+    with acting_as(app_role):
+        _fails(
+            """UPDATE pghistory_context SET metadata = '{"user": 2, "url": "/first/"}'""",
+            "never change recorded ones",
+        )
+        _fails("UPDATE pghistory_context SET metadata = '{}'", "never change recorded ones")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """UPDATE pghistory_context SET metadata = metadata || '{"extra": true}'
+                   WHERE metadata->>'url' = '/first/'"""
+            )
+            assert cursor.rowcount == 1
+        with pghistory.context(user=1, url="/first/"), pghistory.context(step="two"):
+            patient.phone = "+12135550102"
+            patient.save(update_fields=["phone"])
+    events = pghistory.models.Events.objects.filter(pgh_obj_model="patients.Patient")
+    assert events.filter(pgh_context__user=1).count() == 2
+
+
+def test_app_role_may_not_switch_off_history_triggers(app_role):
+    """`pgtrigger.ignore` is any session's to set: as the app's role it skips nothing."""
+    patient = PatientFactory()
+    every_trigger = [t.get_pgid(Patient) for t in Patient._meta.triggers]
+    before = pghistory.models.Events.objects.filter(pgh_obj_model="patients.Patient").count()
+    with acting_as(app_role), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pgtrigger.ignore', %s, true)",
+            ["{" + ",".join(every_trigger) + "}"],
+        )
+        cursor.execute(
+            "UPDATE patients_patient SET phone = '+12135550103' WHERE id = %s", [patient.pk]
+        )
+    after = pghistory.models.Events.objects.filter(pgh_obj_model="patients.Patient").count()
+    assert after == before + 1
+
+
+def test_app_role_may_use_sequences_but_not_set_them(app_role):
+    with acting_as(app_role):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('dangpt_accesslog_id_seq')")
+        _fails("SELECT setval('dangpt_accesslog_id_seq', 1)", "permission denied")
+
+
+def test_app_role_only_adds_to_the_admin_and_sign_in_logs(app_role):
+    """django_admin_log and axes' failure log are add-only; axes' counters stay its own."""
+    with acting_as(app_role):
+        for table in ("django_admin_log", "axes_accessfailurelog"):
+            _fails(f"UPDATE {table} SET id = id", "permission denied")
+            _fails(f"DELETE FROM {table}", "permission denied")
+        _fails("DELETE FROM axes_accesslog", "permission denied")
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE axes_accesslog SET logout_time = NULL WHERE false")
+            cursor.execute("UPDATE axes_accessattempt SET failures_since_start = 0 WHERE false")
+            cursor.execute("DELETE FROM axes_accessattempt WHERE false")

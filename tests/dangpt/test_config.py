@@ -11,6 +11,7 @@ from dangpt import config
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "Kq2-vX9_pL4mZr7Tw1Yc8Nb3Hs6Jd0Fg5Lx2Qe9Wu4Ao7Ip1Sk3Vm6"
+GOOD_DB_URL = "postgres://dangpt_app:9f8e7d6c5b4a@postgres:5432/dangpt"
 MFA_KEY = "0Fq1uWdZ6xkLs0n3pYqH0a8mZy5gR2cVtQ9bK4eJwXo="  # a Fernet key
 
 
@@ -215,3 +216,35 @@ def test_bad_email_urls_name_the_variable(url):
     """An unknown scheme, a missing host or a bad port is a ConfigError naming EMAIL_URL."""
     with pytest.raises(config.ConfigError, match="^EMAIL_URL "):
         config.email_settings("EMAIL_URL", url, debug=False)
+
+
+@pytest.mark.parametrize(
+    ("variable", "url"),
+    [
+        ("DATABASE_URL", "postgres://dangpt_app:change-me-too@postgres:5432/dangpt"),
+        ("DATABASE_URL", "postgres://dangpt_app:dangpt-app@postgres:5432/dangpt"),
+        ("REDIS_URL", "redis://:change-me-too@redis:6379/0"),
+    ],
+)
+def test_placeholder_passwords_in_urls_are_refused_in_production(variable, url):
+    """The .env.example and old compose-default passwords stop start-up when DEBUG is off."""
+    with pytest.raises(config.ConfigError, match=variable):
+        config.url_password_check(variable, url, debug=False)
+    config.url_password_check(variable, url, debug=True)
+    good = "redis://:9f8e7d6c5b4a@redis:6379/0" if variable == "REDIS_URL" else GOOD_DB_URL
+    config.url_password_check(variable, good, debug=False)
+
+
+def test_production_start_up_refuses_the_env_example_redis_password():
+    result = run_manage(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "clinic.test",
+            "EMAIL_URL": "smtp://127.0.0.1:1025",
+            "MFA_ENCRYPTION_KEY": MFA_KEY,
+            "REDIS_URL": "redis://:change-me-too@127.0.0.1:6379/0",
+        }
+    )
+    assert result.returncode == 1
+    assert "REDIS_URL has a placeholder password" in result.stderr

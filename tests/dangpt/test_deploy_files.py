@@ -132,3 +132,30 @@ def test_redis_needs_a_password_and_keeps_nothing_on_disk():
         url = compose["services"][name]["environment"]["REDIS_URL"]
         assert url == f"redis://:{REQUIRED_SAMPLE}@redis:6379/0", name
     assert "REDIS_PASSWORD=" in (ROOT / ".env.example").read_text()
+
+
+def test_the_owner_password_reaches_only_postgres_and_migrate():
+    """web, worker and beat get the app role's URL, never the owner's password (owner.env)."""
+    services = load()["services"]
+    for name in ["web", "worker", "beat"]:
+        service = services[name]
+        files = service.get("env_file", [])
+        files = [files] if isinstance(files, str) else files
+        assert "owner.env" not in files, name
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://dangpt_app:"), name
+    assert services["postgres"]["env_file"] == "owner.env"
+    assert "POSTGRES_PASSWORD" not in services["postgres"]["environment"]
+    assert services["migrate"]["env_file"] == [".env", "owner.env"]
+    assert "DATABASE_URL" not in services["migrate"]["environment"]
+    assert "POSTGRES_PASSWORD" not in (ROOT / ".env.example").read_text().replace(
+        "(POSTGRES_PASSWORD)", ""
+    )
+    owner = (ROOT / "owner.env.example").read_text()
+    assert "POSTGRES_PASSWORD=" in owner and "DATABASE_URL=postgres://dangpt:" in owner
+    raw = COMPOSE.read_text()
+    assert "dangpt-app}" not in raw and "${POSTGRES_PASSWORD" not in raw, "no default passwords"
+
+
+def test_web_is_published_on_loopback_only_by_default():
+    """With BEHIND_PROXY trusting the peer, only the proxy on the host may reach gunicorn."""
+    assert load()["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]

@@ -170,3 +170,32 @@ def test_gunicorn_access_log_keeps_no_query_string_or_token(tmp_path):
     assert f"/r/{REDACTED}/" in logged and "/desk/patients/" in logged
     assert_clean(logged)
     assert_clean((tmp_path / "error.log").read_text())
+
+
+def test_gunicorn_error_log_messages_are_redacted(tmp_path):
+    """gunicorn's own error log ("Error handling request /path?query", warnings) is redacted:
+    the image's logger class, configured as gunicorn configures it, writing to a real file."""
+    from gunicorn.config import Config
+
+    from dangpt.wiring.gunicorn_logging import RedactingLogger
+
+    error_file = tmp_path / "error.log"
+    cfg = Config()
+    cfg.set("errorlog", str(error_file))
+    cfg.set("loglevel", "debug")
+    logger = RedactingLogger(cfg)
+    for path in PATHS:
+        logger.error("Error handling request %s", path)
+        logger.warning("Invalid request line: %s", f"GET {path} HTTP/1.1")
+        logger.critical("WORKER TIMEOUT on %s", path)
+        logger.debug("%s", f"GET {path}")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logger.exception("Error handling request %s", path)
+    for handler in logger.error_log.handlers:
+        handler.flush()
+    logged = error_file.read_text()
+    assert logged.count("Error handling request") == 2 * len(PATHS), logged
+    assert "/desk/patients/" in logged
+    assert_clean(logged)

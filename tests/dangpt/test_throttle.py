@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from dangpt.config import ConfigError, env_proxy_count
+from dangpt.config import ConfigError, env_networks, env_proxy_count, parse_networks
 from dangpt.roles import Role
 from dangpt.security import forwarded_client
 from tests.factories import PASSWORD
@@ -47,6 +47,42 @@ def test_the_client_is_the_entry_the_nearest_trusted_proxy_wrote(
     remote, forwarded, trusted, expected
 ):
     assert forwarded_client(remote, forwarded, trusted) == expected
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        ("203.0.113.50", "203.0.113.50"),  # a client reaching the app past the proxy
+        ("2001:db8::50", "2001:db8::50"),
+        ("172.17.0.1", "198.51.100.7"),  # the host's proxy over the Docker bridge
+        ("::ffff:192.168.1.2", "198.51.100.7"),
+        ("127.0.0.1", "198.51.100.7"),
+    ],
+)
+def test_the_header_is_read_only_from_a_peer_in_the_trusted_networks(remote, expected):
+    assert forwarded_client(remote, "198.51.100.7", 1) == expected
+
+
+def test_a_forged_header_from_outside_the_trusted_networks_names_the_peer(make_user, settings):
+    """Straight to gunicorn with X-Forwarded-For: the lockout names the real peer."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_NETWORKS = parse_networks("TRUSTED_PROXY_NETWORKS", "10.0.0.0/8")
+    user = make_user(Role.THERAPIST)
+    for n in range(5):
+        web_sign_in(
+            user.username, "wrong-password", REMOTE_ADDR=SPRAYER, HTTP_X_FORWARDED_FOR=f"6.6.6.{n}"
+        )
+    forged = web_sign_in(
+        user.username, PASSWORD, REMOTE_ADDR=SPRAYER, HTTP_X_FORWARDED_FOR="6.6.6.99"
+    )
+    assert forged.status_code == 429
+
+
+@pytest.mark.parametrize("raw", ["10.0.0.0/33", "proxy.example", "10.0.0.0/8,nope"])
+def test_bad_trusted_proxy_networks_stop_start_up_naming_it(monkeypatch, raw):
+    monkeypatch.setenv("TRUSTED_PROXY_NETWORKS", raw)
+    with pytest.raises(ConfigError, match="TRUSTED_PROXY_NETWORKS"):
+        env_networks("TRUSTED_PROXY_NETWORKS", "")
 
 
 @pytest.mark.parametrize(
@@ -161,4 +197,57 @@ def test_the_throttle_keeps_no_username_in_redis(db):
     api_sign_in("riley@example.test", "wrong", REMOTE_ADDR=SPRAYER)
     cache = caches["throttle"]
     keys = list(cache._cache.get_client().scan_iter(match=cache.make_key("*")))
-    assert len(keys) == 2 and not [k for k in keys if b"riley" in k]
+    assert len(keys) == 3 and not [k for k in keys if b"riley" in k]
+
+
+def test_an_account_attacked_from_one_address_still_signs_in_from_another(make_user, settings):
+    """The hard stop is per address and per account from that address: no lockout by proxy."""
+    user = make_user(Role.RUNNER, username="target@example.test")
+    for _ in range(2 * settings.SIGNIN_ADDRESS_FAILURES):
+        api_sign_in(user.username, "wrong", REMOTE_ADDR=SPRAYER)
+    assert api_sign_in(user.username, PASSWORD, REMOTE_ADDR=SPRAYER).status_code == 429
+    assert api_sign_in(user.username, PASSWORD, REMOTE_ADDR=NEIGHBOUR).status_code == 201
+    assert web_sign_in(user.username, PASSWORD, REMOTE_ADDR=NEIGHBOUR).status_code == 302
+
+
+def test_past_the_account_limit_a_second_factor_still_gets_in(make_user, settings):
+    """Many addresses against one account: the right password and code pass, nothing less."""
+    from tests.conftest import confirmed_totp_device, totp_code
+
+    user = make_user(Role.THERAPIST, username="guarded@example.test")
+    device = confirmed_totp_device(user)
+    for n in range(settings.SIGNIN_ACCOUNT_FAILURES):
+        api_sign_in(user.username, "wrong", REMOTE_ADDR=f"192.0.2.{n}")
+    body = {"username": user.username, "password": "wrong", "otp": totp_code(device)}
+    wrong = Client().post(TOKEN, body, content_type="application/json", REMOTE_ADDR=NEIGHBOUR)
+    assert wrong.status_code == 429
+    body["password"] = PASSWORD
+    right = Client().post(TOKEN, body, content_type="application/json", REMOTE_ADDR=NEIGHBOUR)
+    assert right.status_code == 201
+
+
+def test_ipv6_clients_are_counted_by_their_64_network(db, settings):
+    """Rotating the interface part of an IPv6 address does not reset the address's count."""
+    settings.SIGNIN_ADDRESS_FAILURES = 3
+    for n in range(3):
+        api_sign_in(f"runner{n}@example.test", "wrong", REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+    assert api_sign_in("x", "wrong", REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert api_sign_in("x", "wrong", REMOTE_ADDR="2001:db8:1:3::1").status_code == 401
+
+
+def test_a_right_password_without_its_code_counts_as_a_failure(make_user, settings):
+    """The token endpoint's refusal for a missing or wrong `otp` is counted like a wrong password,
+    so axes' lockout and the throttles do not single out the right password."""
+    from tests.conftest import confirmed_totp_device, totp_code
+
+    user = make_user(Role.THERAPIST, username="mfa@example.test")
+    device = confirmed_totp_device(user)
+    codes = []
+    for otp in ["", "000000", "", "000000", ""]:
+        body = {"username": user.username, "password": PASSWORD, "otp": otp}
+        answer = Client().post(TOKEN, body, content_type="application/json", REMOTE_ADDR=SPRAYER)
+        codes.append(answer.status_code)
+    assert codes == [401] * 4 + [429], "the fifth failure locks, as five wrong passwords do"
+    body = {"username": user.username, "password": PASSWORD, "otp": totp_code(device)}
+    locked = Client().post(TOKEN, body, content_type="application/json", REMOTE_ADDR=SPRAYER)
+    assert locked.status_code == 429

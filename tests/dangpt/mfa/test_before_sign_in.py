@@ -178,3 +178,33 @@ def test_enrolled_staff_still_verify_without_email(make_user, mailoutbox):
     response = client.post("/accounts/mfa/verify/", {"code": totp_code(device)})
     assert response.status_code == 302
     assert mailoutbox == []
+
+
+def test_parallel_guesses_at_the_emailed_code_get_five_tries_in_all(django_user_model, mailoutbox):
+    """Requests that each loaded the session before any saved it share one counter (Redis)."""
+    import copy
+    import re
+
+    from dangpt.mfa.enrolment import enrolment_code_check, enrolment_code_send
+
+    user = django_user_model.objects.create_user("enrol", "enrol@example.test", "x" * 20)
+    session: dict = {}
+    assert enrolment_code_send(session, user).ok
+    code = re.search(r"\b(\d{8})\b", mailoutbox[-1].body).group(1)
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    answers = [enrolment_code_check(copy.deepcopy(session), user, wrong) for _ in range(10)]
+    assert [a.message.startswith("That code is not right") for a in answers] == [True] * 5 + [
+        False
+    ] * 5
+    assert not enrolment_code_check(copy.deepcopy(session), user, code).ok
+
+
+def test_an_account_gets_a_few_enrolment_codes_an_hour_whatever_the_session(
+    django_user_model, mailoutbox
+):
+    from dangpt.mfa.enrolment import MAX_SENDS_PER_HOUR, enrolment_code_send
+
+    user = django_user_model.objects.create_user("enrol2", "enrol2@example.test", "x" * 20)
+    sent = [enrolment_code_send({}, user).ok for _ in range(MAX_SENDS_PER_HOUR + 2)]
+    assert sent == [True] * MAX_SENDS_PER_HOUR + [False, False]
+    assert len(mailoutbox) == MAX_SENDS_PER_HOUR

@@ -102,3 +102,26 @@ def test_the_migration_moves_keys_encrypted_and_hashes_codes(therapist):
     assert _stored("SELECT token FROM otp_static_statictoken") == [recovery_code_digest("abcdefgh")]
     assert check_code(therapist, _code(key)).device == moved
     assert check_code(therapist, "ABCD-EFGH").device is not None
+
+
+def test_recovery_code_digests_are_keyed_so_a_dump_alone_cannot_test_guesses(therapist, settings):
+    """HMAC under SECRET_KEY: the unsalted SHA-256 of a code is not what is stored."""
+    import base64
+    import hashlib
+
+    codes = recovery_codes_regenerate(user=therapist)
+    plain = normalise_code(codes[0])
+    stored = set(_stored("SELECT token FROM otp_static_statictoken"))
+    unkeyed = base64.urlsafe_b64encode(hashlib.sha256(plain.encode()).digest()).decode()[:16]
+    assert recovery_code_digest(plain) in stored and unkeyed not in stored
+    settings.SECRET_KEY = "another-" + settings.SECRET_KEY
+    assert recovery_code_digest(plain) not in stored
+
+
+def test_the_keyed_digest_migration_deletes_the_old_unkeyed_codes(therapist):
+    """Old digests (the 8-character codes among them) cannot be converted: they are deleted."""
+    migration = importlib.import_module("dangpt.migrations.0011_recovery_codes_keyed_digest")
+    recovery = StaticDevice.objects.create(user=therapist, name="Recovery codes")
+    StaticToken.objects.create(device=recovery, token="oldunkeyeddigest")
+    migration.forwards(apps, None)
+    assert not StaticToken.objects.exists()
