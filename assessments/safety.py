@@ -71,11 +71,13 @@ FLAG_LOADING: dict[str, frozenset[LoadingKind]] = {
     # (midportion Achilles tendinopathy CPG, rupture as the differential to rule out first).
     "suspected_achilles_rupture": frozenset({LoadingKind.TENDON}),
     "achilles_pop_at_onset": frozenset({LoadingKind.TENDON}),
-    # Fluoroquinolones raise the risk of tendon rupture: van der Vlist 2019, Br J Sports Med
-    # (clinical risk factors for Achilles tendinopathy); FDA drug safety communication 2016.
+    # Weak push-off without a pop: a Thompson test at the visit comes before calf loading.
+    "achilles_weak_push_off": frozenset({LoadingKind.TENDON}),
+    # Fluoroquinolones raise the risk of tendon rupture: van der Linden 2003, Arch Intern Med;
+    # FDA drug safety communication 2016.
     "fluoroquinolone_tendon_pain": frozenset({LoadingKind.TENDON}),
     # A possible deep vein thrombosis is assessed the same day before the calf is worked: the
-    # screening rule's same-day referral (Wells 2003, N Engl J Med, for the assessment itself).
+    # screening rule's same-day referral (NICE NG158 2020, venous thromboembolic diseases).
     "suspected_dvt": frozenset({LoadingKind.TENDON}),
 }
 
@@ -84,6 +86,7 @@ FLAG_LOADING: dict[str, frozenset[LoadingKind]] = {
 EXCLUSION_FLAGS: dict[str, str] = {
     "suspected_achilles_rupture": ExcludedCondition.ACHILLES_RUPTURE,
     "achilles_pop_at_onset": ExcludedCondition.ACHILLES_RUPTURE,
+    "achilles_weak_push_off": ExcludedCondition.ACHILLES_RUPTURE,
     "suspected_dvt": ExcludedCondition.DVT,
 }
 

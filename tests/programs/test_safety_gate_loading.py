@@ -47,6 +47,11 @@ FLUOROQUINOLONE_ANSWERS = {
     "recent_fluoroquinolone": True,
 }
 
+WEAK_PUSH_OFF_ANSWERS = FLUOROQUINOLONE_ANSWERS | {
+    "recent_fluoroquinolone": False,
+    "weak_push_off": True,
+}
+
 
 def _heel_drops():
     return ExerciseFactory(
@@ -83,7 +88,9 @@ def _settings(program, **changes):
 # --- Service ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answers", [RUPTURE_ANSWERS, FLUOROQUINOLONE_ANSWERS])
+@pytest.mark.parametrize(
+    "answers", [RUPTURE_ANSWERS, WEAK_PUSH_OFF_ANSWERS, FLUOROQUINOLONE_ANSWERS]
+)
 def test_a_tendon_red_flag_blocks_publishing_heel_drops(therapist, runner, answers):
     """A possible rupture or a fluoroquinolone flag blocks eccentric tendon loading until acked."""
     program = program_with_items(therapist=therapist, patient=runner.patient, publish=False)
@@ -95,7 +102,7 @@ def test_a_tendon_red_flag_blocks_publishing_heel_drops(therapist, runner, answe
     assert "Eccentric heel drops" in message and "tendon loading" in message
     assert program.versions.count() == 0
     screening_acknowledge(screening=screening, acknowledged_by=therapist, note="Seen in ED")
-    if answers is RUPTURE_ANSWERS:
+    if answers is not FLUOROQUINOLONE_ANSWERS:
         # The acknowledgement alone does not lift a possible rupture's block (issue 15 review).
         with pytest.raises(ValidationError):
             services.program_publish(program=program, by=therapist)
