@@ -4,7 +4,7 @@ owner of the tables."""
 from urllib.parse import urlsplit
 
 from dangpt.tooling.localenv import APP_ROLE, app_env, as_role
-from tests.dangpt.test_deploy_files import load
+from tests.dangpt.test_deploy_files import COMPOSE, load
 
 SOCKET_URL = "postgres://postgres@%2Ftmp%2Fpg/dangpt"
 
@@ -36,7 +36,10 @@ def test_compose_migrates_as_the_owner_and_serves_as_the_app_role():
     """Only the one-off migrate service holds the owner's password and grants the app's role."""
     services = load()["services"]
     migrate = services["migrate"]["environment"]
-    assert urlsplit(migrate["DATABASE_URL"]).username == "dangpt"
+    assert services["migrate"]["env_file"] == [".env", "owner.env"]  # the owner's URL, from:
+    owner = (COMPOSE.parent / "owner.env.example").read_text().splitlines()
+    url = next(line.split("=", 1)[1] for line in owner if line.startswith("DATABASE_URL="))
+    assert urlsplit(url).username == "dangpt"
     assert migrate["DATABASE_APP_ROLE"] == "dangpt_app"
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
