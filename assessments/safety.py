@@ -106,23 +106,6 @@ def _when(moment: datetime) -> str:
     return timezone.localdate(moment).strftime("%-d %b %Y")
 
 
-def impact_block_reason(*, patient_id: int) -> str | None:
-    """Why impact work and running plans are blocked for this patient now, or None if they are not.
-
-    A screening that suggests referral or a bone stress injury blocks them until a therapist has
-    acknowledged it. Only unacknowledged screenings can block, whichever is newest, so an older
-    red flag is never hidden by a later, calmer screening.
-    """
-    screening = (
-        Screening.objects.filter(patient_id=patient_id)
-        .needing_acknowledgement()
-        .order_by("-created_at", "-id")
-        .only("id", "created_at", "disposition", "urgency", "suspected_bsi")
-        .first()
-    )
-    return _screening_reason(screening) if screening is not None else None
-
-
 def _screening_reason(screening: Screening) -> str:
     if screening.suspected_bsi:
         finding = "suggests a possible bone stress injury"

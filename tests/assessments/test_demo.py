@@ -4,7 +4,7 @@ import pytest
 
 from assessments import demo
 from assessments.models import Screening, ScreeningSource, ScreeningStatus
-from assessments.safety import impact_block_reason
+from assessments.safety import loading_blocks
 from patients.demo import seed_people
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,6 @@ def test_seed_creates_the_demo_screenings_once():
     assert draft.status == ScreeningStatus.DRAFT
     assert draft.source == ScreeningSource.RUNNER
     assert draft.top_condition == "achilles_tendinopathy"
-    # Demo programs prescribe impact work, so no demo screening may block it.
-    assert impact_block_reason(patient_id=reviewed.patient_id) is None
-    assert impact_block_reason(patient_id=draft.patient_id) is None
+    # Demo programs prescribe impact and tendon work, so no demo screening may block any loading.
+    assert loading_blocks(patient_id=reviewed.patient_id) == {}
+    assert loading_blocks(patient_id=draft.patient_id) == {}

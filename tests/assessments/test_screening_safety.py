@@ -1,15 +1,21 @@
-"""The impact-block safety service that the programs app asks before prescribing impact work."""
+"""The safety gate's impact block: what the programs app asks before prescribing impact work."""
 
 import pytest
 from django.utils import timezone
 
 from assessments.models import ScreeningStatus
-from assessments.safety import impact_block_reason
+from assessments.safety import LoadingKind, loading_block_reason
 from assessments.services import screening_acknowledge, screening_create, screening_review
 from tests.assessments.factories import DVT_ANSWERS, ScreeningFactory, knee_answers
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def impact_block_reason(*, patient_id: int) -> str | None:
+    """Why impact work is blocked for the patient now, as the gate says it."""
+    return loading_block_reason(patient_id=patient_id, kinds={LoadingKind.IMPACT})
+
 
 # Focal bony tenderness with pain at rest is a hard bone-stress trigger, without any red flag.
 BSI_ANSWERS = knee_answers(
