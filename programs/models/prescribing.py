@@ -4,7 +4,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from dangpt.audit.history import track
 from dangpt.roles import Role, role_of
@@ -59,6 +59,19 @@ class ProgramQuerySet(models.QuerySet):
         if role == Role.RUNNER:
             return qs.filter(patient__user=user).exclude(status=ProgramStatus.DRAFT)
         return qs.none()
+
+    def listed_for(self, user):
+        """visible_to for a list in patient-name order: the patient check is probed per row.
+
+        ``patient IN (visible patients)`` makes PostgreSQL hash every visible patient before the
+        first row; an EXISTS per program lets the name index lead and stop at the page's end.
+        """
+        if role_of(user) != Role.THERAPIST:
+            return self.visible_to(user)
+        seen = Patient.objects.visible_to(user).filter(pk=OuterRef("patient_id"))
+        return self.select_related("patient", "therapist", "current_version", "evaluation").filter(
+            Q(therapist=user) | Exists(seen)
+        )
 
 
 @track()

@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -24,6 +23,7 @@ from dangpt.roles import Role
 from dangpt.services import api_token_create
 from patients.models import Appointment, Patient
 from programs.models import Program
+from tests.assessments.factories import EvaluationFactory
 from tests.perf.explain_api_cases import CASES, NEXT, Case
 from tests.security.matrix import fill_path
 
@@ -152,6 +152,24 @@ def test_hot_read_paths_use_indexes_at_scale(scale_data, client, make_user):
     paths.check("therapist day", lambda: client.get(my_day, {"date": date}))
     paths.check("therapist week", lambda: client.get(my_day, {"date": date, "view": "week"}))
 
+    # Lists without a date: a page in index order, counted up to a cap.
+    for label, name, params in (
+        ("program list", "programs:list", {}),
+        ("program list, a later page", "programs:list", {"page": 30}),
+        ("program list by name", "programs:list", {"q": patient.last_name[:4]}),
+        ("screening list, all", "assessments:screening_list", {"show": "all"}),
+        ("screening list, to review", "assessments:screening_list", {}),
+        ("screenings to acknowledge", "assessments:screening_list", {"show": "unacknowledged"}),
+        ("chart list", "assessments:patient_list", {}),
+        ("chart list by name", "assessments:patient_list", {"q": patient.last_name[:4]}),
+        ("exercise library", "programs:library", {}),
+    ):
+        paths.check(label, lambda name=name, params=params: client.get(reverse(name), params))
+
+    client.force_login(_user("scale_desk0001"))
+    for label, name in (("waitlist", "patients:waitlist"), ("reminder outbox", "reminders:outbox")):
+        paths.check(label, lambda name=name: client.get(reverse(name)))
+
     # The runner home: a runner whose synthetic patient has an active program and logs.
     program = Program.objects.filter(status="active").order_by("pk")[100]
     runner = make_user(Role.RUNNER)
@@ -196,15 +214,9 @@ def _api_context(make_user) -> tuple[dict, dict]:
     therapist = upcoming.therapist
     busy = Appointment.objects.filter(status="completed").order_by("-start").first()
     patient = Patient.objects.visible_to(therapist).exclude(phone="").order_by("pk")[1234]
-    notes = (
-        Evaluation.objects.filter(patient__in=Patient.objects.visible_to(therapist))
-        .values("patient")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .order_by("patient")
-        .first()
-    )
-    assert notes, "the scale data has no patient with two notes"
+    # A patient with a synthetic note gets a follow-up note, so their notes fill two pages.
+    noted = Evaluation.objects.filter(patient=patient).order_by("pk").first()
+    EvaluationFactory(patient=patient, therapist=therapist, evaluated_on=noted.evaluated_on)
     program = Program.objects.filter(status="active").order_by("pk")[100]
     runner = make_user(Role.RUNNER)
     Patient.objects.filter(pk=program.patient_id).update(user=runner)
@@ -225,8 +237,8 @@ def _api_context(make_user) -> tuple[dict, dict]:
         "month_end": (day.replace(day=1) + dt.timedelta(days=31)).replace(day=1).isoformat(),
         "appointment_id": busy.pk,
         "screening_id": Screening.objects.filter(patient=patient).order_by("pk").first().pk,
-        "notes_patient_id": notes["patient"],
-        "evaluation_id": Evaluation.objects.filter(patient=notes["patient"]).first().pk,
+        "notes_patient_id": patient.pk,
+        "evaluation_id": noted.pk,
         "instrument": "lefs",
         "program_id": program.pk,
     }
