@@ -30,7 +30,7 @@ LIST_CAP = 1_000  # programs counted; past that the pager reads "of 40+"
 @role_required(Role.THERAPIST)
 def program_list(request: HttpRequest) -> HttpResponse:
     """Programs of the therapist's patients, searchable by runner's name."""
-    programs = Program.objects.listed_for(request.user).order_by(
+    programs = Program.objects.visible_to(request.user).order_by(
         "patient__last_name", "patient__first_name", "patient_id", "-pk"
     )
     q = request.GET.get("q", "").strip()
