@@ -272,9 +272,9 @@ def test_every_api_get_operation_and_filter_uses_indexes_at_scale(scale_data, cl
         paths.check(case.label, _api_call(client, case, tokens, values))
     assert paths.explained > 2 * len(CASES)
 
-    # The check itself sees what the old list did: ?date= as start::date reads every row.
+    # The check itself sees a list filtered on a column no index serves.
     with CaptureQueriesContext(connection) as captured:
-        list(Appointment.objects.filter(start__date=values["busy_day"]).order_by("start")[:100])
+        list(Appointment.objects.filter(cancel_reason__icontains="late").order_by()[:100])
     (old,) = [q["sql"] for q in captured.captured_queries]
     assert _seq_scans(_plan(old), large) == ["patients_appointment"]
 
