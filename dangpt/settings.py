@@ -332,3 +332,9 @@ SIGNIN_THROTTLE_SECONDS = env_int("SIGNIN_THROTTLE_MINUTES", 15, minimum=1) * 60
 SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
 SIGNIN_ACCOUNT_ADDRESS_FAILURES = env_int("SIGNIN_ACCOUNT_ADDRESS_FAILURES", 10, minimum=1)
 SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 50, minimum=1)
+
+# --- FHIR export (dangpt/wiring/fhir): the base URI of the clinic's own code systems,
+# identifiers and questionnaires, and of the stable urn:uuid of each exported resource.
+FHIR_SYSTEM_BASE = env_str("FHIR_SYSTEM_BASE", "https://fhir.dangpt.example")
+# The bulk export task is in the wiring, outside the apps Celery searches for tasks.
+CELERY_IMPORTS = ["dangpt.wiring.fhir.tasks"]

@@ -44,3 +44,48 @@ def schedule_locations(user):
     if role_of(user) == Role.MANAGER:
         return active
     return active.filter(pk__in=staff_locations(user))
+
+
+# --- The record as it leaves the clinic (FHIR export, dangpt/wiring/fhir) ----------------------
+# Each takes the patients' ids (None: every patient) and answers one query, ordered by id, so a
+# bundle costs the same queries at one row and many, and a bulk export can stream it in chunks.
+
+
+def record_patients(*, patient_ids=None):
+    """Patients, by id."""
+    rows = Patient.objects.order_by("pk")
+    return rows if patient_ids is None else rows.filter(pk__in=patient_ids)
+
+
+def record_appointments(*, patient_ids=None):
+    """Appointments of the patients, with their type."""
+    rows = Appointment.objects.select_related("appointment_type").order_by("pk")
+    return rows if patient_ids is None else rows.filter(patient_id__in=patient_ids)
+
+
+def record_consents(*, patient_ids=None):
+    """Consents as given, every version."""
+    from patients.models import Consent
+
+    rows = Consent.objects.order_by("pk")
+    return rows if patient_ids is None else rows.filter(patient_id__in=patient_ids)
+
+
+def record_locations(*, location_ids=None):
+    """The clinic's locations (those named, or all)."""
+    rows = Location.objects.order_by("pk")
+    return rows if location_ids is None else rows.filter(pk__in=location_ids)
+
+
+def record_staff(*, user_ids=None):
+    """Members of staff as practitioners: those named, or everyone with a staff role or profile."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from dangpt.roles import STAFF_ROLES
+
+    rows = get_user_model().objects.select_related("staff_profile").order_by("pk")
+    if user_ids is not None:
+        return rows.filter(pk__in=user_ids)
+    staff = Q(groups__name__in=[r.value for r in STAFF_ROLES]) | Q(staff_profile__isnull=False)
+    return rows.filter(pk__in=get_user_model().objects.filter(staff).values("pk"))
