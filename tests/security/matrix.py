@@ -208,6 +208,8 @@ API: dict[str, Entry] = {
     "programs_api_update_program": Entry(
         THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"baseline_pain": 1}
     ),
+    # The record as a FHIR R4 Bundle: clinicians who see the chart; never the desk or a runner.
+    "dangpt_api_patient_fhir": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
 }
 
 

@@ -25,7 +25,7 @@ def add_records(patient, therapist, n: int = 1) -> None:
     location = patient.preferred_location
     StaffProfile.objects.get_or_create(user=therapist)[0].locations.add(location)
     start = dt.datetime(2030, 1, 7, 17, 0, tzinfo=dt.UTC) + dt.timedelta(
-        days=patient.appointments.count()
+        days=therapist.appointments_as_therapist.count()
     )
     base = Consent.objects.filter(patient=patient).count()
     for i in range(n):
