@@ -1,13 +1,17 @@
 """GET /api/v1/patients/{id}/fhir: the record as a FHIR R4 Bundle, for clinicians only."""
 
+import datetime as dt
 from collections import Counter
 
 import pytest
 
+from assessments.models import OutcomeSource
 from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import Role
+from tests.assessments.factories import EvaluationFactory, OutcomeResultFactory, lefs_answers
 from tests.dangpt.wiring.fhir_record import add_program, add_records, assert_valid_bundle
 from tests.factories import PatientFactory, move_elsewhere
+from tests.patients.factories import AppointmentFactory
 from tests.perf.budget import api_headers
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +140,39 @@ def test_a_therapist_elsewhere_gets_404(client, make_user, record):
 
 def test_anonymous_gets_401(client, record):
     assert client.get(_url(record)).status_code == 401
+
+
+def test_drafts_portal_answers_and_cancellations_are_told_apart(client, therapist):
+    """A draft note's diagnosis is provisional; the runner authored portal answers; a cancelled
+    visit says so, with its reason."""
+    patient = PatientFactory()
+    AppointmentFactory(
+        patient=patient,
+        therapist=therapist,
+        location=patient.preferred_location,
+        status="cancelled",
+        cancel_reason="Sick",
+        cancelled_at=dt.datetime.now(dt.UTC),
+    )
+    EvaluationFactory(patient=patient, therapist=therapist)
+    OutcomeResultFactory(
+        patient=patient,
+        collected_by=therapist,
+        instrument="lefs",
+        answers=lefs_answers(2),
+        score=40,
+        max_score=80,
+        source=OutcomeSource.PORTAL,
+    )
+    body = _bundle(client, therapist, patient)
+    assert_valid_bundle(body)
+    (condition,) = _resources(body, "Condition")
+    assert condition["verificationStatus"]["coding"][0]["code"] == "provisional"
+    assert [c["system"] for c in condition["code"]["coding"]] == [
+        "https://fhir.dangpt.example/CodeSystem/condition"
+    ]
+    (visit,) = _resources(body, "Appointment")
+    assert (visit["status"], visit["cancelationReason"]) == ("cancelled", {"text": "Sick"})
+    (answers,) = _resources(body, "QuestionnaireResponse")
+    assert answers["author"] == {"reference": body["entry"][0]["fullUrl"]}  # the Patient
+    assert len(answers["item"]) == 20
