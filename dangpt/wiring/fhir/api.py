@@ -22,7 +22,7 @@ router = Router(tags=["fhir"])
 
 @router.get(
     "/patients/{patient_id}/fhir",
-    response={200: dict, 401: ErrorOut, 404: ErrorOut},
+    response={200: dict, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     openapi_extra={"responses": {200: {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}}},
 )
 def patient_fhir(request, patient_id: int):
