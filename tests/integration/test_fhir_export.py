@@ -71,3 +71,14 @@ def test_the_export_refuses_a_directory_with_files(tmp_path, db):
     (tmp_path / "Patient.ndjson").write_text("{}\n")
     with pytest.raises(CommandError, match="not empty"):
         call_command("export_fhir", output=str(tmp_path))
+
+
+def test_a_failed_export_is_reported_by_the_command(start_worker, tmp_path):
+    """The worker cannot write (the directory's parent is a file): the command says it failed."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    queue = start_worker().queue
+    with pytest.raises(CommandError, match="The export failed"):
+        call_command(
+            "export_fhir", output=str(blocker / "export"), queue=queue, poll=0.2, stdout=StringIO()
+        )
