@@ -204,7 +204,7 @@ def condition(e, ref: Ref) -> dict:
         codings.insert(0, coding(codes.ICD10CM, e.icd10))
     signed = e.status == EvaluationStatus.SIGNED
     resolved = e.kind == EvaluationKind.DISCHARGE
-    return {
+    resource = {
         "resourceType": "Condition",
         "id": f"evaluation-{e.pk}",
         "clinicalStatus": concept(
@@ -229,6 +229,9 @@ def condition(e, ref: Ref) -> dict:
         "recordedDate": e.evaluated_on.isoformat(),
         "recorder": ref("Practitioner", str(e.therapist_id)),
     }
+    if e.assessment_notes:
+        resource["note"] = [{"text": e.assessment_notes}]
+    return resource
 
 
 def _answer(value) -> dict:
@@ -259,19 +262,20 @@ def _items(answers: dict) -> list[dict]:
 
 def screening_response(s, ref: Ref) -> dict:
     """The screening questionnaire as answered (by the runner, or with the therapist)."""
-    by_runner = s.source == ScreeningSource.RUNNER or s.created_by_id is None
-    return {
+    resource = {
         "resourceType": "QuestionnaireResponse",
         "id": f"screening-{s.pk}",
         "questionnaire": codes.questionnaire("running-injury-screening"),
         "status": "completed",
         "subject": ref("Patient", str(s.patient_id)),
         "authored": _instant(s.created_at),
-        "author": ref("Patient", str(s.patient_id))
-        if by_runner
-        else ref("Practitioner", str(s.created_by_id)),
         "item": _items(s.answers or {}),
     }
+    if s.source == ScreeningSource.RUNNER:
+        resource["author"] = ref("Patient", str(s.patient_id))
+    elif s.created_by_id is not None:  # a therapist's account removed since: no author to name
+        resource["author"] = ref("Practitioner", str(s.created_by_id))
+    return resource
 
 
 def _outcome_author(r, ref: Ref) -> dict:

@@ -41,6 +41,7 @@ def add_records(patient, therapist, n: int = 1) -> None:
             therapist=therapist,
             appointment=appointment,
             icd10="M22.2" if i % 2 == 0 else "",
+            assessment_notes="Pain with squatting and stairs, as in patellofemoral pain.",
             status="signed",
             signed_by=therapist,
             signed_at=timezone.now(),

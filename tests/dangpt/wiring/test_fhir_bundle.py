@@ -68,6 +68,8 @@ def test_codes_are_the_standard_ones_where_they_exist(client, therapist, record)
     (condition,) = _resources(body, "Condition")
     systems = {c["system"]: c["code"] for c in condition["code"]["coding"]}
     assert systems["http://hl7.org/fhir/sid/icd-10-cm"] == "M22.2"
+    assert condition["verificationStatus"]["coding"][0]["code"] == "confirmed"  # signed
+    assert condition["note"][0]["text"].startswith("Pain with squatting")
     observations = {o["id"]: o for o in _resources(body, "Observation")}
     by_code = {c["system"]: c["code"] for o in observations.values() for c in o["code"]["coding"]}
     assert by_code["http://loinc.org"] == "72514-3"
