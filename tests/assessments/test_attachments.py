@@ -447,3 +447,23 @@ def test_a_video_ffmpeg_cannot_read_fails_with_a_message_and_can_be_retried(ther
     assert retried.status == "pending"
     with pytest.raises(ValidationError):
         attachment_retry(attachment=retried, user=therapist)
+
+
+def test_gait_page_offers_upload_only_where_the_therapist_may_add(client_for, make_user, draft):
+    """A note's analysis takes files from the note's author while a draft; a loose one from any
+    therapist who sees the chart."""
+    from dangpt.roles import Role
+
+    author = draft.therapist
+    colleague = make_user(Role.THERAPIST)
+    in_note = GaitAnalysisFactory(patient=draft.patient, evaluation=draft, therapist=author)
+    loose = GaitAnalysisFactory(patient=draft.patient, therapist=author)
+    link = "files/new/?gait="
+
+    def page(user, gait) -> str:
+        url = reverse("assessments:gait_detail", args=[gait.pk])
+        return client_for(user).get(url).content.decode()
+
+    assert link in page(author, in_note)
+    assert link not in page(colleague, in_note)
+    assert link in page(colleague, loose)
