@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.exam import exam_rows
 from assessments.models import (
@@ -223,6 +224,8 @@ def _gait(gait: GaitAnalysis) -> dict[str, Any]:
             value = ", ".join(str(v) for v in value)
         elif display is not None:
             value = display()
+        elif isinstance(value, dt.date):
+            value = date_format(value, "M j, Y")
         shown[labels[name]] = _iso(value)
     return {
         "recorded_on": _iso(gait.recorded_on),

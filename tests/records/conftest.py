@@ -47,7 +47,13 @@ def fill_record(patient, therapist, *, marker: str) -> dict:
         phone="+13235550142",
         fax="+13235550143",
     )
-    AppointmentFactory(patient=patient, therapist=therapist, location=location)
+    hour = 17 if marker == "ALPHA" else 19  # two runners, one therapist: never overlapping
+    AppointmentFactory(
+        patient=patient,
+        therapist=therapist,
+        location=location,
+        start=dt.datetime(2030, 1, 7, hour, 0, tzinfo=dt.UTC),
+    )
     ScreeningFactory(patient=patient)
     GaitAnalysisFactory(patient=patient, therapist=therapist, summary=f"Overstride {marker}")
     now = timezone.now()
