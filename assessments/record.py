@@ -126,9 +126,7 @@ def assessments_record_part(*, patient) -> dict[str, Any]:
     signed = (
         Evaluation.objects.filter(patient=patient, status=EvaluationStatus.SIGNED)
         .select_related("therapist", "signed_by")
-        .prefetch_related(
-            Prefetch("addenda", EvaluationAddendum.objects.select_related("author"))
-        )
+        .prefetch_related(Prefetch("addenda", EvaluationAddendum.objects.select_related("author")))
         .order_by("evaluated_on", "id")
     )
     return {

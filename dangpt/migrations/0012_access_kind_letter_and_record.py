@@ -4,15 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dangpt', '0011_recovery_codes_keyed_digest'),
+        ("dangpt", "0011_recovery_codes_keyed_digest"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('chart', 'Chart'), ('patient', 'Patient'), ('running_profile', 'Running profile'), ('appointment', 'Appointment'), ('screening', 'Screening'), ('evaluation', 'Evaluation'), ('evaluation_list', 'Evaluations of patient'), ('evaluation_history', 'Evaluation history'), ('gait_analysis', 'Gait analysis'), ('gait_comparison', 'Gait comparison'), ('outcome_trend', 'Outcome trend'), ('outcome_history', 'Outcome result history'), ('program', 'Program'), ('program_version', 'Program version'), ('session_calendar', 'Session calendar'), ('run_log', 'Run log'), ('letter', 'Letter to referrer'), ('record_export', 'Record download'), ('patient_list', 'Patient list'), ('schedule', 'Schedule'), ('appointment_list', 'Appointment list'), ('screening_list', 'Screening list'), ('outcome_overview', 'Outcome overview'), ('program_list', 'Program list'), ('waitlist', 'Waitlist'), ('admin', 'Admin page')], default='', max_length=30),
+            model_name="accesslog",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("chart", "Chart"),
+                    ("patient", "Patient"),
+                    ("running_profile", "Running profile"),
+                    ("appointment", "Appointment"),
+                    ("screening", "Screening"),
+                    ("evaluation", "Evaluation"),
+                    ("evaluation_list", "Evaluations of patient"),
+                    ("evaluation_history", "Evaluation history"),
+                    ("gait_analysis", "Gait analysis"),
+                    ("gait_comparison", "Gait comparison"),
+                    ("outcome_trend", "Outcome trend"),
+                    ("outcome_history", "Outcome result history"),
+                    ("program", "Program"),
+                    ("program_version", "Program version"),
+                    ("session_calendar", "Session calendar"),
+                    ("run_log", "Run log"),
+                    ("letter", "Letter to referrer"),
+                    ("record_export", "Record download"),
+                    ("patient_list", "Patient list"),
+                    ("schedule", "Schedule"),
+                    ("appointment_list", "Appointment list"),
+                    ("screening_list", "Screening list"),
+                    ("outcome_overview", "Outcome overview"),
+                    ("program_list", "Program list"),
+                    ("waitlist", "Waitlist"),
+                    ("admin", "Admin page"),
+                ],
+                default="",
+                max_length=30,
+            ),
         ),
     ]

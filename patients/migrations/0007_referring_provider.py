@@ -7,69 +7,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0006_history_of_running_profile_and_consent'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("patients", "0006_history_of_running_profile_and_consent"),
+        ("pghistory", "0007_auto_20250421_0444"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReferringProvider',
+            name="ReferringProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. Dr. Ana Ruiz, MD', max_length=120, verbose_name='Referring provider')),
-                ('practice', models.CharField(blank=True, max_length=160)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('fax', models.CharField(blank=True, max_length=32)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='referring_provider', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. Dr. Ana Ruiz, MD",
+                        max_length=120,
+                        verbose_name="Referring provider",
+                    ),
+                ),
+                ("practice", models.CharField(blank=True, max_length=160)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                ("fax", models.CharField(blank=True, max_length=32)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referring_provider",
+                        to="patients.patient",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferringProviderEvent',
+            name="ReferringProviderEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('name', models.CharField(help_text='e.g. Dr. Ana Ruiz, MD', max_length=120, verbose_name='Referring provider')),
-                ('practice', models.CharField(blank=True, max_length=160)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('fax', models.CharField(blank=True, max_length=32)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('patient', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='patients.patient')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='patients.referringprovider')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. Dr. Ana Ruiz, MD",
+                        max_length=120,
+                        verbose_name="Referring provider",
+                    ),
+                ),
+                ("practice", models.CharField(blank=True, max_length=160)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                ("fax", models.CharField(blank=True, max_length=32)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="patients.referringprovider",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='referringprovider',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='referring_provider_named'),
+            model_name="referringprovider",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="referring_provider_named"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='referringprovider',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (NEW."email", NEW."fax", NEW."id", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."practice", NEW."updated_at"); RETURN NULL;', hash='19e5852f3a0f3413ce9b7290ca7712dc8146abed', operation='INSERT', pgid='pgtrigger_insert_insert_784f2', table='patients_referringprovider', when='AFTER')),
+            model_name="referringprovider",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (NEW."email", NEW."fax", NEW."id", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."practice", NEW."updated_at"); RETURN NULL;',
+                    hash="19e5852f3a0f3413ce9b7290ca7712dc8146abed",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_784f2",
+                    table="patients_referringprovider",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='referringprovider',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (NEW."email", NEW."fax", NEW."id", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."practice", NEW."updated_at"); RETURN NULL;', hash='50468009835e239a531db771f0c05ddec3bab31e', operation='UPDATE', pgid='pgtrigger_update_update_3f134', table='patients_referringprovider', when='AFTER')),
+            model_name="referringprovider",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (NEW."email", NEW."fax", NEW."id", NEW."name", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."practice", NEW."updated_at"); RETURN NULL;',
+                    hash="50468009835e239a531db771f0c05ddec3bab31e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_3f134",
+                    table="patients_referringprovider",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='referringprovider',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (OLD."email", OLD."fax", OLD."id", OLD."name", OLD."patient_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."practice", OLD."updated_at"); RETURN NULL;', hash='45a0126368131b754862ac3fbf7e2f3b6f1321d0', operation='DELETE', pgid='pgtrigger_delete_delete_1dc4d', table='patients_referringprovider', when='AFTER')),
+            model_name="referringprovider",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "patients_referringproviderevent" ("email", "fax", "id", "name", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practice", "updated_at") VALUES (OLD."email", OLD."fax", OLD."id", OLD."name", OLD."patient_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."practice", OLD."updated_at"); RETURN NULL;',
+                    hash="45a0126368131b754862ac3fbf7e2f3b6f1321d0",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_1dc4d",
+                    table="patients_referringprovider",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='referringproviderevent',
-            trigger=pgtrigger.compiler.Trigger(name='no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;", hash='4f338e97b953250c4ab89b849621410cdb7daab5', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_no_truncate_33dfb', table='patients_referringproviderevent', when='BEFORE')),
+            model_name="referringproviderevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="no_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;",
+                    hash="4f338e97b953250c4ab89b849621410cdb7daab5",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_no_truncate_33dfb",
+                    table="patients_referringproviderevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='referringproviderevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='d48ba213f57fbd8bb8c493bdaf418a2556961034', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_d849d', table='patients_referringproviderevent', when='BEFORE')),
+            model_name="referringproviderevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="d48ba213f57fbd8bb8c493bdaf418a2556961034",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_d849d",
+                    table="patients_referringproviderevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

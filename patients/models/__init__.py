@@ -9,11 +9,11 @@ from patients.models.people import (
     PatientQuerySet,
     ReferringProvider,
     RunningProfile,
-    phone_for_people,
     Sex,
     StaffProfile,
     StaffProfileQuerySet,
     Surface,
+    phone_for_people,
 )
 from patients.models.scheduling import (
     ACTIVE_STATUSES,

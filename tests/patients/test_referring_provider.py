@@ -71,7 +71,7 @@ def test_edit_changes_then_removes_the_referrer(client_for, front_desk):
     keep = {"p-email": patient.email, "p-preferred_location": patient.preferred_location_id}
     assert client.post(url, intake_post(**keep, **REFERRER)).status_code == 302
     assert ReferringProvider.objects.get(patient=patient).name == "Dr. Ana Ruiz, MD"
-    blank = {key: "" for key in REFERRER}
+    blank = dict.fromkeys(REFERRER, "")
     assert client.post(url, intake_post(**keep, **blank)).status_code == 302
     assert not ReferringProvider.objects.filter(patient=patient).exists()
 

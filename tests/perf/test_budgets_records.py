@@ -48,6 +48,7 @@ BUDGETED_PAGES: set[str] = {
     "records:patient_json",
     "records:letter",
 }
+BUDGETED_API: set[str] = set()  # the patients API's referrer rides on budgeted operations
 
 
 class GrowingRecord:
@@ -72,7 +73,10 @@ class GrowingRecord:
         if self.wants("appointments"):
             start = dt.datetime(2030, 1, 7, 17, tzinfo=dt.UTC) + dt.timedelta(days=k)
             AppointmentFactory(
-                patient=patient, therapist=therapist, location=patient.preferred_location, start=start
+                patient=patient,
+                therapist=therapist,
+                location=patient.preferred_location,
+                start=start,
             )
         if self.wants("runs"):
             RunLog.objects.create(patient=patient, date=day, distance_km=5, duration_min=30)
@@ -82,7 +86,9 @@ class GrowingRecord:
         note = signed(patient=patient, therapist=therapist)
         EvaluationAddendum.objects.create(evaluation=note, author=therapist, text="Seen again.")
         GaitAnalysisFactory(patient=patient, therapist=therapist)
-        OutcomeResultFactory(patient=patient, instrument="lefs", answers=lefs_answers(2), score=40, max_score=80)
+        OutcomeResultFactory(
+            patient=patient, instrument="lefs", answers=lefs_answers(2), score=40, max_score=80
+        )
         session = SessionLog.objects.create(program=self.program, version=self.version, date=day)
         SessionEntry.objects.create(session=session, exercise=ExerciseFactory(), done=True)
 

@@ -59,7 +59,11 @@ def test_each_signed_note_has_its_letter(client_for, therapist, runner, full_rec
     assert "Knee program" in text  # the home program prescribed from the initial note
     assert "pfps" not in text and "follow_up" not in text  # no internal codes
     row = AccessLog.objects.get(kind=AccessKind.LETTER)
-    assert (row.patient_id, row.user_id, row.what) == (patient.pk, therapist.pk, f"letter to referrer {note.pk}")
+    assert (row.patient_id, row.user_id, row.what) == (
+        patient.pk,
+        therapist.pk,
+        f"letter to referrer {note.pk}",
+    )
 
 
 def test_a_draft_has_no_letter(client_for, therapist):

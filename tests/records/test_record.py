@@ -74,7 +74,11 @@ def test_runner_json_holds_their_record_and_nobody_elses(
     body = json.dumps(record)
     assert "ALPHA" in body and "BRAVO" not in body and "Bravo" not in body
     row = AccessLog.objects.get(kind=AccessKind.RECORD_EXPORT)
-    assert (row.patient_id, row.user_id, row.what) == (runner.patient.pk, runner.pk, "record download json")
+    assert (row.patient_id, row.user_id, row.what) == (
+        runner.patient.pk,
+        runner.pk,
+        "record download json",
+    )
 
 
 def test_drafts_are_not_in_the_record(client_for, runner, therapist):
@@ -116,7 +120,9 @@ def test_staff_produce_the_same_record(client_for, therapist, manager, runner, f
     assert AccessLog.objects.filter(kind=AccessKind.RECORD_EXPORT).count() == 3
 
 
-def test_who_may_not_download_a_record(client_for, make_user, runner, full_record, other_runner_record):
+def test_who_may_not_download_a_record(
+    client_for, make_user, runner, full_record, other_runner_record
+):
     """The front desk, a therapist elsewhere and another runner get 404; nothing is logged."""
     away = make_user(Role.THERAPIST)
     StaffProfile.objects.get(user=away).locations.set([elsewhere()])
