@@ -27,6 +27,7 @@ from assessments.models.gait import GAIT_FIELDS
 from assessments.note_fields import running_profile_rows, stored_exam
 from assessments.proms import INSTRUMENTS
 from assessments.proms.schedule import TIMEPOINT_LABELS
+from assessments.screening.questions import EXAM_FINDINGS, QUESTIONS_BY_KEY
 from assessments.selectors import change_summary
 from dangpt.conditions import Condition, Diagnosis
 
@@ -148,6 +149,35 @@ def assessments_record_part(*, patient) -> dict[str, Any]:
     }
 
 
+EXAM_LABELS = {finding["key"]: finding["label"] for finding in EXAM_FINDINGS}
+
+
+def _answer_words(key: str, value: Any) -> str:
+    options = {
+        str(option["value"]): option["label"]
+        for option in QUESTIONS_BY_KEY.get(key, {}).get("options", ())
+    }
+    if isinstance(value, bool):
+        return options.get(str(value), "Yes" if value else "No")
+    if isinstance(value, list):
+        return ", ".join(options.get(str(v), str(v).replace("_", " ")) for v in value) or "None"
+    return options.get(str(value), str(value).replace("_", " "))
+
+
+def screening_answer_rows(answers: dict) -> list[dict[str, str]]:
+    """The answers as the runner was asked them: question and answer in words, in question
+    order, then the therapist's exam findings."""
+    rows = [
+        {"question": question["label"], "answer": _answer_words(key, answers[key])}
+        for key, question in QUESTIONS_BY_KEY.items()
+        if key in answers and key != "exam"
+    ]
+    for key, found in (answers.get("exam") or {}).items():
+        if key in EXAM_LABELS and found is not None:
+            rows.append({"question": EXAM_LABELS[key], "answer": "Yes" if found else "No"})
+    return rows
+
+
 def _screening(screening: Screening) -> dict[str, Any]:
     result = screening.result or {}
     conditions = dict(Condition.choices)
@@ -156,6 +186,7 @@ def _screening(screening: Screening) -> dict[str, Any]:
         "source": screening.source,
         "source_label": screening.get_source_display(),
         "answers": screening.answers,
+        "answers_in_words": screening_answer_rows(screening.answers or {}),
         "disposition": screening.disposition,
         "disposition_label": screening.get_disposition_display(),
         "red_flags": [

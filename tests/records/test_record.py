@@ -102,6 +102,7 @@ def test_runner_pdf_reads_as_their_record(client_for, runner, full_record, other
     assert "May 17, 1990" in text  # the date of birth as people read it
     assert "Discharge" in text and "Patellofemoral pain (runner's knee)" in text
     assert "4.97 mi" in text and "Lower Extremity Functional Scale" in text
+    assert "Where does it hurt? Front of the knee" in text  # answers as they were asked
     assert "ALPHA" in text and "BRAVO" not in text
     for code in ("pfps", "follow_up", "no_show", "runner_questionnaire", "_"):
         assert code not in text, code
