@@ -15,7 +15,7 @@ from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
-from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
+from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
 from patients import services
 from patients.forms import ConsentForm, PatientForm, ReferringProviderForm, RunningProfileForm
 from patients.models import Appointment, Patient
@@ -131,6 +131,28 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "referrer_form": referrer_form,
     }
     return render(request, "patients/patient_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def referrer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change who referred the runner (letters go to them); clearing every field removes it."""
+    patient = read_patient(request, pk, Patient.objects.select_related("referring_provider"))
+    referrer = getattr(patient, "referring_provider", None)
+    form = ReferringProviderForm(request.POST or None, instance=referrer, prefix="rp")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(
+                patient=patient, fields={}, referring_provider=form.values(), by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form, prefix="referring_provider.")
+        else:
+            messages.success(request, "Referring provider saved.")
+            if role_of(request.user) in CLINICIAN_ROLES:
+                return redirect("assessments:patient_chart", patient_id=patient.pk)
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/referrer_edit.html", {"patient": patient, "form": form})
 
 
 @require_GET

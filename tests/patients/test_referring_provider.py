@@ -109,3 +109,28 @@ def test_api_refuses_a_bad_referrer_and_saves_nothing(api, front_desk):  # noqa:
     assert set(errors) >= {"referring_provider.fax", "referring_provider.name"}
     patient.refresh_from_db()
     assert patient.first_name != "Zed" and not ReferringProvider.objects.exists()
+
+
+def test_a_therapist_sets_the_referrer_from_the_chart(client_for, therapist):
+    """The chart links the referrer form; saving returns to the chart with the referrer shown."""
+    patient = PatientFactory()
+    client = client_for(therapist)
+    chart = reverse("assessments:patient_chart", args=[patient.pk])
+    url = reverse("patients:referrer_edit", args=[patient.pk])
+    assert url in client.get(chart).content.decode()
+    data = {**REFERRER, "rp-email": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == chart
+    assert "(323) 555-0143" in client.get(chart).content.decode()
+    bad = client.post(url, {**data, "rp-phone": "555"})
+    assert bad.status_code == 200 and "valid phone number" in bad.content.decode()
+    assert ReferringProvider.objects.get(patient=patient).phone == "+13235550142"
+
+
+def test_the_front_desk_returns_to_the_patient_page(client_for, front_desk):
+    """The desk edits the referrer too, and goes back to the patient's page."""
+    patient = PatientFactory()
+    url = reverse("patients:referrer_edit", args=[patient.pk])
+    response = client_for(front_desk).post(url, REFERRER)
+    assert response.url == reverse("patients:detail", args=[patient.pk])
+    assert ReferringProvider.objects.get(patient=patient).name == "Dr. Ana Ruiz, MD"

@@ -47,6 +47,7 @@ BUDGETED_PAGES: set[str] = {
     "records:patient_pdf",
     "records:patient_json",
     "records:letter",
+    "patients:referrer_edit",
 }
 BUDGETED_API: set[str] = set()  # the patients API's referrer rides on budgeted operations
 
@@ -149,3 +150,9 @@ def test_letter_is_flat_in_scores_addenda_and_exercises(client_for, runner, ther
 
     url = reverse("records:letter", args=[note.pk])
     assert_flat(client_for(therapist), url, grow, budget=RECORD_BUDGET)
+
+
+def test_the_referrer_form_fits_the_detail_budget(client_for, therapist, runner):
+    """The referring-provider form shows one patient's one referrer: the detail budget."""
+    url = reverse("patients:referrer_edit", args=[runner.patient.pk])
+    assert len(queries_of(client_for(therapist), url)) <= DETAIL_BUDGET

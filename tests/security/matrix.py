@@ -73,6 +73,7 @@ PAGES: dict[str, Entry] = {
     # Front desk and scheduling.
     "patients:detail": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:edit": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
+    "patients:referrer_edit": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:invite": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:waitlist_add": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:appointment": Entry(STAFF, lambda s: {"pk": s.a.appointment.pk}),
