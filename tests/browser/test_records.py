@@ -1,4 +1,4 @@
-"""A runner downloads their record from the portal; a therapist downloads a letter from the chart."""
+"""A runner downloads their record from the portal; a therapist a letter from the chart."""
 
 import json
 import re
@@ -22,7 +22,7 @@ def test_runner_downloads_their_record_and_therapist_a_letter(
     page.wait_for_url(f"{live_server.url}/me/record/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as JSON").click()
-    record = json.loads(open(download.value.path(), encoding="utf-8").read())
+    record = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert record["patient"]["last_name"] == runner.patient.last_name
     assert len(record["evaluations"]) == 3
 
