@@ -45,10 +45,13 @@ def evaluation_letter(request: HttpRequest, pk: int) -> HttpResponse:
     content = letter_content(evaluation=evaluation)
     signer = evaluation.signed_by
     profile = getattr(signer, "staff_profile", None)
+    referrer = ReferringProvider.objects.filter(patient=patient).first()
     context = {
         "letter": content,
         "patient": patient,
-        "referrer": ReferringProvider.objects.filter(patient=patient).first(),
+        "referrer": referrer,
+        # "Dear Dr. Maya Chen," from "Dr. Maya Chen, MD": credentials stay in the address block.
+        "salutation": referrer.name.split(",")[0].strip() if referrer else "",
         "location": location,
         "location_phone": phone_for_people(location.phone) if location else "",
         "program": home_program_for_letter(patient=patient, evaluation_id=evaluation.pk),

@@ -29,7 +29,7 @@ def test_runner_downloads_their_record_and_therapist_a_letter(
     page.context.clear_cookies()
     sign_in(page, live_server.url, therapist)
     page.goto(f"{live_server.url}/clinical/patients/{runner.patient.pk}/")
-    assert page.get_by_text("Dr. Ana Ruiz ALPHA").is_visible()
+    assert page.get_by_text("Dr. Ana Ruiz ALPHA, MD").is_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Discharge summary \(PDF\)")).click()
     with open(download.value.path(), "rb") as pdf:

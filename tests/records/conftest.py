@@ -42,7 +42,7 @@ def fill_record(patient, therapist, *, marker: str) -> dict:
     location.save()
     ReferringProvider.objects.create(
         patient=patient,
-        name=f"Dr. Ana Ruiz {marker}",
+        name=f"Dr. Ana Ruiz {marker}, MD",
         practice="Eastside Sports Medicine",
         phone="+13235550142",
         fax="+13235550143",

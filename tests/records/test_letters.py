@@ -42,7 +42,8 @@ def test_each_signed_note_has_its_letter(client_for, therapist, runner, full_rec
     patient = runner.patient
     assert title in text
     assert f"{patient.first_name} {patient.last_name}" in text
-    assert "Dr. Ana Ruiz ALPHA" in text and "Fax (323) 555-0143" in text
+    assert "Dr. Ana Ruiz ALPHA, MD" in text and "Fax (323) 555-0143" in text
+    assert "Dear Dr. Ana Ruiz ALPHA," in text  # credentials stay in the address block
     assert "Patellofemoral pain (runner's knee) (ICD-10 M22.2)" in text
     assert "(213) 555-0100" in text  # the letterhead
     signer = therapist.get_full_name()

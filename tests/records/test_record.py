@@ -51,7 +51,7 @@ def test_runner_json_holds_their_record_and_nobody_elses(
         assert isinstance(record[key], kind), key
     assert record["schema"] == "dangpt.patient-record/1"
     assert record["patient"]["last_name"] == runner.patient.last_name
-    assert record["referring_provider"]["name"] == "Dr. Ana Ruiz ALPHA"
+    assert record["referring_provider"]["name"] == "Dr. Ana Ruiz ALPHA, MD"
     assert record["referring_provider"]["phone_display"] == "(323) 555-0142"
     counts = {key: len(record[key]) for key in SECTIONS if isinstance(record[key], list)}
     assert counts == {
