@@ -312,6 +312,9 @@ LOGGING = {
         # Django's defaults give these loggers handlers of their own, unfiltered: replaced.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs each step of every PDF at INFO: only its warnings are worth reading.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
