@@ -6,6 +6,7 @@ from django.urls import include, path
 from dangpt import views
 from dangpt.wiring import audit_search
 from dangpt.wiring.api import api
+from dangpt.wiring.reports import report_urls
 
 audit_urls = ([path("manager/audit/", audit_search.audit_search, name="search")], "audit")
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("assessments.urls")),
     path("", include("patients.reminders.urls")),
+    path("", include(report_urls)),
 ]
