@@ -169,6 +169,8 @@ PAGES: dict[str, Entry] = {
     "password_reset_confirm": Entry(
         frozenset(), lambda s: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
+    # The manager's reports (clinic-wide figures, no patient's object): nobody else sees them.
+    "reports:detail": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 # The Django admin: our roles are not `is_staff`, so every admin page sends them to its login.
@@ -208,6 +210,7 @@ API: dict[str, Entry] = {
     "programs_api_update_program": Entry(
         THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"baseline_pain": 1}
     ),
+    "dangpt_api_get_report": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 
