@@ -8,7 +8,7 @@ location it is.
 from collections import Counter, defaultdict
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Max
+from django.db.models import Count, FloatField, Func, Max, Min
 
 from assessments.models import Evaluation, EvaluationStatus, OutcomeResult, Screening
 from assessments.proms import INSTRUMENTS, describe_change
@@ -36,6 +36,11 @@ OUTCOME_COLUMNS = [
 ]
 
 
+def _first(array) -> Func:
+    """The first element of an ordered ARRAY_AGG: one number per row, not the whole array."""
+    return Func(array, template="(%(expressions)s)[1]", output_field=FloatField())
+
+
 def _improvement(code: str, baseline: float, latest: float) -> float:
     change = latest - baseline
     return -change if INSTRUMENTS[code].direction == "lower_better" else change
@@ -53,23 +58,27 @@ def outcome_rows(query: ReportQuery) -> list[dict]:
     ).order_by()
     if query.location_id:
         results = results.filter(patient__preferred_location_id=query.location_id)
+    # Only the patients scored in the period: their whole series, not the clinic's history.
+    scored = results.filter(taken_at__gte=query.start).values("patient_id")
     series = (
-        results.values("patient_id", "schedule__condition", "instrument")
+        results.filter(patient_id__in=scored)
+        .values("patient_id", "schedule__condition", "instrument")
         .annotate(
-            scores=ArrayAgg("score", order_by=("taken_at", "id")),
-            times=ArrayAgg("taken_at", order_by=("taken_at", "id")),
+            baseline=_first(ArrayAgg("score", order_by=("taken_at", "id"))),
+            latest=_first(ArrayAgg("score", order_by=("-taken_at", "-id"))),
             n=Count("pk"),
+            baseline_at=Min("taken_at"),
             latest_at=Max("taken_at"),
         )
         .filter(n__gte=2, latest_at__gte=query.start)
-    )
+        .values_list("instrument", "schedule__condition", "baseline", "latest", "baseline_at",
+                     "latest_at")
+    )  # fmt: skip
     groups: dict[tuple, list[tuple[float, bool]]] = defaultdict(list)
-    for row in series:
-        code, scores, times = row["instrument"], row["scores"], row["times"]
-        weeks = (times[-1] - times[0]).total_seconds() / (7 * 24 * 3600)
-        reached = describe_change(code, scores[0], scores[-1], weeks=weeks).code == "improved"
-        key = (row["schedule__condition"], code)
-        groups[key].append((_improvement(code, scores[0], scores[-1]), reached))
+    for code, condition, baseline, latest, baseline_at, latest_at in series:
+        weeks = (latest_at - baseline_at).total_seconds() / (7 * 24 * 3600)
+        reached = describe_change(code, baseline, latest, weeks=weeks).code == "improved"
+        groups[(condition, code)].append((_improvement(code, baseline, latest), reached))
     rows = []
     for (condition, code), changes in groups.items():
         reached = sum(1 for _, ok in changes if ok)

@@ -452,3 +452,31 @@ def test_report_list_links_every_report(client_for, manager):
     page = client_for(manager).get(reverse("reports:list")).content.decode()
     for name in ("attendance", "utilization", "outcomes", "screening-agreement"):
         assert reverse("reports:detail", args=[name]) in page
+
+
+def test_reminders_at_a_location_count_its_appointments_and_its_patients_nudges(
+    client, manager, therapist_a
+):
+    """Appointment reminders follow the appointment's location, program nudges the patient's."""
+    home, elsewhere = default_location(), LocationFactory()
+    (here,) = visits(therapist_a, home, MONDAY, [("booked", False)])
+    (there,) = visits(therapist_a, elsewhere, MONDAY, [("booked", False)], hour=10)
+    for appointment in (here, there):
+        Reminder.objects.create(
+            patient=appointment.patient, appointment=appointment, kind="reminder_24h",
+            due_at=appointment.start - dt.timedelta(hours=2), status="sent",
+            sent_at=timezone.now(),
+        )  # fmt: skip
+    for location, status in ((home, "failed"), (elsewhere, "sent")):
+        Reminder.objects.create(
+            patient=PatientFactory(preferred_location=location), kind="program_nudge",
+            for_date=MONDAY, due_at=at(MONDAY, 18), status=status,
+            sent_at=timezone.now() if status == "sent" else None,
+        )  # fmt: skip
+    rows = api(client, manager, "reminders", location=home.pk, **WEEK).json()["rows"]
+    assert [(r["kind"], r["due"], r["sent"], r["failed"]) for r in rows] == [
+        ("Daily program nudge", 1, 0, 1),
+        ("Reminder the day before", 1, 1, 0),
+    ]
+    everywhere = api(client, manager, "reminders", **WEEK).json()["rows"]
+    assert [r["due"] for r in everywhere] == [2, 2]
