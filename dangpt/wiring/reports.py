@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -31,6 +32,7 @@ from programs import reports as programs
 DEFAULT_WEEKS = 4
 LONGEST = 366  # days in one report: a year at most
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+TABLE_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,13 @@ class ReportFilterForm(forms.Form):
         return {PARAMETERS.get(f, f): list(messages) for f, messages in self.errors.items()}
 
 
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def read_rows(report: Report, query: ReportQuery) -> list[dict]:
     """The report's rows, read from the replica when there is one."""
     with replica_reads():
@@ -246,14 +255,17 @@ def report_detail(request: HttpRequest, name: str) -> HttpResponse:
         return csv_response(report, query)
     rows = read_rows(report, query)
     chart = report.chart(rows)
+    # The chart draws every row; the table shows them a page at a time (the CSV has them all).
+    page = Paginator(rows, TABLE_PAGE).get_page(request.GET.get("page"))
     context |= {
         "query": query,
         "location": form.cleaned_data["location"],
         "headers": report.columns,
-        "table": [[cell(row[c.key], c.kind) for c in report.columns] for row in rows],
+        "page": page,
+        "table": [[cell(row[c.key], c.kind) for c in report.columns] for row in page],
         "numeric": [c.kind != "text" for c in report.columns],
         "chart": chart,
-        "csv_query": request.GET.urlencode(),
+        "csv_query": _without_page(request),
     }
     return render(request, "dangpt/report_detail.html", context)
 

@@ -480,3 +480,20 @@ def test_reminders_at_a_location_count_its_appointments_and_its_patients_nudges(
     ]
     everywhere = api(client, manager, "reminders", **WEEK).json()["rows"]
     assert [r["due"] for r in everywhere] == [2, 2]
+
+
+def test_the_page_shows_the_table_a_page_at_a_time(client_for, manager, therapist_a, monkeypatch):
+    """Past a page of rows the table pages; the chart and the CSV keep every row."""
+    monkeypatch.setattr("dangpt.wiring.reports.TABLE_PAGE", 2)
+    home = default_location()
+    for week in range(3):
+        visits(therapist_a, home, MONDAY + dt.timedelta(weeks=week), [("completed", False)])
+    url = reverse("reports:detail", args=["attendance"])
+    period = {"from": "2026-11-02", "to": "2026-11-22"}
+    first = client_for(manager).get(url, period).content.decode()
+    second = client_for(manager).get(url, {**period, "page": 2}).content.decode()
+    assert first.count('<tr class="report-row">') == 2
+    assert second.count('<tr class="report-row">') == 1 and "Nov 16, 2026" in second
+    assert "Page 1 of 2" in first
+    download = client_for(manager).get(url, {**period, "page": 2, "format": "csv"})
+    assert len(csv_rows(download)) == 4
