@@ -497,3 +497,11 @@ def test_the_page_shows_the_table_a_page_at_a_time(client_for, manager, therapis
     assert "Page 1 of 2" in first
     download = client_for(manager).get(url, {**period, "page": 2, "format": "csv"})
     assert len(csv_rows(download)) == 4
+
+
+def test_csv_keeps_a_formula_like_name_as_text(client, manager, make_user):
+    """A name a spreadsheet would run as a formula is written with a leading quote."""
+    therapist = make_user(Role.THERAPIST, first_name="=HYPERLINK(1)", last_name="")
+    visits(therapist, default_location(), MONDAY, [("completed", False)])
+    _, row = csv_rows(api(client, manager, "caseload", format="csv", **WEEK))
+    assert row == ["'=HYPERLINK(1)", "1", "1", "1"]
