@@ -125,6 +125,15 @@ if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP
     raise ConfigError("DATABASE_APP_ROLE must be a lower-case PostgreSQL role name")
 DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Reports and exports read from a replica when one is given (dangpt/replica.py routes them);
+# every write and every other read stays on "default".
+_replica_url = env_str("REPLICA_DATABASE_URL")
+if _replica_url:
+    url_password_check("REPLICA_DATABASE_URL", _replica_url, debug=DEBUG)
+    DATABASES["replica"] = database_from_url("REPLICA_DATABASE_URL", _replica_url)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dangpt.replica.ReplicaRouter"]
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
 url_password_check("REDIS_URL", REDIS_URL, debug=DEBUG)

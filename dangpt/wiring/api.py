@@ -11,6 +11,7 @@ APP_ROUTERS = [
     "assessments.api",
     "programs.api",
     "dangpt.wiring.fhir.api",
+    "dangpt.wiring.reports",
 ]
 
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from dangpt import views
 from dangpt.wiring import audit_search, letters, record
 from dangpt.wiring.api import api
+from dangpt.wiring.reports import report_urls
 
 audit_urls = ([path("manager/audit/", audit_search.audit_search, name="search")], "audit")
 record_urls = (
@@ -41,4 +42,5 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("assessments.urls")),
     path("", include("patients.reminders.urls")),
+    path("", include(report_urls)),
 ]

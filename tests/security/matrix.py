@@ -186,6 +186,8 @@ PAGES: dict[str, Entry] = {
     "password_reset_confirm": Entry(
         frozenset(), lambda s: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
+    # The manager's reports (clinic-wide figures, no patient's object): nobody else sees them.
+    "reports:detail": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 # The Django admin: our roles are not `is_staff`, so every admin page sends them to its login.
@@ -227,6 +229,7 @@ API: dict[str, Entry] = {
     ),
     # The record as a FHIR R4 Bundle: clinicians who see the chart; never the desk or a runner.
     "dangpt_api_patient_fhir": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "dangpt_api_get_report": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 
