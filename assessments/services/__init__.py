@@ -1,6 +1,7 @@
 """Every write of the assessments app goes through these keyword-only service functions."""
 
 from assessments.services.clearance import clearance_record, exclusion_record
+from assessments.services.clips import clip_measurement_record
 from assessments.services.common import LOCKED_MESSAGE
 from assessments.services.evaluations import (
     addendum_add,
@@ -27,6 +28,7 @@ __all__ = [
     "LOCKED_MESSAGE",
     "addendum_add",
     "clearance_record",
+    "clip_measurement_record",
     "exclusion_record",
     "evaluation_create",
     "evaluation_sign",

@@ -10,7 +10,7 @@ from assessments.forms import GaitAnalysisForm, GaitCompareForm
 from assessments.gait_metrics import asymmetry
 from assessments.loaders import get_gait_for_user, get_patient_for_notes
 from assessments.models import Evaluation
-from assessments.selectors import gait_comparison, gait_values
+from assessments.selectors import gait_comparison, gait_values, video_measurements
 from assessments.services import gait_create, gait_update
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
@@ -64,7 +64,12 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/gait_detail.html",
-        {"gait": gait, "patient": gait.patient, "asymmetry": asymmetry(gait_values(gait))},
+        {
+            "gait": gait,
+            "patient": gait.patient,
+            "asymmetry": asymmetry(gait_values(gait)),
+            "video_measurements": video_measurements(gait),
+        },
     )
 
 
