@@ -5,6 +5,8 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from assessments.models import (
     Attachment,
@@ -31,17 +33,21 @@ def editable_gait_analyses(patient):
     )
 
 
+def us_date(value) -> str:
+    """A date as people here read it: "Dec 4, 2026" (a datetime in the clinic's time zone)."""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+    return date_format(value, "M j, Y")
+
+
 class ClipChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return (
-            f"{obj.display_name} · {obj.uploaded_at:%b} {obj.uploaded_at.day}, {obj.uploaded_at:%Y}"
-        )
+        return f"{obj.display_name} · {us_date(obj.uploaded_at)}"
 
 
 class GaitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        day = obj.recorded_on
-        return f"{day:%b} {day.day}, {day:%Y} · {obj.get_surface_display().lower()}"
+        return f"{us_date(obj.recorded_on)} · {obj.get_surface_display().lower()}"
 
 
 class ClipPairForm(forms.Form):
