@@ -8,7 +8,7 @@ cannot forget it (one row per request). A view that loads an object only to writ
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Evaluation, GaitAnalysis, OutcomeResult, Screening
+from assessments.models import Attachment, Evaluation, GaitAnalysis, OutcomeResult, Screening
 from assessments.proms import INSTRUMENTS
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
@@ -98,3 +98,23 @@ def get_outcome_result_for_user(request: HttpRequest, pk: int) -> OutcomeResult:
     )
     _log(request, AccessKind.OUTCOME_HISTORY, result.patient_id, result.pk)
     return result
+
+
+def get_attachment_for_user(
+    request: HttpRequest, pk: int, *, kind: AccessKind | None = AccessKind.ATTACHMENT
+) -> Attachment:
+    """An attachment on a chart the signed-in clinician may read."""
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user).with_related(), pk=pk
+    )
+    _log(request, kind, attachment.patient_id, attachment.pk)
+    return attachment
+
+
+def get_shared_clip_for_runner(request: HttpRequest, pk: int) -> Attachment:
+    """A ready clip the signed-in runner's therapist shared with them; 404 for anything else."""
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    clip = get_object_or_404(Attachment.objects.shared_with(request.user), pk=pk)
+    _log(request, AccessKind.ATTACHMENT, clip.patient_id, clip.pk)
+    return clip

@@ -60,6 +60,7 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient": patient,
         "evaluations": patient.evaluations.select_related("therapist", "signed_by"),
         "gait_analyses": gait_analyses,
+        "attachments": patient.attachments.select_related("evaluation", "gait_analysis")[:5],
         "schedules": [(s, schedule_plan(s)) for s in schedules],
         "results": results.order_by("-taken_at")[:20],
         "instruments": [(code, INSTRUMENTS[code].name) for code in patient.instruments],
