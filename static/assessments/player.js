@@ -318,7 +318,7 @@
       } else if (k.reference === "taps" && (value < CADENCE_MIN || value > CADENCE_MAX)) {
         output.textContent = value + " steps/min is outside " + CADENCE_MIN + "–" + CADENCE_MAX + ": tap every foot contact.";
       } else {
-        output.textContent = k.label + ": " + value + " " + k.unit;
+        output.textContent = k.label + ": " + value + (k.unit === "°" ? "°" : " " + k.unit);
       }
       output.setAttribute("data-value", value === null ? "" : String(value));
       form.querySelector("[data-save]").disabled = value === null;
