@@ -40,33 +40,39 @@ def us_date(value) -> str:
     return date_format(value, "M j, Y")
 
 
-class ClipChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.display_name} · {us_date(obj.uploaded_at)}"
-
-
 class GaitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{us_date(obj.recorded_on)} · {obj.get_surface_display().lower()}"
 
 
 class ClipPairForm(forms.Form):
-    """Two of the patient's ready videos, shown side by side."""
+    """Two of the patient's ready videos, shown side by side (read in one query)."""
 
-    left = ClipChoiceField(queryset=Attachment.objects.none(), label="Left video")
-    right = ClipChoiceField(queryset=Attachment.objects.none(), label="Right video")
+    left = forms.TypedChoiceField(label="Left video", coerce=int)
+    right = forms.TypedChoiceField(label="Right video", coerce=int)
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
-        videos = ready_videos(patient)
-        self.fields["left"].queryset = videos
-        self.fields["right"].queryset = videos
+        self.videos = {video.pk: video for video in ready_videos(patient)}
+        choices = [
+            (pk, f"{video.display_name} · {us_date(video.uploaded_at)}")
+            for pk, video in self.videos.items()
+        ]
+        self.fields["left"].choices = choices
+        self.fields["right"].choices = choices
+        if len(self.videos) >= 2 and not self.is_bound:
+            newest = list(self.videos)
+            self.initial = {"left": newest[1], "right": newest[0], **self.initial}
 
     def clean(self):
         data = super().clean()
         if data.get("left") and data.get("left") == data.get("right"):
             raise ValidationError("Choose two different videos.")
         return data
+
+    def clips(self) -> tuple[Attachment, Attachment]:
+        """The chosen videos, left and right."""
+        return self.videos[self.cleaned_data["left"]], self.videos[self.cleaned_data["right"]]
 
 
 def _json_list(value: str, *, what: str) -> list:

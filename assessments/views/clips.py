@@ -11,7 +11,6 @@ from assessments.forms.clips import (
     ClipMeasurementForm,
     ClipPairForm,
     editable_gait_analyses,
-    ready_videos,
     us_date,
 )
 from assessments.loaders import get_patient_for_notes
@@ -51,21 +50,15 @@ def _kinds_json() -> dict:
     }
 
 
-def _default_pair(patient) -> dict:
-    """The two newest ready videos, older on the left, as the form's first choice."""
-    newest = list(ready_videos(patient).values_list("pk", flat=True)[:2])
-    return {"left": newest[-1], "right": newest[0]} if len(newest) == 2 else {}
-
-
 @require_GET
 @role_required(*CLINICIAN_ROLES)
 def clip_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Two of a patient's videos on one timeline; a therapist marks measurements on them."""
     patient = get_patient_for_notes(request, patient_id, kind=None)
-    form = ClipPairForm(request.GET or None, patient=patient, initial=_default_pair(patient))
+    form = ClipPairForm(request.GET or None, patient=patient)
     context = {"patient": patient, "form": form, "clips": None, "speeds": SPEEDS}
     if form.is_valid():
-        left, right = form.cleaned_data["left"], form.cleaned_data["right"]
+        left, right = form.clips()
         audit_patient_access(
             request, patient_id=patient.pk, kind=AccessKind.ATTACHMENT, ref=f"{left.pk}, {right.pk}"
         )
@@ -76,13 +69,13 @@ def clip_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
             .order_by("-created_at", "-id")[:SAVED_SHOWN]
         )
         if role_of(request.user) == Role.THERAPIST:
-            gait = left.gait_analysis_id or right.gait_analysis_id
-            gaits = editable_gait_analyses(patient)
-            initial_gait = gait if gait and gaits.filter(pk=gait).exists() else None
+            # The clip's own gait analysis is the one to fill, unless its note is signed.
+            editable = set(editable_gait_analyses(patient).values_list("pk", flat=True))
+            own = [g for g in (left.gait_analysis_id, right.gait_analysis_id) if g in editable]
             context["measure_form"] = ClipMeasurementForm(
-                patient=patient, initial={"gait_analysis": initial_gait}
+                patient=patient, initial={"gait_analysis": own[0] if own else None}
             )
-            context["has_gait"] = gaits.exists()
+            context["has_gait"] = bool(editable)
         context["kinds"] = _kinds_json()
     else:
         audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.ATTACHMENT_LIST)

@@ -376,3 +376,32 @@ def test_runner_clips_page_is_for_runners_only(therapist, runner, client_for):
     assert client_for(therapist).get("/me/clips/").status_code == 404
     page = client_for(runner).get("/me/clips/").content.decode()
     assert "No videos shared with you yet" in page
+
+
+@pytest.mark.django_db
+def test_unsharing_takes_the_clip_off_the_runners_page(runner, therapist, client_for):
+    """After "Stop sharing" the runner's page no longer lists the clip (nor serves it)."""
+    from assessments.services import attachment_unshare
+
+    clip = ready_video(
+        patient=runner.patient, uploaded_by=therapist, label="Shared clip", shared_with_runner=True
+    )
+    client = client_for(runner)
+    assert "Shared clip" in client.get("/me/clips/").content.decode()
+    attachment_unshare(attachment=clip, user=therapist)
+    assert "Shared clip" not in client.get("/me/clips/").content.decode()
+    assert client.get(f"/me/clips/{clip.pk}/video.mp4").status_code == 404
+
+
+@pytest.mark.django_db
+def test_player_offers_sharing_to_therapists_only(setup, therapist, manager, client_for):
+    """Each clip has a share form for the therapist, posting to the attachments' share URL."""
+    url = f"/clinical/patients/{setup['patient'].pk}/videos/compare/"
+    query = {"left": setup["left"].pk, "right": setup["right"].pk}
+    html = client_for(therapist).get(url, query).content.decode()
+    assert f'action="/clinical/attachments/{setup["right"].pk}/share/"' in html
+    assert html.count("Share with the runner</button>") + html.count(
+        "Share with the runner\n"
+    ) >= 1
+    manager_html = client_for(manager).get(url, query).content.decode()
+    assert "/share/" not in manager_html

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from assessments.models import ClipMeasurement, GaitAnalysis
-from assessments.services import attachment_create, attachment_process, attachment_share
+from assessments.services import attachment_create, attachment_process
 from assessments.video_measures import measure_angle
 from dangpt.roles import Role
 from tests.assessments.attachment_files import make_testsrc_video, upload
@@ -140,8 +140,12 @@ def test_side_by_side_play_seek_step_measure_and_share(
     assert "Knee valgus (frontal-plane knee angle), left stance" in table.inner_text()
     assert f"{shown}°" in table.inner_text()
 
-    # Shared with cues, the runner sees that clip only, and it plays.
-    attachment_share(attachment=after, user=therapist, cues="Quicker, lighter steps.")
+    # Shared with cues from the player, the runner sees that clip only, and it plays.
+    page.go_back()
+    share = page.get_by_role("form", name="Share the right video")
+    share.get_by_label("Cues for the runner").fill("Quicker, lighter steps.")
+    share.get_by_role("button", name="Share with the runner").click()
+    page.get_by_text("Shared with the runner.").wait_for()
     page.context.clear_cookies()
     sign_in(phone_page, base, runner)
     phone_page.goto(f"{base}/me/clips/")
