@@ -135,6 +135,18 @@ PAGES: dict[str, Entry] = {
             "instrument": s.a.due_instrument,
         },
     ),
+    # Attachments: runner A's gait clip, uploaded by THERAPIST and shared with runner A.
+    "assessments:attachment_list": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:attachment_upload": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:attachment_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_retry": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_share": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_delete": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_original": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_playable": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_poster": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:my_clip_playable": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:my_clip_poster": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
     # Programs.
     "programs:session_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.session.pk}),
     "programs:run_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.run.pk}),
@@ -363,6 +375,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     from patients.reminders.models import Reminder
     from programs import services as program_services
     from programs.models import ProgressionSuggestion, RunLog, SessionLog
+    from tests.assessments.attachment_files import stored_attachment
     from tests.assessments.factories import (
         EvaluationFactory,
         GaitAnalysisFactory,
@@ -401,6 +414,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     screening = ScreeningFactory(patient=patient)
     evaluation = EvaluationFactory(patient=patient, therapist=therapist)
     gait = GaitAnalysisFactory(patient=patient, therapist=therapist, evaluation=evaluation)
+    attachment = stored_attachment(patient, therapist, shared=True, gait_analysis=gait)
     schedule = PromScheduleFactory(
         patient=patient, created_by=therapist, starts_on=timezone.localdate()
     )
@@ -446,6 +460,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
         screening=screening,
         evaluation=evaluation,
         gait=gait,
+        attachment=attachment,
         schedule=schedule,
         outcome=outcome,
         program=program,
