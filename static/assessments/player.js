@@ -63,6 +63,9 @@
     return span > 0 ? round1(((times.length - 1) / span) * 60) : null;
   }
 
+  // The same numbers as the server's, open to the browser tests' comparison with Python.
+  window.dangptGaitMath = { measureAngle: measureAngle, cadence: cadence };
+
   // --- Clips and the shared timeline ---------------------------------------------------------
   var clips = Array.prototype.map.call(root.querySelectorAll("[data-clip]"), function (figure) {
     var clip = {
@@ -353,7 +356,12 @@
     }
 
     function tap() {
-      state.taps.push(Math.round(clip().video.currentTime * 1000) / 1000);
+      var time = Math.round(clip().video.currentTime * 1000) / 1000;
+      if (state.taps.indexOf(time) !== -1) {
+        say("A foot contact is already marked at " + clock(time) + "; step to the next contact.");
+        return;
+      }
+      state.taps.push(time);
       describe();
       say("Foot contact at " + clock(clip().video.currentTime) + ".");
     }
@@ -425,7 +433,11 @@
       else if (event.key === "ArrowRight") { dx = move; }
       else if (event.key === "ArrowUp") { dy = -move; }
       else if (event.key === "ArrowDown") { dy = move; }
-      else if (event.key === "Enter") {
+      else if (event.key === " ") {
+        event.preventDefault();
+        togglePlay();
+        return;
+      } else if (event.key === "Enter") {
         event.preventDefault();
         chooseClip(clip);
         marks.place(clip.cross.slice());

@@ -218,9 +218,12 @@ def test_measurement_endpoint_scoping_method_and_sign_in(
     for user in (elsewhere, manager, runner):
         response = _post(client_for(user), setup["left"], gait_analysis=setup["gait"].pk)
         assert response.status_code == 404
-    assert client_for(therapist).get(
-        f"/clinical/attachments/{setup['left'].pk}/measurements/"
-    ).status_code == 405
+    assert (
+        client_for(therapist)
+        .get(f"/clinical/attachments/{setup['left'].pk}/measurements/")
+        .status_code
+        == 405
+    )
     anonymous = _post(Client(), setup["left"], gait_analysis=setup["gait"].pk)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert not ClipMeasurement.objects.exists()
@@ -400,8 +403,6 @@ def test_player_offers_sharing_to_therapists_only(setup, therapist, manager, cli
     query = {"left": setup["left"].pk, "right": setup["right"].pk}
     html = client_for(therapist).get(url, query).content.decode()
     assert f'action="/clinical/attachments/{setup["right"].pk}/share/"' in html
-    assert html.count("Share with the runner</button>") + html.count(
-        "Share with the runner\n"
-    ) >= 1
+    assert html.count("Share with the runner</button>") + html.count("Share with the runner\n") >= 1
     manager_html = client_for(manager).get(url, query).content.decode()
     assert "/share/" not in manager_html

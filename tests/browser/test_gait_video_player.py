@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from assessments.models import ClipMeasurement, GaitAnalysis
 from assessments.services import attachment_create, attachment_process
-from assessments.video_measures import measure_angle
+from assessments.video_measures import cadence, measure_angle
 from dangpt.roles import Role
 from tests.assessments.attachment_files import make_testsrc_video, upload
 from tests.assessments.factories import GaitAnalysisFactory
@@ -20,6 +20,14 @@ pytestmark = pytest.mark.browser
 
 FPS = 30
 WIDTH, HEIGHT = 320, 240
+ANGLE_CASES = [
+    ["knee_valgus", [[100, 20], [110, 120], [100, 220]]],
+    ["knee_valgus", [[40, 10], [90, 130], [60, 235]]],
+    ["pelvic_drop", [[200, 100], [300, 107]]],
+    ["shank_angle", [[150, 90], [171, 200]]],
+    ["trunk_lean_forward", [[100, 200], [120, 20]]],
+    ["trunk_lean_lateral", [[160, 200], [151, 40]]],
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots"
 
 
@@ -76,6 +84,19 @@ def test_side_by_side_play_seek_step_measure_and_share(
         "() => [...document.querySelectorAll('[data-clip] video')].every(v => v.readyState >= 2)"
     )
     assert _axe_violations(page) == []
+    # The browser's numbers are the server's (assessments/video_measures.py).
+    js = page.evaluate(
+        """cases => {
+          const kinds = JSON.parse(document.getElementById("measure-kinds").textContent);
+          return {
+            angles: cases.map(([kind, points]) => dangptGaitMath.measureAngle(kinds[kind], points)),
+            cadence: dangptGaitMath.cadence([0.1, 0.43, 0.77, 1.1, 1.43]),
+          };
+        }""",
+        ANGLE_CASES,
+    )
+    assert js["angles"] == [measure_angle(kind, points) for kind, points in ANGLE_CASES]
+    assert js["cadence"] == cadence([0.1, 0.43, 0.77, 1.1, 1.43])
 
     # Play together, then pause: both moved and stayed within a frame of each other.
     page.get_by_role("button", name="Play").click()
