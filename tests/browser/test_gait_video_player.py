@@ -127,17 +127,35 @@ def test_side_by_side_play_seek_step_measure_and_share(
         f"() => document.querySelector(\"[data-clip='left']\").dataset.frame === '{frame}'"
     )
 
-    # Three points on the paused left frame: hip, knee, ankle.
+    # Speed applies to both clips.
+    page.get_by_text("0.25×", exact=True).click()
+    rates = page.eval_on_selector_all("[data-clip] video", "vs => vs.map(v => v.playbackRate)")
+    assert rates == [0.25, 0.25]
+
+    # Keyboard marking: Tab-reachable marking area, arrows move the cross, Enter marks a point.
+    page.get_by_label("What it measures").select_option("trunk_lean_forward")
+    stage = page.locator("[data-clip='left'] .clip-stage")
+    stage.focus()
+    page.keyboard.press("Enter")
+    for _ in range(10):
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    result = page.locator("[data-result]")
+    assert result.get_attribute("data-value") == "0"  # straight up: no lean
+
+    # Three points on the paused, mirrored left frame: hip, knee, ankle.
+    page.get_by_role("button", name="Mirror left video").click()
+    assert page.get_attribute("[data-clip='left'] [data-action='mirror']", "aria-pressed") == "true"
     page.get_by_label("What it measures").select_option("knee_valgus")
     page.get_by_label("Standing leg").select_option("left")
     page.get_by_label("Gait analysis to fill").select_option(str(gait.pk))
-    stage = page.locator("[data-clip='left'] .clip-stage")
     box = stage.bounding_box()
     fractions = [(0.40, 0.10), (0.48, 0.50), (0.40, 0.90)]
     for fx, fy in fractions:
         stage.click(position={"x": fx * box["width"], "y": fy * box["height"]})
-    expected = measure_angle("knee_valgus", [(fx * WIDTH, fy * HEIGHT) for fx, fy in fractions])
-    result = page.locator("[data-result]")
+    # Mirroring is undone: the points are the video's own pixels.
+    unmirrored = [((1 - fx) * WIDTH, fy * HEIGHT) for fx, fy in fractions]
+    expected = measure_angle("knee_valgus", unmirrored)
     shown = float(result.get_attribute("data-value"))
     assert shown == pytest.approx(expected, abs=0.5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -152,6 +170,8 @@ def test_side_by_side_play_seek_step_measure_and_share(
     measurement = ClipMeasurement.objects.get()
     assert measurement.clip == before and measurement.gait_analysis == gait
     assert float(measurement.value) == shown  # the browser and the server agree
+    hip = unmirrored[0]
+    assert measurement.points[0] == [pytest.approx(hip[0], abs=1.5), pytest.approx(hip[1], abs=1.5)]
     assert float(measurement.time_s) == pytest.approx((frame + 0.5) / FPS, abs=0.001)
     assert GaitAnalysis.objects.get(pk=gait.pk).knee_valgus_left_deg == Decimal(str(shown))
 
