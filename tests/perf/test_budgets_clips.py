@@ -16,6 +16,7 @@ from tests.perf.budget import LARGE, LIST_BUDGET, assert_flat, matches
 pytestmark = pytest.mark.django_db
 
 BUDGETED_PAGES: set[str] = {"assessments:clip_compare", "assessments:my_clips"}
+BUDGETED_API: set[str] = set()
 
 
 def test_player_is_flat_in_videos_gait_analyses_and_measurements(client_for, therapist):
