@@ -161,7 +161,9 @@ def attachment_process(*, attachment_id: int) -> Attachment | None:
     )
     if not claimed:
         return None
-    attachment = Attachment.objects.get(pk=attachment_id)
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:  # deleted since it was claimed
+        return None
     try:
         outcome = _convert(attachment)
     except media.MediaError as exc:
@@ -183,8 +185,11 @@ def _convert(attachment: Attachment) -> dict:
     with tempfile.TemporaryDirectory(prefix="dangpt-video-") as work:
         work_dir = Path(work)
         source = work_dir / Path(attachment.storage_name).name
-        with storage.open(attachment.storage_name, "rb") as stored, source.open("wb") as copy:
-            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        try:
+            with storage.open(attachment.storage_name, "rb") as stored, source.open("wb") as out:
+                shutil.copyfileobj(stored, out, 1024 * 1024)
+        except OSError as exc:
+            raise media.MediaError("The uploaded file could not be read from storage.") from exc
         media.probe(source)  # refuse what is no video before converting it
         playable = work_dir / "playable.mp4"
         media.make_playable(source, playable)

@@ -357,16 +357,29 @@ def test_a_clip_still_processing_cannot_be_shared(therapist):
 
 
 def test_delete_asks_first_then_removes_row_and_files(
-    client_for, therapist, video, _private_attachment_storage
+    client_for, therapist, video, _private_attachment_storage, django_capture_on_commit_callbacks
 ):
     client = client_for(therapist)
     url = reverse("assessments:attachment_delete", args=[video.pk])
     confirm = client.get(url)
     assert "cannot be undone" in confirm.content.decode()
     assert Attachment.objects.filter(pk=video.pk).exists()
-    response = client.post(url)
+    assert len(stored_files(_private_attachment_storage)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
     assert response.status_code == 302
     assert not Attachment.objects.filter(pk=video.pk).exists()
+    assert stored_files(_private_attachment_storage) == []
+
+
+def test_only_the_uploader_or_a_manager_deletes(client_for, make_user, video):
+    from dangpt.roles import Role
+
+    colleague = make_user(Role.THERAPIST)
+    response = client_for(colleague).post(reverse("assessments:attachment_delete", args=[video.pk]))
+    assert response.status_code == 400
+    assert "Only the person who uploaded this file" in response.content.decode()
+    assert Attachment.objects.filter(pk=video.pk).exists()
 
 
 # --- Signed notes ------------------------------------------------------------------------------
@@ -434,3 +447,23 @@ def test_a_video_ffmpeg_cannot_read_fails_with_a_message_and_can_be_retried(ther
     assert retried.status == "pending"
     with pytest.raises(ValidationError):
         attachment_retry(attachment=retried, user=therapist)
+
+
+def test_gait_page_offers_upload_only_where_the_therapist_may_add(client_for, make_user, draft):
+    """A note's analysis takes files from the note's author while a draft; a loose one from any
+    therapist who sees the chart."""
+    from dangpt.roles import Role
+
+    author = draft.therapist
+    colleague = make_user(Role.THERAPIST)
+    in_note = GaitAnalysisFactory(patient=draft.patient, evaluation=draft, therapist=author)
+    loose = GaitAnalysisFactory(patient=draft.patient, therapist=author)
+    link = "files/new/?gait="
+
+    def page(user, gait) -> str:
+        url = reverse("assessments:gait_detail", args=[gait.pk])
+        return client_for(user).get(url).content.decode()
+
+    assert link in page(author, in_note)
+    assert link not in page(colleague, in_note)
+    assert link in page(colleague, loose)
