@@ -175,6 +175,17 @@ def test_side_by_side_play_seek_step_measure_and_share(
     assert float(measurement.time_s) == pytest.approx((frame + 0.5) / FPS, abs=0.001)
     assert GaitAnalysis.objects.get(pk=gait.pk).knee_valgus_left_deg == Decimal(str(shown))
 
+    # Cadence: T taps a foot contact at the clip time; four contacts 1/3 s apart = 180 steps/min.
+    page.get_by_label("What it measures").select_option("cadence")
+    for time in ("0.1", "0.4333", "0.7667", "1.1"):
+        page.get_by_label("Time (both videos)").fill(time)
+        page.get_by_role("heading", name="Compare videos").click()
+        page.keyboard.press("t")
+    assert page.locator("[data-tap-count]").inner_text() == "4 foot contacts"
+    page.get_by_role("button", name="Save measurement").click()
+    page.get_by_role("cell", name="180 steps/min").wait_for()
+    assert GaitAnalysis.objects.get(pk=gait.pk).cadence_spm == 180
+
     # The angle is on the gait analysis.
     page.goto(f"{base}/clinical/gait/{gait.pk}/")
     table = page.get_by_test_id("video-measurements")
