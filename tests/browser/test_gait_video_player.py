@@ -205,4 +205,5 @@ def test_side_by_side_play_seek_step_measure_and_share(
     assert "Before, back view" not in phone_page.content()
     assert "Quicker, lighter steps." in phone_page.content()
     phone_page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    phone_page.screenshot(path=str(SCREENSHOTS / "runner-clips-phone.png"), full_page=True)
     assert _axe_violations(phone_page) == []
