@@ -467,3 +467,13 @@ def test_gait_page_offers_upload_only_where_the_therapist_may_add(client_for, ma
     assert link in page(author, in_note)
     assert link not in page(colleague, in_note)
     assert link in page(colleague, loose)
+
+
+def test_head_answers_the_size_without_the_bytes_and_is_logged(client_for, therapist, video):
+    response = client_for(therapist).head(
+        reverse("assessments:attachment_original", args=[video.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(video.size_bytes)
+    assert b"".join(response.streaming_content) == b""
+    assert AccessLog.objects.filter(kind=AccessKind.ATTACHMENT).count() == 1
