@@ -4,6 +4,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# WeasyPrint (letters, the runner's record as PDF) needs Pango and a font.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 dangpt
 # ffmpeg/ffprobe: the worker makes a poster and a browser-safe MP4 of each uploaded video.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \

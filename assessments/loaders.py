@@ -23,14 +23,21 @@ def _log(request: HttpRequest, kind: AccessKind | None, patient_id: int, ref) ->
 
 
 def get_patient_for_notes(
-    request: HttpRequest, pk: int, *, kind: AccessKind | None, **annotations
+    request: HttpRequest,
+    pk: int,
+    *,
+    kind: AccessKind | None,
+    related: tuple[str, ...] = (),
+    **annotations,
 ) -> Patient:
-    """A patient whose chart the signed-in clinician may read (with any annotations asked)."""
+    """A patient whose chart the signed-in clinician may read (with any annotations asked and
+    the one-to-one rows in ``related`` joined)."""
     if role_of(request.user) not in CLINICIAN_ROLES:
         raise Http404
-    patient = get_object_or_404(
-        Patient.objects.visible_to(request.user).annotate(**annotations), pk=pk
-    )
+    rows = Patient.objects.visible_to(request.user).annotate(**annotations)
+    if related:
+        rows = rows.select_related(*related)
+    patient = get_object_or_404(rows, pk=pk)
     _log(request, kind, patient.pk, patient.pk)
     return patient
 

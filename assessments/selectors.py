@@ -351,3 +351,34 @@ def with_user_names(rows: list[dict]) -> list[dict]:
         user = users.get(row["user_id"])
         row["user"] = (user.get_full_name() or user.get_username()) if user else "—"
     return rows
+
+
+# --- The record as it leaves the clinic (FHIR export, dangpt/wiring/fhir) ----------------------
+# Each takes the patients' ids (None: every patient) and answers one query ordered by id.
+
+
+def _of(rows, patient_ids):
+    rows = rows if patient_ids is None else rows.filter(patient_id__in=patient_ids)
+    return rows.order_by("pk")
+
+
+def record_diagnosed_evaluations(*, patient_ids=None):
+    """Notes that name a working diagnosis (each becomes a Condition)."""
+    return _of(Evaluation.objects.exclude(working_diagnosis=""), patient_ids)
+
+
+def record_gait_analyses(*, patient_ids=None):
+    """Gait analyses with their measurements."""
+    return _of(GaitAnalysis.objects.all(), patient_ids)
+
+
+def record_outcome_results(*, patient_ids=None):
+    """Scored outcome measures with their answers."""
+    return _of(OutcomeResult.objects.all(), patient_ids)
+
+
+def record_screenings(*, patient_ids=None):
+    """Injury screenings with their answers."""
+    from assessments.models import Screening
+
+    return _of(Screening.objects.all(), patient_ids)

@@ -104,6 +104,8 @@ class AccessKind(models.TextChoices):
     SESSION_CALENDAR = "session_calendar", "Session calendar"
     RUN_LOG = "run_log", "Run log"
     ATTACHMENT = "attachment", "Attachment"
+    LETTER = "letter", "Letter to referrer"
+    RECORD_EXPORT = "record_export", "Record download"
     # Lists: one row per patient shown, the ids of the records shown in `what`.
     PATIENT_LIST = "patient_list", "Patient list"
     SCHEDULE = "schedule", "Schedule"

@@ -312,6 +312,9 @@ LOGGING = {
         # Django's defaults give these loggers handlers of their own, unfiltered: replaced.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs each step of every PDF at INFO: only its warnings are worth reading.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -333,6 +336,11 @@ SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
 SIGNIN_ACCOUNT_ADDRESS_FAILURES = env_int("SIGNIN_ACCOUNT_ADDRESS_FAILURES", 10, minimum=1)
 SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 50, minimum=1)
 
+# --- FHIR export (dangpt/wiring/fhir): the base URI of the clinic's own code systems,
+# identifiers and questionnaires, and of the stable urn:uuid of each exported resource.
+FHIR_SYSTEM_BASE = env_str("FHIR_SYSTEM_BASE", "https://fhir.dangpt.example")
+# The bulk export task is in the wiring, outside the apps Celery searches for tasks.
+CELERY_IMPORTS = ["dangpt.wiring.fhir.tasks"]
 # --- Attachments (assessments/attachments): gait video, photos, PDFs; never a public URL --------
 # Files live in the `attachments` storage: a private folder under .data/ by default, or an
 # S3-compatible bucket through django-storages (credentials from the usual AWS_* variables).

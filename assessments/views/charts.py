@@ -51,7 +51,11 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         .distinct()
     )
     patient = get_patient_for_notes(
-        request, patient_id, kind=AccessKind.CHART, instruments=ArraySubquery(measured)
+        request,
+        patient_id,
+        kind=AccessKind.CHART,
+        related=("referring_provider",),
+        instruments=ArraySubquery(measured),
     )
     schedules = list(patient.prom_schedules.all())
     results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")

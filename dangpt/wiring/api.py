@@ -10,6 +10,7 @@ APP_ROUTERS = [
     "patients.api",
     "assessments.api",
     "programs.api",
+    "dangpt.wiring.fhir.api",
 ]
 
 

@@ -73,6 +73,7 @@ PAGES: dict[str, Entry] = {
     # Front desk and scheduling.
     "patients:detail": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:edit": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
+    "patients:referrer_edit": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:invite": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:waitlist_add": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:appointment": Entry(STAFF, lambda s: {"pk": s.a.appointment.pk}),
@@ -180,6 +181,10 @@ PAGES: dict[str, Entry] = {
     "programs:exercise": Entry(
         CLINICIANS | {THERAPIST_ELSEWHERE}, lambda s: {"slug": s.a.item.exercise.slug}
     ),
+    # Letters and the runner's record (issue 18): clinicians of the runner's location.
+    "records:letter": Entry(CLINICIANS, lambda s: {"pk": s.a.signed_note.pk}),
+    "records:patient_pdf": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "records:patient_json": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     # Django's own auth pages: a signed reset link, nobody's object.
     "password_reset_confirm": Entry(
         frozenset(), lambda s: {"uidb64": "MQ", "token": "set-password"}, public=True
@@ -223,6 +228,8 @@ API: dict[str, Entry] = {
     "programs_api_update_program": Entry(
         THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"baseline_pain": 1}
     ),
+    # The record as a FHIR R4 Bundle: clinicians who see the chart; never the desk or a runner.
+    "dangpt_api_patient_fhir": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
 }
 
 
@@ -453,7 +460,15 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
         proposed_dosage=dosage,
     )
     due = list(due_measures(patient=patient))
+    signed_note = EvaluationFactory(
+        patient=patient,
+        therapist=therapist,
+        status="signed",
+        signed_by=therapist,
+        signed_at=timezone.now(),
+    )
     return SimpleNamespace(
+        signed_note=signed_note,
         user=user,
         patient=patient,
         appointment=appointment,
