@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from assessments.views import attachments, charts, clearance, evaluations, gait, outcomes, screening
+from assessments.views import (
+    attachments,
+    charts,
+    clearance,
+    clips,
+    evaluations,
+    gait,
+    outcomes,
+    screening,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -62,6 +71,14 @@ urlpatterns = [
     ),
     path("clinical/gait/<int:pk>/", gait.gait_detail, name="gait_detail"),
     path("clinical/gait/<int:pk>/edit/", gait.gait_edit, name="gait_edit"),
+    # Gait video: side-by-side player, measurements, the runner's shared clips
+    path(
+        "clinical/patients/<int:patient_id>/videos/compare/",
+        clips.clip_compare,
+        name="clip_compare",
+    ),
+    path("clinical/attachments/<int:pk>/measurements/", clips.clip_measure, name="clip_measure"),
+    path("me/clips/", clips.my_clips, name="my_clips"),
     # Outcome measures
     path(
         "clinical/patients/<int:patient_id>/outcomes/<slug:instrument>/",

@@ -17,6 +17,7 @@ from .clearance import (
     ExclusionMethod,
     ReturnToRunClearance,
 )
+from .clips import ClipMeasurement, MeasureKind, StanceSide
 from .evaluations import (
     EVALUATION_FIELDS,
     ChartQuerySet,
@@ -30,6 +31,9 @@ from .outcomes import OutcomeResult, OutcomeSource, PromSchedule
 from .screening import Disposition, Screening, ScreeningSource, ScreeningStatus
 
 __all__ = [
+    "ClipMeasurement",
+    "MeasureKind",
+    "StanceSide",
     "ATTACHMENT_IDENTITY_FIELDS",
     "Attachment",
     "AttachmentKind",

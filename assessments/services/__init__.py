@@ -11,6 +11,7 @@ from assessments.services.attachments import (
     attachments_storage,
 )
 from assessments.services.clearance import clearance_record, exclusion_record
+from assessments.services.clips import clip_measurement_record
 from assessments.services.common import LOCKED_MESSAGE
 from assessments.services.evaluations import (
     addendum_add,
@@ -45,6 +46,7 @@ __all__ = [
     "attachments_lock",
     "attachments_storage",
     "clearance_record",
+    "clip_measurement_record",
     "exclusion_record",
     "evaluation_create",
     "evaluation_sign",

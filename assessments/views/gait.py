@@ -10,7 +10,7 @@ from assessments.forms import GaitAnalysisForm, GaitCompareForm
 from assessments.gait_metrics import asymmetry
 from assessments.loaders import get_gait_for_user, get_patient_for_notes
 from assessments.models import Evaluation
-from assessments.selectors import gait_comparison, gait_values
+from assessments.selectors import gait_comparison, gait_values, video_measurements
 from assessments.services import gait_create, gait_update
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
@@ -71,6 +71,7 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": gait.patient,
         "asymmetry": asymmetry(gait_values(gait)),
         "can_attach": can_attach,
+        "video_measurements": video_measurements(gait),
     }
     return render(request, "assessments/gait_detail.html", context)
 

@@ -148,6 +148,9 @@ PAGES: dict[str, Entry] = {
     "assessments:attachment_poster": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
     "assessments:my_clip_playable": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
     "assessments:my_clip_poster": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
+    # The side-by-side player of runner A's videos, and a measurement marked on the clip.
+    "assessments:clip_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:clip_measure": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
     # Programs.
     "programs:session_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.session.pk}),
     "programs:run_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.run.pk}),
