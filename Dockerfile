@@ -4,7 +4,14 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# WeasyPrint (letters, the runner's record as PDF) needs Pango and a font.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 dangpt
+# ffmpeg/ffprobe: the worker makes a poster and a browser-safe MP4 of each uploaded video.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt ./
 COPY dangpt ./dangpt
 COPY patients ./patients
@@ -20,6 +27,8 @@ RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xyz A
     MFA_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtYnVpbGQtb24= \
     python manage.py collectstatic --no-input
 
+# The attachments volume is mounted here: owned by the app's user, readable by no one else.
+RUN mkdir -p /app/.data/attachments && chown -R dangpt /app/.data && chmod 700 /app/.data/attachments
 USER dangpt
 EXPOSE 8000
 CMD ["gunicorn", "dangpt.wiring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--access-logfile", "-", "--logger-class", "dangpt.wiring.gunicorn_logging.RedactingLogger"]

@@ -8,7 +8,7 @@ cannot forget it (one row per request). A view that loads an object only to writ
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Evaluation, GaitAnalysis, OutcomeResult, Screening
+from assessments.models import Attachment, Evaluation, GaitAnalysis, OutcomeResult, Screening
 from assessments.proms import INSTRUMENTS
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
@@ -23,14 +23,21 @@ def _log(request: HttpRequest, kind: AccessKind | None, patient_id: int, ref) ->
 
 
 def get_patient_for_notes(
-    request: HttpRequest, pk: int, *, kind: AccessKind | None, **annotations
+    request: HttpRequest,
+    pk: int,
+    *,
+    kind: AccessKind | None,
+    related: tuple[str, ...] = (),
+    **annotations,
 ) -> Patient:
-    """A patient whose chart the signed-in clinician may read (with any annotations asked)."""
+    """A patient whose chart the signed-in clinician may read (with any annotations asked and
+    the one-to-one rows in ``related`` joined)."""
     if role_of(request.user) not in CLINICIAN_ROLES:
         raise Http404
-    patient = get_object_or_404(
-        Patient.objects.visible_to(request.user).annotate(**annotations), pk=pk
-    )
+    rows = Patient.objects.visible_to(request.user).annotate(**annotations)
+    if related:
+        rows = rows.select_related(*related)
+    patient = get_object_or_404(rows, pk=pk)
     _log(request, kind, patient.pk, patient.pk)
     return patient
 
@@ -98,3 +105,23 @@ def get_outcome_result_for_user(request: HttpRequest, pk: int) -> OutcomeResult:
     )
     _log(request, AccessKind.OUTCOME_HISTORY, result.patient_id, result.pk)
     return result
+
+
+def get_attachment_for_user(
+    request: HttpRequest, pk: int, *, kind: AccessKind | None = AccessKind.ATTACHMENT
+) -> Attachment:
+    """An attachment on a chart the signed-in clinician may read."""
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user).with_related(), pk=pk
+    )
+    _log(request, kind, attachment.patient_id, attachment.pk)
+    return attachment
+
+
+def get_shared_clip_for_runner(request: HttpRequest, pk: int) -> Attachment:
+    """A ready clip the signed-in runner's therapist shared with them; 404 for anything else."""
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    clip = get_object_or_404(Attachment.objects.shared_with(request.user), pk=pk)
+    _log(request, AccessKind.ATTACHMENT, clip.patient_id, clip.pk)
+    return clip

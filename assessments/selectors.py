@@ -14,7 +14,14 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from assessments import gait_metrics
-from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis, OutcomeResult, PromSchedule
+from assessments.models import (
+    GAIT_FIELDS,
+    ClipMeasurement,
+    Evaluation,
+    GaitAnalysis,
+    OutcomeResult,
+    PromSchedule,
+)
 from assessments.proms import INSTRUMENTS, describe_change
 from assessments.proms.schedule import (
     MEASURES_BY_CONDITION,
@@ -118,13 +125,47 @@ def gait_comparison(*, before: GaitAnalysis, after: GaitAnalysis) -> dict[str, A
     if (after.recorded_on, after.pk) < (before.recorded_on, before.pk):
         before, after = after, before
     a, b = gait_values(before), gait_values(after)
+    rows = gait_metrics.compare(a, b)
+    measured = video_measured_fields([before, after])
+    for row in rows:
+        row["video_before"] = measured[before.pk].get(row["field"])
+        row["video_after"] = measured[after.pk].get(row["field"])
     return {
         "before": before,
         "after": after,
-        "rows": gait_metrics.compare(a, b),
+        "rows": rows,
         "asymmetry_before": gait_metrics.asymmetry(a),
         "asymmetry_after": gait_metrics.asymmetry(b),
     }
+
+
+def video_measured_fields(gaits) -> dict[int, dict[str, ClipMeasurement]]:
+    """Per gait analysis, each field whose value is still the latest video measurement's, with it.
+
+    A field changed by hand after the measurement is not marked. One query for any number.
+    """
+    by_id = {gait.pk: gait for gait in gaits}
+    latest = (
+        ClipMeasurement.objects.filter(gait_analysis__in=list(by_id))
+        .select_related("clip")
+        .order_by("gait_analysis_id", "gait_field", "-created_at", "-id")
+        .distinct("gait_analysis_id", "gait_field")
+    )
+    measured: dict[int, dict[str, ClipMeasurement]] = {pk: {} for pk in by_id}
+    for measurement in latest:
+        current = getattr(by_id[measurement.gait_analysis_id], measurement.gait_field)
+        if current is not None and Decimal(current) == measurement.filled_value:
+            measured[measurement.gait_analysis_id][measurement.gait_field] = measurement
+    return measured
+
+
+def video_measurements(gait: GaitAnalysis, *, limit: int = 50) -> list[ClipMeasurement]:
+    """The latest measurements marked on video for this gait analysis, with their clips."""
+    return list(
+        ClipMeasurement.objects.filter(gait_analysis=gait)
+        .select_related("clip")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 # --- Outcome measures -----------------------------------------------------------------------
@@ -310,3 +351,34 @@ def with_user_names(rows: list[dict]) -> list[dict]:
         user = users.get(row["user_id"])
         row["user"] = (user.get_full_name() or user.get_username()) if user else "—"
     return rows
+
+
+# --- The record as it leaves the clinic (FHIR export, dangpt/wiring/fhir) ----------------------
+# Each takes the patients' ids (None: every patient) and answers one query ordered by id.
+
+
+def _of(rows, patient_ids):
+    rows = rows if patient_ids is None else rows.filter(patient_id__in=patient_ids)
+    return rows.order_by("pk")
+
+
+def record_diagnosed_evaluations(*, patient_ids=None):
+    """Notes that name a working diagnosis (each becomes a Condition)."""
+    return _of(Evaluation.objects.exclude(working_diagnosis=""), patient_ids)
+
+
+def record_gait_analyses(*, patient_ids=None):
+    """Gait analyses with their measurements."""
+    return _of(GaitAnalysis.objects.all(), patient_ids)
+
+
+def record_outcome_results(*, patient_ids=None):
+    """Scored outcome measures with their answers."""
+    return _of(OutcomeResult.objects.all(), patient_ids)
+
+
+def record_screenings(*, patient_ids=None):
+    """Injury screenings with their answers."""
+    from assessments.models import Screening
+
+    return _of(Screening.objects.all(), patient_ids)

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from assessments.views import charts, clearance, evaluations, gait, outcomes, screening
+from assessments.views import (
+    attachments,
+    charts,
+    clearance,
+    clips,
+    evaluations,
+    gait,
+    outcomes,
+    screening,
+)
 
 app_name = "assessments"
 urlpatterns = [
@@ -62,6 +71,14 @@ urlpatterns = [
     ),
     path("clinical/gait/<int:pk>/", gait.gait_detail, name="gait_detail"),
     path("clinical/gait/<int:pk>/edit/", gait.gait_edit, name="gait_edit"),
+    # Gait video: side-by-side player, measurements, the runner's shared clips
+    path(
+        "clinical/patients/<int:patient_id>/videos/compare/",
+        clips.clip_compare,
+        name="clip_compare",
+    ),
+    path("clinical/attachments/<int:pk>/measurements/", clips.clip_measure, name="clip_measure"),
+    path("me/clips/", clips.my_clips, name="my_clips"),
     # Outcome measures
     path(
         "clinical/patients/<int:patient_id>/outcomes/<slug:instrument>/",
@@ -90,6 +107,50 @@ urlpatterns = [
         name="outcome_history",
     ),
     path("me/measures/", outcomes.my_measures, name="my_measures"),
+    # Attachments (files served by scoped views only: no public URL)
+    path(
+        "clinical/patients/<int:patient_id>/files/",
+        attachments.attachment_list,
+        name="attachment_list",
+    ),
+    path(
+        "clinical/patients/<int:patient_id>/files/new/",
+        attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path("clinical/attachments/<int:pk>/", attachments.attachment_detail, name="attachment_detail"),
+    path(
+        "clinical/attachments/<int:pk>/retry/",
+        attachments.attachment_retry_view,
+        name="attachment_retry",
+    ),
+    path(
+        "clinical/attachments/<int:pk>/share/",
+        attachments.attachment_share_view,
+        name="attachment_share",
+    ),
+    path(
+        "clinical/attachments/<int:pk>/delete/",
+        attachments.attachment_delete_view,
+        name="attachment_delete",
+    ),
+    path(
+        "clinical/attachments/<int:pk>/original",
+        attachments.attachment_original,
+        name="attachment_original",
+    ),
+    path(
+        "clinical/attachments/<int:pk>/video.mp4",
+        attachments.attachment_playable,
+        name="attachment_playable",
+    ),
+    path(
+        "clinical/attachments/<int:pk>/poster.jpg",
+        attachments.attachment_poster,
+        name="attachment_poster",
+    ),
+    path("me/clips/<int:pk>/video.mp4", attachments.my_clip_playable, name="my_clip_playable"),
+    path("me/clips/<int:pk>/poster.jpg", attachments.my_clip_poster, name="my_clip_poster"),
     path(
         "me/measures/<int:schedule_id>/<slug:timepoint>/<slug:instrument>/",
         outcomes.my_measure_fill,

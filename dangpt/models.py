@@ -103,6 +103,9 @@ class AccessKind(models.TextChoices):
     PROGRAM_VERSION = "program_version", "Program version"
     SESSION_CALENDAR = "session_calendar", "Session calendar"
     RUN_LOG = "run_log", "Run log"
+    ATTACHMENT = "attachment", "Attachment"
+    LETTER = "letter", "Letter to referrer"
+    RECORD_EXPORT = "record_export", "Record download"
     # Lists: one row per patient shown, the ids of the records shown in `what`.
     PATIENT_LIST = "patient_list", "Patient list"
     SCHEDULE = "schedule", "Schedule"
@@ -111,6 +114,7 @@ class AccessKind(models.TextChoices):
     OUTCOME_OVERVIEW = "outcome_overview", "Outcome overview"
     PROGRAM_LIST = "program_list", "Program list"
     WAITLIST = "waitlist", "Waitlist"
+    ATTACHMENT_LIST = "attachment_list", "Attachment list"
     ADMIN = "admin", "Admin page"
 
 

@@ -125,6 +125,15 @@ if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP
     raise ConfigError("DATABASE_APP_ROLE must be a lower-case PostgreSQL role name")
 DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Reports and exports read from a replica when one is given (dangpt/replica.py routes them);
+# every write and every other read stays on "default".
+_replica_url = env_str("REPLICA_DATABASE_URL")
+if _replica_url:
+    url_password_check("REPLICA_DATABASE_URL", _replica_url, debug=DEBUG)
+    DATABASES["replica"] = database_from_url("REPLICA_DATABASE_URL", _replica_url)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dangpt.replica.ReplicaRouter"]
 
 REDIS_URL = redis_url("REDIS_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
 url_password_check("REDIS_URL", REDIS_URL, debug=DEBUG)
@@ -312,6 +321,9 @@ LOGGING = {
         # Django's defaults give these loggers handlers of their own, unfiltered: replaced.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs each step of every PDF at INFO: only its warnings are worth reading.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -332,3 +344,49 @@ SIGNIN_THROTTLE_SECONDS = env_int("SIGNIN_THROTTLE_MINUTES", 15, minimum=1) * 60
 SIGNIN_ADDRESS_FAILURES = env_int("SIGNIN_ADDRESS_FAILURES", 30, minimum=1)
 SIGNIN_ACCOUNT_ADDRESS_FAILURES = env_int("SIGNIN_ACCOUNT_ADDRESS_FAILURES", 10, minimum=1)
 SIGNIN_ACCOUNT_FAILURES = env_int("SIGNIN_ACCOUNT_FAILURES", 50, minimum=1)
+
+# --- FHIR export (dangpt/wiring/fhir): the base URI of the clinic's own code systems,
+# identifiers and questionnaires, and of the stable urn:uuid of each exported resource.
+FHIR_SYSTEM_BASE = env_str("FHIR_SYSTEM_BASE", "https://fhir.dangpt.example")
+# The bulk export task is in the wiring, outside the apps Celery searches for tasks.
+CELERY_IMPORTS = ["dangpt.wiring.fhir.tasks"]
+# --- Attachments (assessments/attachments): gait video, photos, PDFs; never a public URL --------
+# Files live in the `attachments` storage: a private folder under .data/ by default, or an
+# S3-compatible bucket through django-storages (credentials from the usual AWS_* variables).
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET", "")
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL"),
+            "region_name": env_str("ATTACHMENTS_S3_REGION"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("ATTACHMENTS_ROOT", str(BASE_DIR / ".data" / "attachments")),
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+# Per-kind upload limits in MB, enforced while the upload streams (assessments/attachments).
+ATTACHMENT_MAX_VIDEO_MB = env_int("ATTACHMENT_MAX_VIDEO_MB", 1024, minimum=1)
+ATTACHMENT_MAX_IMAGE_MB = env_int("ATTACHMENT_MAX_IMAGE_MB", 25, minimum=1)
+ATTACHMENT_MAX_PDF_MB = env_int("ATTACHMENT_MAX_PDF_MB", 25, minimum=1)
+# Uploads stream to temporary files here (default: the system's), never into memory.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR")
+FILE_UPLOAD_PERMISSIONS = 0o600
+# In production the proxy can send the bytes: nginx `internal` location with this prefix
+# aliased to ATTACHMENTS_ROOT (README). Empty: the app streams the file itself.
+ATTACHMENTS_X_ACCEL_PREFIX = env_str("ATTACHMENTS_X_ACCEL_PREFIX", "")
+# Video processing in Celery: ffmpeg/ffprobe binaries and the longest one job may run.
+FFMPEG_BINARY = env_str("FFMPEG_BINARY", "/usr/bin/ffmpeg")
+FFPROBE_BINARY = env_str("FFPROBE_BINARY", "/usr/bin/ffprobe")
+ATTACHMENT_PROCESS_TIMEOUT_SECONDS = env_int("ATTACHMENT_PROCESS_TIMEOUT_SECONDS", 1800, minimum=10)

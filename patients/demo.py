@@ -13,6 +13,7 @@ from patients.models import (
     AppointmentType,
     Location,
     Patient,
+    ReferringProvider,
     StaffProfile,
     WorkingHours,
 )
@@ -51,6 +52,15 @@ def _user(username: str, first: str, last: str, role: Role, password: str):
     return user
 
 
+DEMO_REFERRER = {
+    "name": "Dr. Maya Chen, MD",
+    "practice": "Echo Park Sports Medicine",
+    "phone": "+12135550180",
+    "fax": "+12135550181",
+    "email": "referrals@echopark-sportsmed.example",
+}
+
+
 @transaction.atomic
 def seed_people(*, password: str) -> dict:
     """Create or refresh the demo location, staff accounts and runners; safe to run again."""
@@ -65,7 +75,7 @@ def seed_people(*, password: str) -> dict:
         accounts.append((username, role.label))
     for username, first, last, born in DEMO_RUNNERS:
         user = _user(username, first, last, Role.RUNNER, password)
-        Patient.objects.update_or_create(
+        patient, _ = Patient.objects.update_or_create(
             user=user,
             defaults={
                 "first_name": first,
@@ -76,6 +86,8 @@ def seed_people(*, password: str) -> dict:
                 "preferred_location": location,
             },
         )
+        # Letters from the runner's notes are addressed to whoever referred them.
+        ReferringProvider.objects.update_or_create(patient=patient, defaults=DEMO_REFERRER)
         accounts.append((username, Role.RUNNER.label))
     return {"location": location, "accounts": accounts}
 

@@ -12,6 +12,7 @@ from patients.models import (
     ConsentKind,
     Location,
     Patient,
+    ReferringProvider,
     RunningProfile,
     Surface,
     TimeOff,
@@ -71,6 +72,50 @@ class RunningProfileForm(forms.ModelForm):
         model = RunningProfile
         fields = list(RunningProfile.INTAKE_FIELDS)
         widgets = {"goal_race_date": DATE, "previous_injuries": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReferringProviderForm(forms.ModelForm):
+    """Who referred the runner; optional as a whole, but a name when anything is given."""
+
+    class Meta:
+        model = ReferringProvider
+        fields = list(ReferringProvider.FIELDS)
+        labels = {"name": "Name"}
+        help_texts = {"phone": "e.g. (213) 555-0100", "fax": "e.g. (213) 555-0101"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        if self.instance.pk:
+            self.initial["phone"] = self.instance.phone_display
+            self.initial["fax"] = self.instance.fax_display
+
+    def _phone(self, field: str) -> str:
+        try:
+            return normalise_phone(self.cleaned_data[field], field=field)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict[field]) from exc
+
+    def clean_phone(self):
+        return self._phone("phone")
+
+    def clean_fax(self):
+        return self._phone("fax")
+
+    def clean(self):
+        data = super().clean()
+        others = any(data.get(name) for name in ReferringProvider.FIELDS if name != "name")
+        if others and not (data.get("name") or "").strip():
+            self.add_error("name", "Enter the referring provider's name.")
+        return data
+
+    def _post_clean(self):
+        # The service writes the row (or removes it when every field is blank); a blank name
+        # must not fail the model's own validation here.
+        pass
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in ReferringProvider.FIELDS}
 
 
 class ConsentForm(forms.Form):

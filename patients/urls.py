@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/patients/new/", desk.patient_register, name="register"),
     path("desk/patients/<int:pk>/", desk.patient_detail, name="detail"),
     path("desk/patients/<int:pk>/edit/", desk.patient_edit, name="edit"),
+    path("desk/patients/<int:pk>/referring-provider/", desk.referrer_edit, name="referrer_edit"),
     path("desk/patients/<int:pk>/invite/", desk.patient_invite, name="invite"),
     path("desk/patients/<int:pk>/waitlist/", staff.waitlist_add, name="waitlist_add"),
     path("desk/appointments/<int:pk>/", schedule.appointment_detail, name="appointment"),

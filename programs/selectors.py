@@ -320,3 +320,15 @@ def _breaches(program: Program, runs: list[RunLog]) -> list[str]:
         if check.breached:
             found.append(f"{day:%a %-d %b} {what}: {'; '.join(check.problems)}")
     return found
+
+
+# --- The record as it leaves the clinic (FHIR export, dangpt/wiring/fhir) ----------------------
+
+
+def record_published_programs(*, patient_ids=None):
+    """Programs the runner was given (published), with the version they follow and its note."""
+    rows = Program.objects.filter(current_version__isnull=False).select_related(
+        "current_version", "evaluation"
+    )
+    rows = rows if patient_ids is None else rows.filter(patient_id__in=patient_ids)
+    return rows.order_by("pk")

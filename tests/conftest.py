@@ -153,3 +153,18 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _private_attachment_storage(settings, tmp_path_factory):
+    """Attachments go to a fresh folder of each test (a worker subprocess gets it through
+    ATTACHMENTS_ROOT), never to the developer's .data/attachments."""
+    root = tmp_path_factory.mktemp("attachments")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/no-public-url/"},
+        },
+    }
+    return root

@@ -1,5 +1,6 @@
 """Forms of the assessments app, one module per sub-domain: they validate, services write."""
 
+from assessments.forms.attachments import AttachmentShareForm, AttachmentUploadForm
 from assessments.forms.clearance import ClearanceForm, ExclusionForm
 from assessments.forms.evaluations import AddendumForm, EvaluationForm
 from assessments.forms.gait import GaitAnalysisForm, GaitCompareForm
@@ -14,6 +15,8 @@ from assessments.forms.screening import (
 __all__ = [
     "AcknowledgeForm",
     "AddendumForm",
+    "AttachmentShareForm",
+    "AttachmentUploadForm",
     "ClearanceForm",
     "ExclusionForm",
     "DiagnosisForm",

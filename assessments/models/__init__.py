@@ -1,5 +1,13 @@
 """Models of the assessments app, one module per sub-domain; every model is importable from here."""
 
+from .attachments import (
+    IDENTITY_FIELDS as ATTACHMENT_IDENTITY_FIELDS,
+)
+from .attachments import (
+    Attachment,
+    AttachmentKind,
+    ProcessingStatus,
+)
 from .clearance import (
     HIGH_RISK_SITES,
     HIP_AND_PELVIS_SITES,
@@ -9,6 +17,7 @@ from .clearance import (
     ExclusionMethod,
     ReturnToRunClearance,
 )
+from .clips import ClipMeasurement, MeasureKind, StanceSide
 from .evaluations import (
     EVALUATION_FIELDS,
     ChartQuerySet,
@@ -22,6 +31,13 @@ from .outcomes import OutcomeResult, OutcomeSource, PromSchedule
 from .screening import Disposition, Screening, ScreeningSource, ScreeningStatus
 
 __all__ = [
+    "ClipMeasurement",
+    "MeasureKind",
+    "StanceSide",
+    "ATTACHMENT_IDENTITY_FIELDS",
+    "Attachment",
+    "AttachmentKind",
+    "ProcessingStatus",
     "HIGH_RISK_SITES",
     "HIP_AND_PELVIS_SITES",
     "BoneStressSite",

@@ -1,6 +1,17 @@
 """Every write of the assessments app goes through these keyword-only service functions."""
 
+from assessments.services.attachments import (
+    attachment_create,
+    attachment_delete,
+    attachment_process,
+    attachment_retry,
+    attachment_share,
+    attachment_unshare,
+    attachments_lock,
+    attachments_storage,
+)
 from assessments.services.clearance import clearance_record, exclusion_record
+from assessments.services.clips import clip_measurement_record
 from assessments.services.common import LOCKED_MESSAGE
 from assessments.services.evaluations import (
     addendum_add,
@@ -26,7 +37,16 @@ from assessments.services.screening import (
 __all__ = [
     "LOCKED_MESSAGE",
     "addendum_add",
+    "attachment_create",
+    "attachment_delete",
+    "attachment_process",
+    "attachment_retry",
+    "attachment_share",
+    "attachment_unshare",
+    "attachments_lock",
+    "attachments_storage",
     "clearance_record",
+    "clip_measurement_record",
     "exclusion_record",
     "evaluation_create",
     "evaluation_sign",

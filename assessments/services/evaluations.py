@@ -20,6 +20,7 @@ from assessments.models import (
 from assessments.note_fields import SCHEMAS as NOTE_JSON_FIELDS
 from assessments.note_fields import validate_note_json
 from assessments.selectors import running_profile_snapshot
+from assessments.services.attachments import attachments_lock
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
 from dangpt.roles import Role, role_of
 
@@ -98,6 +99,7 @@ def evaluation_sign(*, evaluation: Evaluation, user) -> Evaluation:
     evaluation.signed_at = timezone.now()
     with pghistory.context(user=user.pk):
         evaluation.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+        attachments_lock(evaluation=evaluation)  # its files become part of the signed note
     return evaluation
 
 

@@ -63,7 +63,11 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         .distinct()
     )
     patient = get_patient_for_notes(
-        request, patient_id, kind=AccessKind.CHART, instruments=ArraySubquery(measured)
+        request,
+        patient_id,
+        kind=AccessKind.CHART,
+        related=("referring_provider",),
+        instruments=ArraySubquery(measured),
     )
     schedules = list(patient.prom_schedules.all())
     results = OutcomeResult.objects.filter(patient=patient).select_related("collected_by")
@@ -72,6 +76,7 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient": patient,
         "evaluations": patient.evaluations.select_related("therapist", "signed_by"),
         "gait_analyses": gait_analyses,
+        "attachments": patient.attachments.select_related("evaluation", "gait_analysis")[:5],
         "schedules": [(s, schedule_plan(s)) for s in schedules],
         "results": results.order_by("-taken_at")[:20],
         "instruments": [(code, INSTRUMENTS[code].name) for code in patient.instruments],

@@ -101,6 +101,7 @@ def _detail_context(evaluation: Evaluation, addendum_form: AddendumForm | None =
         "running_profile": running_profile_rows(evaluation.running_profile),
         "addenda": evaluation.addenda.select_related("author"),
         "gait_analyses": evaluation.gait_analyses.all(),
+        "attachments": evaluation.attachments.all(),
         "programs": evaluation.programs.order_by("-created_at"),
         "addendum_form": addendum_form or AddendumForm(),
     }

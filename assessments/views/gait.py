@@ -10,11 +10,11 @@ from assessments.forms import GaitAnalysisForm, GaitCompareForm
 from assessments.gait_metrics import asymmetry
 from assessments.loaders import get_gait_for_user, get_patient_for_notes
 from assessments.models import Evaluation
-from assessments.selectors import gait_comparison, gait_values
+from assessments.selectors import gait_comparison, gait_values, video_measurements
 from assessments.services import gait_create, gait_update
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
-from dangpt.roles import CLINICIAN_ROLES, Role, role_required
+from dangpt.roles import CLINICIAN_ROLES, Role, role_of, role_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,11 +61,19 @@ def gait_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One gait analysis with its left/right asymmetry."""
     gait = get_gait_for_user(request, pk)
-    return render(
-        request,
-        "assessments/gait_detail.html",
-        {"gait": gait, "patient": gait.patient, "asymmetry": asymmetry(gait_values(gait))},
+    note = gait.evaluation
+    # Files join an analysis as its fields do: a note's analysis is its author's, while a draft.
+    can_attach = role_of(request.user) == Role.THERAPIST and (
+        note is None or (note.therapist_id == request.user.pk and not note.is_signed)
     )
+    context = {
+        "gait": gait,
+        "patient": gait.patient,
+        "asymmetry": asymmetry(gait_values(gait)),
+        "can_attach": can_attach,
+        "video_measurements": video_measurements(gait),
+    }
+    return render(request, "assessments/gait_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

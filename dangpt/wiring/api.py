@@ -10,6 +10,8 @@ APP_ROUTERS = [
     "patients.api",
     "assessments.api",
     "programs.api",
+    "dangpt.wiring.fhir.api",
+    "dangpt.wiring.reports",
 ]
 
 

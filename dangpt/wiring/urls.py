@@ -4,10 +4,30 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dangpt import views
-from dangpt.wiring import audit_search
+from dangpt.wiring import audit_search, letters, record
 from dangpt.wiring.api import api
+from dangpt.wiring.reports import report_urls
 
 audit_urls = ([path("manager/audit/", audit_search.audit_search, name="search")], "audit")
+record_urls = (
+    [
+        path("me/record/", record.my_record, name="mine"),
+        path("me/record/record.pdf", record.my_record_pdf, name="mine_pdf"),
+        path("me/record/record.json", record.my_record_json, name="mine_json"),
+        path(
+            "clinical/patients/<int:patient_id>/record.pdf",
+            record.patient_record_pdf,
+            name="patient_pdf",
+        ),
+        path(
+            "clinical/patients/<int:patient_id>/record.json",
+            record.patient_record_json,
+            name="patient_json",
+        ),
+        path("clinical/evaluations/<int:pk>/letter.pdf", letters.evaluation_letter, name="letter"),
+    ],
+    "records",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,8 +37,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include(audit_urls)),
+    path("", include(record_urls)),
     path("", include("patients.urls")),
     path("", include("programs.urls")),
     path("", include("assessments.urls")),
     path("", include("patients.reminders.urls")),
+    path("", include(report_urls)),
 ]

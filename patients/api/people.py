@@ -33,6 +33,22 @@ class RunningProfileOut(RunningProfileIn):
     pass
 
 
+class ReferringProviderIn(Schema):
+    name: str = Field("", max_length=120)
+    practice: str = Field("", max_length=160)
+    phone: str = Field("", max_length=32)
+    fax: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+
+
+class ReferringProviderOut(Schema):
+    name: str
+    practice: str
+    phone: str
+    fax: str
+    email: str
+
+
 class PatientIn(Schema):
     first_name: str = Field(min_length=1, max_length=80)
     last_name: str = Field(min_length=1, max_length=80)
@@ -49,6 +65,7 @@ class PatientIn(Schema):
     running_profile: RunningProfileIn | None = None
     consents: list[str] = []
     allow_duplicate: bool = False
+    referring_provider: ReferringProviderIn | None = None
 
 
 class PatientPatch(Schema):
@@ -66,6 +83,8 @@ class PatientPatch(Schema):
     sms_opt_in: bool | None = None
     running_profile: RunningProfileIn | None = None
     consents: list[str] = []
+    # Absent: unchanged; null (or every field blank): removed.
+    referring_provider: ReferringProviderIn | None = None
 
 
 class ConsentOut(Schema):
@@ -91,6 +110,7 @@ class PatientOut(Schema):
     has_portal_login: bool
     running_profile: RunningProfileOut | None
     consents: list[ConsentOut]
+    referring_provider: ReferringProviderOut | None = None
 
     @staticmethod
     def resolve_has_portal_login(obj) -> bool:
@@ -101,16 +121,30 @@ class PatientOut(Schema):
         return getattr(obj, "running_profile", None)
 
     @staticmethod
+    def resolve_referring_provider(obj):
+        return getattr(obj, "referring_provider", None)
+
+    @staticmethod
     def resolve_consents(obj):
         return list(obj.consents.all())
 
 
 def _patients():
-    return Patient.objects.select_related("running_profile").prefetch_related("consents")
+    return Patient.objects.select_related("running_profile", "referring_provider").prefetch_related(
+        "consents"
+    )
+
+
+def _referrer(payload: Schema, *, partial: bool) -> dict | None:
+    """The referring provider to store: None keeps it; {} (an explicit null) removes it."""
+    if partial and "referring_provider" not in payload.model_fields_set:
+        return None
+    return payload.referring_provider.dict() if payload.referring_provider else {}
 
 
 def _patient_fields(payload: Schema, *, partial: bool) -> tuple[dict, dict | None]:
     data = payload.dict(exclude_unset=partial)
+    data.pop("referring_provider", None)
     profile = data.pop("running_profile", None)
     for name in ("consents", "allow_duplicate"):
         data.pop(name, None)
@@ -162,6 +196,7 @@ def create_patient(request, payload: PatientIn):
         consents=payload.consents,
         by=request.user,
         allow_duplicate=payload.allow_duplicate,
+        referring_provider=_referrer(payload, partial=False),
     )
     return Status(201, _patients().get(pk=patient.pk))
 
@@ -186,5 +221,6 @@ def update_patient(request, patient_id: int, payload: PatientPatch):
         running_profile=profile,
         consents=payload.consents,
         by=request.user,
+        referring_provider=_referrer(payload, partial=True),
     )
     return _patients().get(pk=patient.pk)

@@ -7,11 +7,13 @@ from patients.models.people import (
     Location,
     Patient,
     PatientQuerySet,
+    ReferringProvider,
     RunningProfile,
     Sex,
     StaffProfile,
     StaffProfileQuerySet,
     Surface,
+    phone_for_people,
 )
 from patients.models.scheduling import (
     ACTIVE_STATUSES,
@@ -37,6 +39,7 @@ __all__ = [
     "Location",
     "Patient",
     "PatientQuerySet",
+    "ReferringProvider",
     "RunningProfile",
     "Sex",
     "StaffProfile",
@@ -48,5 +51,6 @@ __all__ = [
     "WaitlistStatus",
     "Weekday",
     "WorkingHours",
+    "phone_for_people",
     "reminder_models",
 ]

@@ -1,5 +1,6 @@
 """People and places: locations, staff, patients with their running profile and consents."""
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import (
     ArrayField,
@@ -305,3 +306,52 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.text_version}"
+
+
+def phone_for_people(e164: str) -> str:
+    """A stored E.164 number as people read it: "(213) 555-0100" in the US, else international."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+@track()
+class ReferringProvider(models.Model):
+    """Who referred the runner (a physician, podiatrist, coach's doctor): letters go to them."""
+
+    FIELDS = ("name", "practice", "phone", "fax", "email")
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="referring_provider"
+    )
+    name = models.CharField("Referring provider", max_length=120, help_text="e.g. Dr. Ana Ruiz, MD")
+    practice = models.CharField(max_length=160, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    fax = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="referring_provider_named"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_display(self) -> str:
+        return phone_for_people(self.phone)
+
+    @property
+    def fax_display(self) -> str:
+        return phone_for_people(self.fax)

@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patients.consents import version_of
-from patients.models import Consent, ConsentKind, Location, Patient, RunningProfile
+from patients.models import (
+    Consent,
+    ConsentKind,
+    Location,
+    Patient,
+    ReferringProvider,
+    RunningProfile,
+)
 from patients.models.people import staff_locations
 
 DEFAULT_REGION = "US"
@@ -89,6 +96,40 @@ def _save_profile(patient: Patient, values: dict | None) -> None:
     profile.save()
 
 
+def _save_referrer(patient: Patient, values: dict | None) -> None:
+    """Store the referring provider; None leaves it as it is, all fields blank removes it.
+
+    Errors are keyed ``referring_provider.<field>`` so the API names where they are.
+    """
+    if values is None:
+        return
+    values = {k: (values.get(k) or "").strip() for k in ReferringProvider.FIELDS}
+    current = ReferringProvider.objects.filter(patient=patient).first()
+    if not any(values.values()):
+        if current is not None:
+            current.delete()
+        return
+    provider = current or ReferringProvider(patient=patient)
+    errors = {}
+    for name in ("phone", "fax"):
+        try:
+            values[name] = normalise_phone(values[name], field=name)
+        except ValidationError as exc:
+            errors[name] = exc.message_dict[name]
+    values["email"] = values["email"].lower()
+    for name, value in values.items():
+        setattr(provider, name, value)
+    if not values["name"]:
+        errors["name"] = ["Enter the referring provider's name."]
+    try:
+        provider.full_clean(exclude=["patient", *errors])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError({f"referring_provider.{k}": v for k, v in errors.items()})
+    provider.save()
+
+
 def _record_consents(patient: Patient, kinds: Iterable[str], by) -> None:
     now = timezone.now()
     for kind in kinds:
@@ -126,6 +167,7 @@ def patient_register(
     consents: Iterable[str] = (),
     by=None,
     allow_duplicate: bool = False,
+    referring_provider: dict | None = None,
 ) -> Patient:
     """Register a patient; a likely duplicate is refused unless the desk confirmed it."""
     patient = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
@@ -156,6 +198,7 @@ def patient_register(
             )
     patient.save()
     _save_profile(patient, running_profile or {})
+    _save_referrer(patient, referring_provider)
     _record_consents(patient, consents, by)
     return patient
 
@@ -168,8 +211,9 @@ def patient_update(
     running_profile: dict | None = None,
     consents: Iterable[str] = (),
     by=None,
+    referring_provider: dict | None = None,
 ) -> Patient:
-    """Change a patient's details; only the given fields change."""
+    """Change a patient's details; only the given fields change (None: the part is kept)."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     old_email = patient.email
     for name, value in fields.items():
@@ -180,5 +224,6 @@ def patient_update(
     if patient.user_id and patient.email != old_email:
         move_login_email(patient=patient, old_email=old_email)
     _save_profile(patient, running_profile)
+    _save_referrer(patient, referring_provider)
     _record_consents(patient, consents, by)
     return patient

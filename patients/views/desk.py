@@ -15,9 +15,9 @@ from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
-from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
+from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
 from patients import services
-from patients.forms import ConsentForm, PatientForm, RunningProfileForm
+from patients.forms import ConsentForm, PatientForm, ReferringProviderForm, RunningProfileForm
 from patients.models import Appointment, Patient
 from patients.selectors import read_patient
 from patients.views.common import get_patient_for_user
@@ -42,12 +42,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 def _intake_forms(request, patient=None):
     profile = getattr(patient, "running_profile", None) if patient else None
+    referrer = getattr(patient, "referring_provider", None) if patient else None
     given = set(patient.consents.values_list("kind", flat=True)) if patient else set()
     data = request.POST if request.method == "POST" else None
     return (
         PatientForm(data, instance=patient, prefix="p"),
         RunningProfileForm(data, instance=profile, prefix="r"),
         ConsentForm(data, given=given, prefix="c"),
+        ReferringProviderForm(data, instance=referrer, prefix="rp"),
     )
 
 
@@ -55,10 +57,10 @@ def _intake_forms(request, patient=None):
 @role_required(*DESK_ROLES)
 def patient_register(request: HttpRequest) -> HttpResponse:
     """Intake: details, running profile and consents; a likely duplicate is shown first."""
-    patient_form, profile_form, consent_form = _intake_forms(request)
+    patient_form, profile_form, consent_form, referrer_form = _intake_forms(request)
     duplicates = []
     if request.method == "POST" and all(
-        f.is_valid() for f in (patient_form, profile_form, consent_form)
+        f.is_valid() for f in (patient_form, profile_form, consent_form, referrer_form)
     ):
         fields = {k: v for k, v in patient_form.cleaned_data.items() if k != "confirm_duplicate"}
         try:
@@ -68,6 +70,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
                 consents=consent_form.kinds(),
                 by=request.user,
                 allow_duplicate=patient_form.cleaned_data["confirm_duplicate"],
+                referring_provider=referrer_form.values(),
             )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "duplicate":
@@ -75,7 +78,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
                 # Only now is the tick box shown: the desk must look at the matches first.
                 patient_form.fields["confirm_duplicate"].widget = forms.CheckboxInput()
             else:
-                add_service_errors(exc, patient_form, profile_form, consent_form)
+                add_service_errors(exc, patient_form, profile_form, consent_form, referrer_form)
         else:
             messages.success(request, "Patient registered.")
             return redirect("patients:detail", pk=patient.pk)
@@ -83,6 +86,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
         "patient_form": patient_form,
         "profile_form": profile_form,
         "consent_form": consent_form,
+        "referrer_form": referrer_form,
         "duplicates": duplicates,
     }
     return render(request, "patients/patient_register.html", context)
@@ -97,10 +101,12 @@ def _identity(fields: dict) -> dict:
 @role_required(*DESK_ROLES)
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a patient's intake details."""
-    patient = read_patient(request, pk)
-    patient_form, profile_form, consent_form = _intake_forms(request, patient)
+    patient = read_patient(
+        request, pk, Patient.objects.select_related("running_profile", "referring_provider")
+    )
+    patient_form, profile_form, consent_form, referrer_form = _intake_forms(request, patient)
     if request.method == "POST" and all(
-        f.is_valid() for f in (patient_form, profile_form, consent_form)
+        f.is_valid() for f in (patient_form, profile_form, consent_form, referrer_form)
     ):
         fields = {k: v for k, v in patient_form.cleaned_data.items() if k != "confirm_duplicate"}
         try:
@@ -110,9 +116,10 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 running_profile=profile_form.cleaned_data,
                 consents=consent_form.kinds(),
                 by=request.user,
+                referring_provider=referrer_form.values(),
             )
         except ValidationError as exc:
-            add_service_errors(exc, patient_form, profile_form, consent_form)
+            add_service_errors(exc, patient_form, profile_form, consent_form, referrer_form)
         else:
             messages.success(request, "Patient details saved.")
             return redirect("patients:detail", pk=patient.pk)
@@ -121,8 +128,31 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "patient_form": patient_form,
         "profile_form": profile_form,
         "consent_form": consent_form,
+        "referrer_form": referrer_form,
     }
     return render(request, "patients/patient_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF_ROLES)
+def referrer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change who referred the runner (letters go to them); clearing every field removes it."""
+    patient = read_patient(request, pk, Patient.objects.select_related("referring_provider"))
+    referrer = getattr(patient, "referring_provider", None)
+    form = ReferringProviderForm(request.POST or None, instance=referrer, prefix="rp")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(
+                patient=patient, fields={}, referring_provider=form.values(), by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form, prefix="referring_provider.")
+        else:
+            messages.success(request, "Referring provider saved.")
+            if role_of(request.user) in CLINICIAN_ROLES:
+                return redirect("assessments:patient_chart", patient_id=patient.pk)
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/referrer_edit.html", {"patient": patient, "form": form})
 
 
 @require_GET
@@ -131,12 +161,15 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient's record: contact, running profile, consents, appointments and attendance."""
     # One query for the record, its running profile and its attendance counts.
     patient = read_patient(
-        request, pk, Patient.objects.with_attendance().select_related("running_profile")
+        request,
+        pk,
+        Patient.objects.with_attendance().select_related("running_profile", "referring_provider"),
     )
     history = Appointment.objects.with_related().filter(patient=patient).order_by("-start")
     context = {
         "patient": patient,
         "profile": getattr(patient, "running_profile", None),
+        "referrer": getattr(patient, "referring_provider", None),
         "consents": patient.consents.all(),
         "appointments": history,
         "no_show_count": patient.no_show_count,

@@ -17,16 +17,30 @@ class Case:
     path: str
     who: str
     params: dict = field(default_factory=dict)
+    fill: dict = field(default_factory=dict)  # path values of this case, over the context's
 
     @property
     def label(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.params.items())
-        return f"GET {self.path}{'?' + query if query else ''} as {self.who}"
+        path = self.path
+        for key, value in self.fill.items():
+            path = path.replace("{" + key + "}", str(value))
+        return f"GET {path}{'?' + query if query else ''} as {self.who}"
 
 
 APPOINTMENTS = "/api/v1/appointments"
 PATIENTS = "/api/v1/patients"
 EVALUATIONS = "/api/v1/evaluations"
+REPORT = "/api/v1/reports/{name}"
+REPORTS = (
+    "attendance",
+    "utilization",
+    "outcomes",
+    "screening-agreement",
+    "caseload",
+    "adherence",
+    "reminders",
+)
 
 CASES = [
     Case("/api/v1/me", "desk"),
@@ -94,4 +108,13 @@ CASES = [
     Case("/api/v1/me/outcomes/due", "runner"),
     Case("/api/v1/me/program", "runner"),
     Case("/api/v1/programs/{program_id}", "therapist"),
+    Case("/api/v1/patients/{patient_id}/fhir", "therapist"),
+    # Each report over its default four weeks, and over a month, at one location, as CSV.
+    *(Case(REPORT, "manager", fill={"name": name}) for name in REPORTS),
+    *(
+        Case(REPORT, "manager", {"from": "{month_start}", "to": "{month_end}"}, {"name": name})
+        for name in REPORTS
+    ),
+    Case(REPORT, "manager", {"location": "{location_id}"}, {"name": "attendance"}),
+    Case(REPORT, "manager", {"format": "csv"}, {"name": "utilization"}),
 ]

@@ -251,6 +251,7 @@ def _api_context(make_user) -> tuple[dict, dict]:
 
 def _api_call(client, case: Case, tokens: dict, values: dict):
     """The request of one case, with the cursor of its first page when it asks for one."""
+    values = {**values, **case.fill}
     path = fill_path(case.path, values)
     params = {k: str(v).format(**values) for k, v in case.params.items() if v != NEXT}
     headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[case.who]}"}

@@ -73,6 +73,7 @@ PAGES: dict[str, Entry] = {
     # Front desk and scheduling.
     "patients:detail": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:edit": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
+    "patients:referrer_edit": Entry(STAFF, lambda s: {"pk": s.a.patient.pk}),
     "patients:invite": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:waitlist_add": Entry(DESK, lambda s: {"pk": s.a.patient.pk}),
     "patients:appointment": Entry(STAFF, lambda s: {"pk": s.a.appointment.pk}),
@@ -135,6 +136,21 @@ PAGES: dict[str, Entry] = {
             "instrument": s.a.due_instrument,
         },
     ),
+    # Attachments: runner A's gait clip, uploaded by THERAPIST and shared with runner A.
+    "assessments:attachment_list": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:attachment_upload": Entry(THERAPISTS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:attachment_detail": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_retry": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_share": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_delete": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_original": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_playable": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:attachment_poster": Entry(CLINICIANS, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:my_clip_playable": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
+    "assessments:my_clip_poster": Entry(RUNNER_OWN, lambda s: {"pk": s.a.attachment.pk}),
+    # The side-by-side player of runner A's videos, and a measurement marked on the clip.
+    "assessments:clip_compare": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "assessments:clip_measure": Entry(THERAPISTS, lambda s: {"pk": s.a.attachment.pk}),
     # Programs.
     "programs:session_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.session.pk}),
     "programs:run_morning": Entry(RUNNER_OWN, lambda s: {"pk": s.a.run.pk}),
@@ -165,10 +181,16 @@ PAGES: dict[str, Entry] = {
     "programs:exercise": Entry(
         CLINICIANS | {THERAPIST_ELSEWHERE}, lambda s: {"slug": s.a.item.exercise.slug}
     ),
+    # Letters and the runner's record (issue 18): clinicians of the runner's location.
+    "records:letter": Entry(CLINICIANS, lambda s: {"pk": s.a.signed_note.pk}),
+    "records:patient_pdf": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "records:patient_json": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     # Django's own auth pages: a signed reset link, nobody's object.
     "password_reset_confirm": Entry(
         frozenset(), lambda s: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
+    # The manager's reports (clinic-wide figures, no patient's object): nobody else sees them.
+    "reports:detail": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 # The Django admin: our roles are not `is_staff`, so every admin page sends them to its login.
@@ -208,6 +230,9 @@ API: dict[str, Entry] = {
     "programs_api_update_program": Entry(
         THERAPISTS, lambda s: {"program_id": s.a.program.pk}, body={"baseline_pain": 1}
     ),
+    # The record as a FHIR R4 Bundle: clinicians who see the chart; never the desk or a runner.
+    "dangpt_api_patient_fhir": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
+    "dangpt_api_get_report": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
 
 
@@ -363,6 +388,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     from patients.reminders.models import Reminder
     from programs import services as program_services
     from programs.models import ProgressionSuggestion, RunLog, SessionLog
+    from tests.assessments.attachment_files import stored_attachment
     from tests.assessments.factories import (
         EvaluationFactory,
         GaitAnalysisFactory,
@@ -401,6 +427,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     screening = ScreeningFactory(patient=patient)
     evaluation = EvaluationFactory(patient=patient, therapist=therapist)
     gait = GaitAnalysisFactory(patient=patient, therapist=therapist, evaluation=evaluation)
+    attachment = stored_attachment(patient, therapist, shared=True, gait_analysis=gait)
     schedule = PromScheduleFactory(
         patient=patient, created_by=therapist, starts_on=timezone.localdate()
     )
@@ -436,7 +463,15 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
         proposed_dosage=dosage,
     )
     due = list(due_measures(patient=patient))
+    signed_note = EvaluationFactory(
+        patient=patient,
+        therapist=therapist,
+        status="signed",
+        signed_by=therapist,
+        signed_at=timezone.now(),
+    )
     return SimpleNamespace(
+        signed_note=signed_note,
         user=user,
         patient=patient,
         appointment=appointment,
@@ -446,6 +481,7 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
         screening=screening,
         evaluation=evaluation,
         gait=gait,
+        attachment=attachment,
         schedule=schedule,
         outcome=outcome,
         program=program,

@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 
-from assessments.models import Screening
+from assessments.reports import reviewed_diagnosis_pairs
 from dangpt.conditions import CONDITION_CODES, Diagnosis
 
 SHORT = {
@@ -62,11 +62,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        pairs = list(
-            Screening.objects.exclude(final_diagnosis="")
-            .order_by()
-            .values_list("result__conditions__0__code", "final_diagnosis")
-        )
+        pairs = reviewed_diagnosis_pairs()
         if not pairs:
             self.stdout.write(EMPTY_MESSAGE)
             return

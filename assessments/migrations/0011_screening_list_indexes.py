@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0008_condition_exclusion_and_contributing_factors"),
-        ("patients", "0007_appointment_start_id_index"),
+        ("assessments", "0010_clip_measurements"),
+        ("patients", "0008_appointment_start_id_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

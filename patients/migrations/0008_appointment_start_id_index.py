@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0006_history_of_running_profile_and_consent"),
+        ("patients", "0007_referring_provider"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

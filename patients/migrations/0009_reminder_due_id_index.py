@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0007_appointment_start_id_index"),
+        ("patients", "0008_appointment_start_id_index"),
     ]
 
     operations = [
