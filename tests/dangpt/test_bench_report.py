@@ -139,3 +139,21 @@ def test_write_api_puts_the_run_and_the_growth_table_in_the_report(tmp_path):
 def test_percentile_is_nearest_rank():
     assert percentile([5, 1, 4, 2, 3], 0.95) == 5
     assert percentile(list(range(1, 101)), 0.95) == 95
+
+
+def test_a_run_with_no_replies_fails_and_still_writes_its_report(tmp_path):
+    """A server so overloaded that a phase got no reply: a failed check and a row saying so."""
+    phases = {
+        **SMALL["phases"],
+        "api-appointments": _phase({}),
+        "capacity-healthz": _phase({}, total=0.0),
+    }
+    run = {**SMALL, "phases": phases, "api_capacity_share": 0.0}
+    checks = api_checks(phases, 50, 0.0)
+    assert [ok for _, ok in checks] == [False, True, False]
+    args = SimpleNamespace(
+        scale=0.05, rate=50.0, seconds=20, capacity_seconds=20, workers=4, threads=2
+    )
+    path = tmp_path / "performance.md"
+    report.write_api(path, SimpleNamespace(args=args, results=run), checks, runs=[run])
+    assert "| `GET /healthz` | 0 | no reply | | | 50.0% |" in path.read_text()

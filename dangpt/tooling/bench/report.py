@@ -253,9 +253,15 @@ def api_section(bench, checks) -> str:
         "| requests | achieved/s | p50 ms | p95 ms | errors | machine CPU |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for label in ("capacity-healthz", "capacity-api-my-program"):
+    for label, name in (
+        ("capacity-healthz", "healthz"),
+        ("capacity-api-my-program", "api_my_program"),
+    ):
         phase = phases[label]
-        ((name, q),) = phase["requests"].items()
+        if name not in phase["requests"]:
+            out.append(f"| {LABELS[name]} | 0 | no reply | | | {phase['cpu_percent']}% |")
+            continue
+        q = phase["requests"][name]
         out.append(
             f"| {LABELS[name]} | {q['rate']:.1f} | {_ms(q['p50'])} | {_ms(q['p95'])} |"
             f" {q['errors']} | {phase['cpu_percent']}% |"
