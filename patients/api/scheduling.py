@@ -3,7 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -11,10 +12,12 @@ from ninja import Field, Query, Router, Schema, Status
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
+from dangpt.pagination import keyset_page, set_next_headers
 from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
+from patients.querysets import local_days_window
 from patients.selectors import read_appointment, schedule_locations
 
 router = Router()
@@ -164,28 +167,60 @@ def _conflict(exc: services.SlotTaken):
     return Status(409, {"detail": exc.messages[0], "errors": {"start": exc.messages}})
 
 
+APPOINTMENT_ORDER = ("start", "id")
+APPOINTMENT_PAGE = 100
+APPOINTMENT_PAGE_MAX = 500
+
+
 @router.get("/appointments", response={200: list[AppointmentOut], **ERRORS})
 def list_appointments(
     request,
+    response: HttpResponse,
     date: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
     therapist: int | None = None,
     patient: int | None = None,
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, le=MAX_OFFSET),
+    location: int | None = None,
+    limit: int = Query(APPOINTMENT_PAGE, ge=1, le=APPOINTMENT_PAGE_MAX),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+    offset: int = Query(0, le=MAX_OFFSET, deprecated=True, description="Use `cursor`."),
 ):
-    """Appointments, optionally of one UTC date, therapist or patient (staff)."""
+    """Appointments in start order, from the start of today on unless dated (staff).
+
+    `date` is one day, `date_from`/`date_to` a span of days (both ends included), each the
+    location's calendar day in its time zone; with neither, the list starts today. A page holds
+    `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`),
+    absent on the last page.
+    """
     require_staff(request)
+    if date is not None and (date_from is not None or date_to is not None):
+        raise ValidationError({"date": ["Give either date, or date_from and/or date_to."]})
+    first, last = (date, date) if date is not None else (date_from, date_to)
+    if first is not None and last is not None and last < first:
+        raise ValidationError({"date_to": ["date_to is before date_from."]})
     rows = Appointment.objects.visible_to(request.user)
-    if date:
-        rows = rows.filter(start__date=date)
+    places = Location.objects.order_by().values_list("pk", "time_zone")
+    if location is not None:
+        rows = rows.filter(location_id=location)
+        places = places.filter(pk=location)
+    rows = rows.filter(local_days_window(places, first, last, from_today=True))
     if therapist:
         rows = rows.filter(therapist_id=therapist)
     if patient:
         rows = rows.filter(patient_id=patient)
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
-    shown = ((a.patient_id, a.pk) for a in found)
+    page = keyset_page(
+        rows,
+        order=APPOINTMENT_ORDER,
+        limit=limit,
+        cursor=cursor,
+        scope="appointments",
+        skip=max(offset, 0),
+    )
+    set_next_headers(response, request, page)
+    shown = ((a.patient_id, a.pk) for a in page.rows)
     audit_patient_list(request, kind=AccessKind.APPOINTMENT_LIST, shown=shown)
-    return found
+    return page.rows
 
 
 @router.post("/appointments", response=BOOKING)
