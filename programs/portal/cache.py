@@ -98,9 +98,7 @@ def fingerprint(user_id: int, today: dt.date) -> Fingerprint | None:
 
 def key(user_id: int, found: Fingerprint, today: dt.date, *, part: str, version: str) -> str:
     """The cache key of one part built from the rows ``found`` describes, by ``version`` code."""
-    return rowcache.key(
-        user_id, part, found.program_id, f"{today:%Y%m%d}", found.digest, version
-    )
+    return rowcache.key(user_id, part, found.program_id, f"{today:%Y%m%d}", found.digest, version)
 
 
 drop_for_user = rowcache.drop_for_user
