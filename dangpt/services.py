@@ -12,7 +12,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 from dangpt.roles import remember_role
-from dangpt.sessions import limits_for
+from dangpt.sessions import limits_for, touch_interval
 from dangpt.signals import user_deactivated
 
 REVOKED_BY_CHANGE = (
@@ -135,8 +135,18 @@ def api_token_find(*, raw: str) -> ApiToken | None:
 
 
 def api_token_record_use(*, token: ApiToken) -> None:
-    """Record that a token was accepted now."""
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    """Record that a token was accepted now, as a session records its last visit: only once the
+    stamp is older than `touch_interval` (a minute for staff, 3.4 hours for runners by default).
+
+    A busy client then writes its token row once in that interval, not on every request (the
+    runner's phone reads /me/ often). The stamp lags by at most the interval, so the idle limit
+    can only end a token that much early, never late.
+    """
+    now = timezone.now()
+    last = token.last_used_at
+    if last is None or (now - last).total_seconds() > touch_interval(token.user):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:

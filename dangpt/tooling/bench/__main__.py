@@ -29,6 +29,7 @@ and the largest scale measured, side by side) is written.
 
 import argparse
 import base64
+import hashlib
 import json
 import math
 import os
@@ -69,6 +70,15 @@ def bench_database_url() -> str:
         return os.environ["BENCH_DATABASE_URL"]
     parts = urlsplit(os.environ["DATABASE_URL"])
     return urlunsplit(parts._replace(path="/dangpt_bench"))
+
+
+def bench_mfa_key(url: str) -> str:
+    """The bench database's own authenticator key, the same on every run: the desk's devices
+    made by an earlier run's bench_prepare must still decrypt. Synthetic data only."""
+    name = urlsplit(url).path.lstrip("/")
+    return base64.urlsafe_b64encode(
+        hashlib.sha256(f"dangpt-bench:{name}".encode()).digest()
+    ).decode()
 
 
 def ensure_database(url: str) -> None:
@@ -114,7 +124,7 @@ class Bench:
             DATABASE_URL=bench_database_url(),
             DEBUG="false",
             SECRET_KEY=secrets.token_urlsafe(50),
-            MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            MFA_ENCRYPTION_KEY=bench_mfa_key(bench_database_url()),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",
             SECURE_HSTS_SECONDS="0",
