@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
-from dangpt.services import api_token_create
 from patients import services
 from patients.models import Consent, RunningProfile, StaffProfile
 from patients.reminders.links import appointment_link, unsubscribe_link
@@ -24,7 +23,7 @@ from tests.patients.factories import (
     WaitlistEntryFactory,
     WorkingHoursFactory,
 )
-from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of
+from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of, used_token
 
 BUDGETED_PAGES: set[str] = {
     "patients:schedule",
@@ -174,8 +173,7 @@ def api():
     """api(user) -> the Authorization header of a new token, for a client without a session."""
 
     def headers(user) -> dict:
-        _, raw = api_token_create(user=user, second_factor=True)
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        return {"HTTP_AUTHORIZATION": f"Bearer {used_token(user)}"}
 
     return headers
 
