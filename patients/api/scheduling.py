@@ -3,10 +3,10 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 
 from dangpt import rowcache
 from dangpt.api import ErrorOut
@@ -167,6 +167,11 @@ def _conflict(exc: services.SlotTaken):
     return Status(409, {"detail": exc.messages[0], "errors": {"start": exc.messages}})
 
 
+def _refuse(field: str, message: str):
+    """A query that cannot be answered: 422 naming the field, as for a malformed value."""
+    raise NinjaValidationError([{"loc": ("query", field), "msg": message}])
+
+
 APPOINTMENT_ORDER = ("start", "id")
 APPOINTMENT_PAGE = 100
 APPOINTMENT_PAGE_MAX = 500
@@ -195,10 +200,10 @@ def list_appointments(
     """
     require_staff(request)
     if date is not None and (date_from is not None or date_to is not None):
-        raise ValidationError({"date": ["Give either date, or date_from and/or date_to."]})
+        _refuse("date", "Give either date, or date_from and/or date_to.")
     first, last = (date, date) if date is not None else (date_from, date_to)
     if first is not None and last is not None and last < first:
-        raise ValidationError({"date_to": ["date_to is before date_from."]})
+        _refuse("date_to", "date_to is before date_from.")
     rows = Appointment.objects.visible_to(request.user)
     places = Location.objects.order_by().values_list("pk", "time_zone")
     if location is not None:

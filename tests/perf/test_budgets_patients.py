@@ -5,7 +5,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -647,3 +649,20 @@ def test_api_my_appointments_is_flat(api, runner, clinic, upcoming):
         check=lists(50),
         **api(runner),
     )
+
+
+@pytest.mark.parametrize("path", ["appointments", "patients"])
+def test_api_next_page_costs_the_first_pages_queries(api, front_desk, make_user, clinic, path):
+    """A page after a cursor (Link rel=next) runs the first page's queries, within the budget."""
+    if path == "appointments":
+        Diary(clinic, therapists=[clinic.therapist, make_user(Role.THERAPIST)]).grow(50)
+    else:
+        grower(lambda: patient_with_records(clinic))(50)
+    headers = api(front_desk)
+    url = f"{API}/{path}"
+    first = queries_of(Client(), url, data={"limit": 20}, **headers)
+    cursor = Client().get(url, {"limit": 20}, **headers)["X-Next-Cursor"]
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().get(url, {"limit": 20, "cursor": cursor}, **headers)
+    assert response.status_code == 200 and len(response.json()) == 20
+    assert len(captured.captured_queries) == len(first) <= LIST_BUDGET
