@@ -157,3 +157,14 @@ def test_a_run_with_no_replies_fails_and_still_writes_its_report(tmp_path):
     path = tmp_path / "performance.md"
     report.write_api(path, SimpleNamespace(args=args, results=run), checks, runs=[run])
     assert "| `GET /healthz` | 0 | no reply | | | 50.0% |" in path.read_text()
+
+
+def test_the_report_says_the_program_cache_was_primed_before_its_loops(tmp_path):
+    run = {**SMALL, "primed": {"runners": 1000, "ok": 1000, "seconds": 12.5}}
+    args = SimpleNamespace(
+        scale=0.05, rate=50.0, seconds=20, capacity_seconds=20, workers=4, threads=2
+    )
+    section = report.api_section(SimpleNamespace(args=args, results=run), [])
+    assert "each of the 1,000 runners read their program once (1,000 answered 200, in 12.5 s" in (
+        section
+    )

@@ -266,6 +266,15 @@ def api_section(bench, checks) -> str:
             f"| {LABELS[name]} | {q['rate']:.1f} | {_ms(q['p50'])} | {_ms(q['p95'])} |"
             f" {q['errors']} | {phase['cpu_percent']}% |"
         )
+    primed = r.get("primed")
+    if primed:
+        out += [
+            "",
+            f"Before the program's loops, each of the {primed['runners']:,} runners read their"
+            f" program once ({primed['ok']:,} answered 200, in {primed['seconds']:.1f} s with 8"
+            " at a time), so the loops measure a runner reading an unchanged program again, as"
+            " the runner home's loops do after the page mix.",
+        ]
     out += [
         "",
         f"The runner's program sustains {r['api_capacity_share']:.0%} of the `/healthz` rate"
