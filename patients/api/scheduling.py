@@ -5,16 +5,16 @@ from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dangpt import rowcache
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
-from dangpt.pagination import keyset_page, set_next_headers
+from dangpt.pagination import KeysetPage, keyset_page, set_next_headers
 from dangpt.roles import STAFF_ROLES, Role, role_of
-from patients import services, slots
+from patients import mine, services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
 from patients.querysets import local_days_window
@@ -272,9 +272,23 @@ def cancel_appointment(request, appointment_id: int, payload: CancelIn | None = 
 
 
 @router.get("/me/appointments", response={200: list[AppointmentOut], **ERRORS})
-def my_appointments(request, upcoming: bool = False):
-    """The runner's own appointments, oldest first (upcoming=true: from now on)."""
+def my_appointments(
+    request,
+    upcoming: bool = False,
+    limit: int = Query(mine.PAGE, ge=1, le=mine.PAGE_MAX),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+):
+    """The runner's own appointments, oldest first (upcoming=true: from now on).
+
+    A page holds `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and
+    `X-Next-Cursor`), absent on the last page. Answered from the runner's cache
+    (dangpt.rowcache) while the page's rows are unchanged.
+    """
     if role_of(request.user) != Role.RUNNER:
         raise Http404
-    rows = Appointment.objects.visible_to(request.user)
-    return rows.filter(end__gte=timezone.now()) if upcoming else rows
+    page = mine.my_appointments_page(
+        request.user, schema=list[AppointmentOut], upcoming=upcoming, cursor=cursor, limit=limit
+    )
+    response = rowcache.json_response(page.body)
+    set_next_headers(response, request, KeysetPage(rows=[], next_cursor=page.next_cursor))
+    return response

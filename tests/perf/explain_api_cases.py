@@ -99,6 +99,7 @@ CASES = [
     Case("/api/v1/appointments/{appointment_id}", "desk"),
     Case("/api/v1/me/appointments", "runner"),
     Case("/api/v1/me/appointments", "runner", {"upcoming": "true"}),
+    Case("/api/v1/me/appointments", "runner", {"limit": 1, "cursor": NEXT}),
     Case("/api/v1/screenings/{screening_id}", "therapist"),
     Case(EVALUATIONS, "therapist", {"patient": "{notes_patient_id}"}),
     Case(EVALUATIONS, "manager", {"patient": "{notes_patient_id}", "limit": 1}),

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
-from dangpt.services import api_token_create
 from patients import services
 from patients.models import Consent, RunningProfile, StaffProfile
 from patients.reminders.links import appointment_link, unsubscribe_link
@@ -26,7 +25,7 @@ from tests.patients.factories import (
     WaitlistEntryFactory,
     WorkingHoursFactory,
 )
-from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of
+from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of, used_token
 
 BUDGETED_PAGES: set[str] = {
     "patients:schedule",
@@ -176,8 +175,7 @@ def api():
     """api(user) -> the Authorization header of a new token, for a client without a session."""
 
     def headers(user) -> dict:
-        _, raw = api_token_create(user=user, second_factor=True)
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        return {"HTTP_AUTHORIZATION": f"Bearer {used_token(user)}"}
 
     return headers
 
