@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -217,7 +218,14 @@ def _api_context(make_user) -> tuple[dict, dict]:
     # A patient with a synthetic note gets a follow-up note, so their notes fill two pages.
     noted = Evaluation.objects.filter(patient=patient).order_by("pk").first()
     EvaluationFactory(patient=patient, therapist=therapist, evaluated_on=noted.evaluated_on)
-    program = Program.objects.filter(status="active").order_by("pk")[100]
+    # The runner: a patient with an active program and at least two appointments, so the
+    # runner's own appointment list has a second page to walk to.
+    with_visits = Appointment.objects.values("patient_id").annotate(n=Count("id")).filter(n__gte=2)
+    program = (
+        Program.objects.filter(status="active", patient_id__in=with_visits.values("patient_id"))
+        .order_by("pk")
+        .first()
+    )
     runner = make_user(Role.RUNNER)
     Patient.objects.filter(pk=program.patient_id).update(user=runner)
     day = busy.start.date()
