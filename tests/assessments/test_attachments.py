@@ -231,6 +231,51 @@ def test_unsatisfiable_range_is_416(client_for, therapist, video):
     assert response["Content-Range"] == f"bytes */{video.size_bytes}"
 
 
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"bytes={HUGE}-",
+        f"bytes=0-{HUGE}",
+        f"bytes=-{HUGE}",
+        f"bytes={HUGE}-{HUGE}",
+        "bytes=-",
+        "bytes=١-٢",  # Arabic-Indic digits are no byte positions
+        "bytes=0-9, 20-29",
+    ],
+)
+@pytest.mark.parametrize("who", ["therapist", "runner"])
+def test_absurd_ranges_never_raise(client_for, therapist, runner, header, who):
+    """Thousands of digits (past Python's int() limit) or a malformed range: the whole file,
+    a range or 416, never a 500; on the clinic's path and on the runner's clip."""
+    if who == "therapist":
+        clip = stored_attachment(PatientFactory(), therapist)
+        url = reverse("assessments:attachment_original", args=[clip.pk])
+    else:
+        clip = stored_attachment(runner.patient, therapist, shared=True)
+        url = reverse("assessments:my_clip_playable", args=[clip.pk])
+    response = client_for(runner if who == "runner" else therapist).get(url, HTTP_RANGE=header)
+    assert response.status_code in {200, 206, 416}
+    if response.status_code != 416:
+        b"".join(response.streaming_content)
+
+
+def test_a_suffix_range_of_an_empty_file_is_416():
+    from django.test import RequestFactory
+
+    from dangpt.ranges import parse_range, ranged_file_response
+
+    assert parse_range("bytes=-5", 0) is False
+    request = RequestFactory().get("/", HTTP_RANGE="bytes=-5")
+    response = ranged_file_response(
+        request, open_file=lambda: None, size=0, content_type="video/mp4", etag="e", filename="x"
+    )
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */0"
+
+
 def test_stale_if_range_or_no_range_gets_the_whole_file(client_for, therapist, video):
     url = reverse("assessments:attachment_original", args=[video.pk])
     client = client_for(therapist)
