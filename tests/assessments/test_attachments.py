@@ -522,3 +522,17 @@ def test_head_answers_the_size_without_the_bytes_and_is_logged(client_for, thera
     assert response["Content-Length"] == str(video.size_bytes)
     assert b"".join(response.streaming_content) == b""
     assert AccessLog.objects.filter(kind=AccessKind.ATTACHMENT).count() == 1
+
+
+def test_the_upload_and_delete_forms_log_the_chart_read(client_for, therapist, video):
+    """Both forms show the patient: each GET is one access-log row of its kind; a POST that
+    fails validation logs no read (the write is in the history)."""
+    client = client_for(therapist)
+    client.get(reverse("assessments:attachment_upload", args=[video.patient_id]))
+    listed = AccessLog.objects.get(kind=AccessKind.ATTACHMENT_LIST)
+    assert (listed.patient_id, listed.user, listed.method) == (video.patient_id, therapist, "GET")
+    client.get(reverse("assessments:attachment_delete", args=[video.pk]))
+    shown = AccessLog.objects.get(kind=AccessKind.ATTACHMENT)
+    assert (shown.patient_id, shown.what) == (video.patient_id, f"attachment {video.pk}")
+    client.post(reverse("assessments:attachment_upload", args=[video.patient_id]), {"label": "x"})
+    assert AccessLog.objects.count() == 2
