@@ -115,3 +115,37 @@ def test_an_existing_folder_must_be_private_and_ours(
     with pytest.raises(ExportRefused, match=message):
         _export(output)
     assert list(output.iterdir()) == []
+
+
+def test_a_failing_export_logs_its_id_and_the_error_class_only(
+    make_user, tmp_path, monkeypatch, caplog
+):
+    """An error whose message quotes a record: the log and the task's error name the export
+    and the exception's class, never the message."""
+    import uuid
+
+    from dangpt.wiring.fhir import bulk
+    from dangpt.wiring.fhir.progress import export_progress, export_progress_set
+    from dangpt.wiring.fhir.sources import Source
+    from dangpt.wiring.fhir.tasks import ExportFailed, fhir_export_run
+    from patients.selectors import record_patients
+
+    patient = PatientFactory(first_name="Quillon")
+
+    def leaky(row, ref):
+        raise ValueError(f"cannot map {row.first_name}")
+
+    monkeypatch.setattr(bulk, "PATIENT_SOURCES", (Source("Patient", record_patients, leaky),))
+    export_id = uuid.uuid4().hex
+    manager = make_user(Role.MANAGER)
+    export_progress_set(
+        export_id=export_id, status="queued", output=str(tmp_path / "x"), user_id=manager.pk
+    )
+    with pytest.raises(ExportFailed) as failed:
+        fhir_export_run(export_id)
+    assert patient.first_name not in str(failed.value) and "ValueError" in str(failed.value)
+    assert failed.value.__suppress_context__
+    assert export_id in caplog.text and "ValueError" in caplog.text
+    assert patient.first_name not in caplog.text
+    assert all(record.exc_info is None for record in caplog.records)
+    assert export_progress(export_id=export_id)["error"] == "The export failed."
