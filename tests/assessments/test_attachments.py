@@ -3,6 +3,7 @@ with ffmpeg, and files that a signed note holds."""
 
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -536,3 +537,63 @@ def test_the_upload_and_delete_forms_log_the_chart_read(client_for, therapist, v
     assert (shown.patient_id, shown.what) == (video.patient_id, f"attachment {video.pk}")
     client.post(reverse("assessments:attachment_upload", args=[video.patient_id]), {"label": "x"})
     assert AccessLog.objects.count() == 2
+
+
+# --- What ffmpeg may read, and what the playable copy keeps --------------------------------------
+def _tags(path) -> dict:
+    """Every format and stream tag ffprobe reports, lower-cased names."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        ["/usr/bin/ffprobe", "-v", "error", "-show_entries", "format_tags:stream_tags",
+         "-of", "json", str(path)],
+        capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    data = json.loads(done.stdout)
+    tags = dict(data.get("format", {}).get("tags", {}))
+    for stream in data.get("streams", []):
+        tags |= stream.get("tags", {})
+    return {key.lower(): value for key, value in tags.items()}
+
+
+def test_the_playable_copy_drops_the_phones_location_and_titles(
+    therapist, tmp_path, _private_attachment_storage
+):
+    """A phone clip tagged with where it was shot and a title: the MP4 a runner may be shown
+    has neither."""
+    import subprocess
+
+    source = tmp_path / "IMG_0002.MOV"
+    subprocess.run(
+        ["/usr/bin/ffmpeg", "-nostdin", "-y", "-v", "error",
+         "-f", "lavfi", "-i", "testsrc=duration=1:size=320x240:rate=25", "-c:v", "mpeg4",
+         "-metadata", "location=+37.77-122.41/", "-metadata", "title=x",
+         "-metadata:s:v:0", "title=x", str(source)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    assert {"location", "title"} <= set(_tags(source))
+    file, _ = upload(source.read_bytes(), source.name)
+    attachment = attachment_create(
+        patient=PatientFactory(), user=therapist, upload=file, enqueue=lambda pk: None
+    )
+    done = attachment_process(attachment_id=attachment.pk)
+    assert done.status == "ready", done.error_message
+    tags = _tags(_private_attachment_storage / done.playable_name)
+    assert not {key for key in tags if key.startswith(("location", "title"))}, tags
+
+
+def test_ffmpeg_reads_the_sniffed_container_from_a_local_file_only(tmp_path):
+    """The demuxer comes from the sniffed type, never from ffmpeg's guess; another protocol
+    (`concat:` here, `http:` or an HLS playlist's likewise) is refused."""
+    from assessments import media
+
+    clip = make_testsrc_video(tmp_path / "clip.mp4")
+    assert media.probe(clip, demuxer=media.demuxer_for("video/mp4")).width == 320
+    with pytest.raises(media.MediaError):
+        media.probe(clip, demuxer=media.demuxer_for("video/webm"))  # MP4 bytes: not WebM
+    with pytest.raises(media.MediaError, match="not a video"):
+        media.demuxer_for("image/png")
+    joined = Path(f"concat:{clip}|{clip}")  # ffmpeg reads this without the whitelist
+    with pytest.raises(media.MediaError, match="Reading the video failed"):
+        media.probe(joined, demuxer="mov")
