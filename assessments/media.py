@@ -3,6 +3,11 @@
 Plain functions on local paths (the worker copies the file out of storage first). Every phone
 format becomes H.264 in yuv420p with the index at the front (+faststart) and a constant frame
 rate with a key frame every second, so a browser seeks and steps it frame by frame.
+
+ffmpeg never guesses what an input is: it is read with the demuxer of the type sniffed at upload
+(`DEMUXERS`) and may open local files only (`-protocol_whitelist file`), so a crafted upload
+cannot make it fetch a playlist or another file. The playable MP4 carries no metadata or
+chapters from the phone (location, titles) into what a runner is shown.
 """
 
 import json
@@ -17,6 +22,24 @@ from django.conf import settings
 
 class MediaError(Exception):
     """A clip ffmpeg could not read or convert; the message is shown on the attachment's page."""
+
+
+# The demuxer for each video type the upload sniffer accepts (assessments/uploads.py).
+DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska"}
+PLAYABLE_DEMUXER = DEMUXERS["video/mp4"]
+
+
+def demuxer_for(content_type: str) -> str:
+    """The ffmpeg demuxer of a sniffed video type; MediaError for any other type."""
+    try:
+        return DEMUXERS[content_type]
+    except KeyError:
+        raise MediaError("Reading the video failed: this is not a video file.") from None
+
+
+def _input(path: Path, demuxer: str) -> list[str]:
+    """An input ffmpeg reads with the demuxer given and from the local file only."""
+    return ["-protocol_whitelist", "file", "-f", demuxer, "-i", str(path)]
 
 
 @dataclass(frozen=True)
@@ -64,7 +87,7 @@ def _rate(value: str | None) -> Fraction | None:
     return rate if rate > 0 else None
 
 
-def probe(path: Path) -> VideoInfo:
+def probe(path: Path, *, demuxer: str) -> VideoInfo:
     """Duration, frame rate, display size and codec of the first video stream."""
     done = _run(
         [
@@ -75,7 +98,7 @@ def probe(path: Path) -> VideoInfo:
             "json",
             "-show_format",
             "-show_streams",
-            str(path),
+            *_input(path, demuxer),
         ],
         what="Reading the video",
     )
@@ -98,8 +121,9 @@ def probe(path: Path) -> VideoInfo:
     )
 
 
-def make_playable(source: Path, target: Path) -> None:
-    """Convert any clip to H.264 MP4 (yuv420p, +faststart, constant frame rate, AAC sound)."""
+def make_playable(source: Path, target: Path, *, demuxer: str) -> None:
+    """Convert any clip to H.264 MP4 (yuv420p, +faststart, constant frame rate, AAC sound),
+    without the source's metadata (GPS location, titles) or chapters."""
     _run(
         [
             settings.FFMPEG_BINARY,
@@ -107,8 +131,11 @@ def make_playable(source: Path, target: Path) -> None:
             "-y",
             "-v",
             "error",
-            "-i",
-            str(source),
+            *_input(source, demuxer),
+            "-map_metadata",
+            "-1",
+            "-map_chapters",
+            "-1",
             "-map",
             "0:v:0",
             "-map",
@@ -140,7 +167,7 @@ def make_playable(source: Path, target: Path) -> None:
 
 
 def make_poster(source: Path, target: Path, *, duration_s: Decimal) -> None:
-    """A JPEG of the frame one second in (or halfway through a shorter clip)."""
+    """A JPEG of the frame one second in (or halfway through a shorter clip) of a playable MP4."""
     at = min(Decimal(1), duration_s / 2)
     _run(
         [
@@ -151,8 +178,7 @@ def make_poster(source: Path, target: Path, *, duration_s: Decimal) -> None:
             "error",
             "-ss",
             f"{at:.3f}",
-            "-i",
-            str(source),
+            *_input(source, PLAYABLE_DEMUXER),
             "-frames:v",
             "1",
             "-q:v",

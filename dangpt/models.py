@@ -106,6 +106,7 @@ class AccessKind(models.TextChoices):
     ATTACHMENT = "attachment", "Attachment"
     LETTER = "letter", "Letter to referrer"
     RECORD_EXPORT = "record_export", "Record download"
+    BULK_EXPORT = "bulk_export", "Clinic export (FHIR)"
     # Lists: one row per patient shown, the ids of the records shown in `what`.
     PATIENT_LIST = "patient_list", "Patient list"
     SCHEDULE = "schedule", "Schedule"

@@ -14,19 +14,20 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 CHUNK = 64 * 1024
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 18 digits (under 2**63): longer numbers are no file's size and would overflow int().
+RANGE = re.compile(r"^bytes=(\d{1,18})?-(\d{1,18})?$", re.ASCII)
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
     """(first, last) of a single satisfiable range; None for no usable range (send it all);
     False when the range lies wholly past the end (416)."""
     match = RANGE.match(header.strip())
-    if not match or match.group(1) == match.group(2) == "":
+    if not match or match.group(1) is None and match.group(2) is None:
         return None
-    first, last = match.group(1), match.group(2)
+    first, last = match.group(1) or "", match.group(2) or ""
     if first == "":  # suffix: the last N bytes
         length = int(last)
-        if length == 0:
+        if length == 0 or size == 0:
             return False
         return max(0, size - length), size - 1
     start = int(first)

@@ -190,10 +190,11 @@ def _convert(attachment: Attachment) -> dict:
                 shutil.copyfileobj(stored, out, 1024 * 1024)
         except OSError as exc:
             raise media.MediaError("The uploaded file could not be read from storage.") from exc
-        media.probe(source)  # refuse what is no video before converting it
+        demuxer = media.demuxer_for(attachment.content_type)
+        media.probe(source, demuxer=demuxer)  # refuse what is no video before converting it
         playable = work_dir / "playable.mp4"
-        media.make_playable(source, playable)
-        info = media.probe(playable)
+        media.make_playable(source, playable, demuxer=demuxer)
+        info = media.probe(playable, demuxer=media.PLAYABLE_DEMUXER)
         poster = work_dir / "poster.jpg"
         media.make_poster(playable, poster, duration_s=info.duration_s)
         names = {}

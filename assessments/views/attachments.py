@@ -92,7 +92,9 @@ def attachment_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @csrf_protect
 def _attachment_upload(request: HttpRequest, patient_id: int, handler) -> HttpResponse:
-    patient = get_patient_for_notes(request, patient_id, kind=None)
+    # The form shows the patient: a GET is a chart read; a POST is logged as the write it is.
+    reading = AccessKind.ATTACHMENT_LIST if request.method == "GET" else None
+    patient = get_patient_for_notes(request, patient_id, kind=reading)
     evaluation, gait = _note_from_query(request, patient)
     form = AttachmentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -184,7 +186,8 @@ def attachment_share_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.THERAPIST, Role.MANAGER)
 def attachment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then delete a file that is not part of a signed note."""
-    attachment = get_attachment_for_user(request, pk, kind=None)
+    reading = AccessKind.ATTACHMENT if request.method == "GET" else None
+    attachment = get_attachment_for_user(request, pk, kind=reading)
     error = ""
     if request.method == "POST":
         try:

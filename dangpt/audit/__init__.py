@@ -4,7 +4,7 @@ The manager's search page over both is project wiring. The names below load on f
 `dangpt.models` can use `dangpt.audit.history` while `dangpt.audit.access` uses `dangpt.models`.
 """
 
-__all__ = ["audit_patient_access", "audit_patient_list"]
+__all__ = ["audit_bulk_export", "audit_patient_access", "audit_patient_list"]
 
 
 def __getattr__(name: str):

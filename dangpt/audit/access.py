@@ -97,3 +97,23 @@ def audit_patient_list(
             ],
         )
     return len(refs)
+
+
+def audit_bulk_export(*, user, patient_ids: Iterable[int], view: str, ref: str) -> list[AccessLog]:
+    """Record a bulk export run outside a request (a command, written by a worker): one row per
+    patient exported, naming the operator and the export (`ref`), in one INSERT."""
+    role = role_of(user)
+    kind = AccessKind.BULK_EXPORT
+    rows = [
+        AccessLog(
+            user=user,
+            role=role.value if role else "",
+            patient_id=patient_id,
+            view=view[:100],
+            kind=kind,
+            what=_what(kind, ref),
+            method="COMMAND",
+        )
+        for patient_id in patient_ids
+    ]
+    return AccessLog.objects.bulk_create(rows) if rows else []

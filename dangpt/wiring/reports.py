@@ -208,6 +208,10 @@ def _csv_lines(report: Report, query: ReportQuery) -> Iterator[str]:
         )
 
 
+# Reports name patients and staff: no shared cache or browser disk cache keeps them.
+NO_STORE = "no-store, private"
+
+
 def csv_response(report: Report, query: ReportQuery) -> StreamingHttpResponse:
     """The report as CSV with a header row, streamed row by row."""
     response = StreamingHttpResponse(
@@ -215,6 +219,7 @@ def csv_response(report: Report, query: ReportQuery) -> StreamingHttpResponse:
     )
     name = f"{report.name}-{query.first.isoformat()}-to-{query.last.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = NO_STORE
     return response
 
 
@@ -267,7 +272,9 @@ def report_detail(request: HttpRequest, name: str) -> HttpResponse:
         "chart": chart,
         "csv_query": _without_page(request),
     }
-    return render(request, "dangpt/report_detail.html", context)
+    response = render(request, "dangpt/report_detail.html", context)
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 report_urls = (
@@ -295,7 +302,7 @@ class ReportParams(Schema):
     response={200: dict, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A manager's report as JSON, or CSV with a header row (format=csv)",
 )
-def get_report(request, name: str, params: Query[ReportParams]):
+def get_report(request, response: HttpResponse, name: str, params: Query[ReportParams]):
     """`attendance`, `utilization`, `outcomes`, `screening-agreement`, `caseload`, `adherence`,
     `reminders` for `from`/`to` (both inclusive; the last four weeks by default) and an optional
     `location`. Managers only; anyone else gets a 404."""
@@ -311,4 +318,5 @@ def get_report(request, name: str, params: Query[ReportParams]):
         )
     if params.format == "csv":
         return csv_response(report, form.query())
+    response["Cache-Control"] = NO_STORE
     return report_json(report, form.query(), form.cleaned_data["location"])

@@ -3,6 +3,7 @@ with ffmpeg, and files that a signed note holds."""
 
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -229,6 +230,51 @@ def test_unsatisfiable_range_is_416(client_for, therapist, video):
     response = client_for(therapist).get(url, HTTP_RANGE=f"bytes={video.size_bytes}-")
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{video.size_bytes}"
+
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"bytes={HUGE}-",
+        f"bytes=0-{HUGE}",
+        f"bytes=-{HUGE}",
+        f"bytes={HUGE}-{HUGE}",
+        "bytes=-",
+        "bytes=١-٢",  # Arabic-Indic digits are no byte positions
+        "bytes=0-9, 20-29",
+    ],
+)
+@pytest.mark.parametrize("who", ["therapist", "runner"])
+def test_absurd_ranges_never_raise(client_for, therapist, runner, header, who):
+    """Thousands of digits (past Python's int() limit) or a malformed range: the whole file,
+    a range or 416, never a 500; on the clinic's path and on the runner's clip."""
+    if who == "therapist":
+        clip = stored_attachment(PatientFactory(), therapist)
+        url = reverse("assessments:attachment_original", args=[clip.pk])
+    else:
+        clip = stored_attachment(runner.patient, therapist, shared=True)
+        url = reverse("assessments:my_clip_playable", args=[clip.pk])
+    response = client_for(runner if who == "runner" else therapist).get(url, HTTP_RANGE=header)
+    assert response.status_code in {200, 206, 416}
+    if response.status_code != 416:
+        b"".join(response.streaming_content)
+
+
+def test_a_suffix_range_of_an_empty_file_is_416():
+    from django.test import RequestFactory
+
+    from dangpt.ranges import parse_range, ranged_file_response
+
+    assert parse_range("bytes=-5", 0) is False
+    request = RequestFactory().get("/", HTTP_RANGE="bytes=-5")
+    response = ranged_file_response(
+        request, open_file=lambda: None, size=0, content_type="video/mp4", etag="e", filename="x"
+    )
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */0"
 
 
 def test_stale_if_range_or_no_range_gets_the_whole_file(client_for, therapist, video):
@@ -477,3 +523,77 @@ def test_head_answers_the_size_without_the_bytes_and_is_logged(client_for, thera
     assert response["Content-Length"] == str(video.size_bytes)
     assert b"".join(response.streaming_content) == b""
     assert AccessLog.objects.filter(kind=AccessKind.ATTACHMENT).count() == 1
+
+
+def test_the_upload_and_delete_forms_log_the_chart_read(client_for, therapist, video):
+    """Both forms show the patient: each GET is one access-log row of its kind; a POST that
+    fails validation logs no read (the write is in the history)."""
+    client = client_for(therapist)
+    client.get(reverse("assessments:attachment_upload", args=[video.patient_id]))
+    listed = AccessLog.objects.get(kind=AccessKind.ATTACHMENT_LIST)
+    assert (listed.patient_id, listed.user, listed.method) == (video.patient_id, therapist, "GET")
+    client.get(reverse("assessments:attachment_delete", args=[video.pk]))
+    shown = AccessLog.objects.get(kind=AccessKind.ATTACHMENT)
+    assert (shown.patient_id, shown.what) == (video.patient_id, f"attachment {video.pk}")
+    client.post(reverse("assessments:attachment_upload", args=[video.patient_id]), {"label": "x"})
+    assert AccessLog.objects.count() == 2
+
+
+# --- What ffmpeg may read, and what the playable copy keeps --------------------------------------
+def _tags(path) -> dict:
+    """Every format and stream tag ffprobe reports, lower-cased names."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        ["/usr/bin/ffprobe", "-v", "error", "-show_entries", "format_tags:stream_tags",
+         "-of", "json", str(path)],
+        capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    data = json.loads(done.stdout)
+    tags = dict(data.get("format", {}).get("tags", {}))
+    for stream in data.get("streams", []):
+        tags |= stream.get("tags", {})
+    return {key.lower(): value for key, value in tags.items()}
+
+
+def test_the_playable_copy_drops_the_phones_location_and_titles(
+    therapist, tmp_path, _private_attachment_storage
+):
+    """A phone clip tagged with where it was shot and a title: the MP4 a runner may be shown
+    has neither."""
+    import subprocess
+
+    source = tmp_path / "IMG_0002.MOV"
+    subprocess.run(
+        ["/usr/bin/ffmpeg", "-nostdin", "-y", "-v", "error",
+         "-f", "lavfi", "-i", "testsrc=duration=1:size=320x240:rate=25", "-c:v", "mpeg4",
+         "-metadata", "location=+37.77-122.41/", "-metadata", "title=x",
+         "-metadata:s:v:0", "title=x", str(source)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    assert {"location", "title"} <= set(_tags(source))
+    file, _ = upload(source.read_bytes(), source.name)
+    attachment = attachment_create(
+        patient=PatientFactory(), user=therapist, upload=file, enqueue=lambda pk: None
+    )
+    done = attachment_process(attachment_id=attachment.pk)
+    assert done.status == "ready", done.error_message
+    tags = _tags(_private_attachment_storage / done.playable_name)
+    assert not {key for key in tags if key.startswith(("location", "title"))}, tags
+
+
+def test_ffmpeg_reads_the_sniffed_container_from_a_local_file_only(tmp_path):
+    """The demuxer comes from the sniffed type, never from ffmpeg's guess; another protocol
+    (`concat:` here, `http:` or an HLS playlist's likewise) is refused."""
+    from assessments import media
+
+    clip = make_testsrc_video(tmp_path / "clip.mp4")
+    assert media.probe(clip, demuxer=media.demuxer_for("video/mp4")).width == 320
+    with pytest.raises(media.MediaError):
+        media.probe(clip, demuxer=media.demuxer_for("video/webm"))  # MP4 bytes: not WebM
+    with pytest.raises(media.MediaError, match="not a video"):
+        media.demuxer_for("image/png")
+    joined = Path(f"concat:{clip}|{clip}")  # ffmpeg reads this without the whitelist
+    with pytest.raises(media.MediaError, match="Reading the video failed"):
+        media.probe(joined, demuxer="mov")

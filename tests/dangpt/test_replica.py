@@ -99,3 +99,32 @@ def test_the_router_never_migrates_or_writes_the_replica():
     assert router.allow_migrate("default", "patients") is None
     with replica_reads():
         assert router.db_for_write(Location) == "default"
+
+
+@BOTH
+def test_the_fhir_bulk_export_reads_from_the_replica(replica, make_user, tmp_path):
+    """The worker's export reads the clinic on the replica; its access-log rows go to default."""
+    import uuid
+
+    from dangpt.models import AccessKind, AccessLog
+    from dangpt.wiring.fhir.progress import export_progress, export_progress_set
+    from dangpt.wiring.fhir.tasks import fhir_export_run
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory()
+    manager = make_user(Role.MANAGER)
+    export_id = uuid.uuid4().hex
+    output = tmp_path / "export"
+    export_progress_set(
+        export_id=export_id, status="queued", output=str(output), user_id=manager.pk
+    )
+    default = connections["default"]
+    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(default) as on_default:
+        fhir_export_run(export_id)
+    assert export_progress(export_id=export_id)["status"] == "done"
+    assert any('FROM "patients_patient"' in q["sql"] for q in on_replica.captured_queries)
+    assert not any('FROM "patients_patient"' in q["sql"] for q in on_default.captured_queries)
+    assert any("dangpt_accesslog" in q["sql"] for q in on_default.captured_queries)
+    assert list(AccessLog.objects.values_list("patient_id", "kind")) == [
+        (patient.pk, AccessKind.BULK_EXPORT)
+    ]

@@ -505,3 +505,17 @@ def test_csv_keeps_a_formula_like_name_as_text(client, manager, make_user):
     visits(therapist, default_location(), MONDAY, [("completed", False)])
     _, row = csv_rows(api(client, manager, "caseload", format="csv", **WEEK))
     assert row == ["'=HYPERLINK(1)", "1", "1", "1"]
+
+
+def test_reports_are_never_cached(client, client_for, manager):
+    """Page, CSV download and both API formats: `no-store, private` (they name people)."""
+    url = reverse("reports:detail", args=["attendance"])
+    responses = [
+        client_for(manager).get(url, WEEK),
+        client_for(manager).get(url, {**WEEK, "format": "csv"}),
+        api(client, manager, "attendance", **WEEK),
+        api(client, manager, "attendance", format="csv", **WEEK),
+    ]
+    for response in responses:
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store, private"

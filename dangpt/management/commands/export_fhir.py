@@ -1,17 +1,21 @@
-"""python manage.py export_fhir [--output DIR]: the whole clinic as FHIR R4 NDJSON.
+"""python manage.py export_fhir --user MANAGER [--output DIR]: the clinic as FHIR R4 NDJSON.
 
 A Celery worker writes the files (dangpt/wiring/fhir/bulk.py); this command enqueues the export,
-prints its progress until it is done, then the files and their counts.
+prints its progress until it is done, then the files and their counts. The manager named by
+`--user` is the operator the access log records for every patient exported.
 """
 
+import os
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangpt.roles import Role, role_of
 from dangpt.wiring.fhir.progress import export_progress, export_progress_set
 from dangpt.wiring.fhir.tasks import fhir_export_run
 
@@ -21,6 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--user",
+            required=True,
+            help="Username of the manager running the export; the access log names them.",
+        )
+        parser.add_argument(
             "--output",
             help="Directory to write into (default: .data/fhir-export-<UTC time>). The worker "
             "writes it, so it must be a path the worker can reach.",
@@ -29,15 +38,21 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0, help="Seconds between checks.")
         parser.add_argument("--queue", default=None, help="Celery queue (default: the app's).")
 
-    def handle(self, *args, output, timeout: float, poll: float, queue, **options):
+    def handle(self, *args, user: str, output, timeout: float, poll: float, queue, **options):
+        operator = get_user_model().objects.filter(username=user).first()
+        if operator is None or role_of(operator) != Role.MANAGER:
+            raise CommandError(f"{user!r} is not an active manager; only a manager exports.")
         if output is None:
             stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
             output = Path(settings.BASE_DIR) / ".data" / f"fhir-export-{stamp}"
-        output = Path(output).resolve()
-        if output.exists() and any(output.iterdir()):
+        # Absolute, symlinks not resolved: the worker refuses a symlinked folder.
+        output = Path(os.path.abspath(output))
+        if output.is_dir() and not output.is_symlink() and any(output.iterdir()):
             raise CommandError(f"{output} is not empty; choose a new directory.")
         export_id = uuid.uuid4().hex
-        export_progress_set(export_id=export_id, status="queued", output=str(output))
+        export_progress_set(
+            export_id=export_id, status="queued", output=str(output), user_id=operator.pk
+        )
         fhir_export_run.apply_async(args=[export_id], queue=queue)
         self.stdout.write(f"Export {export_id} queued; a worker writes it to {output}")
         state = self._follow(export_id, timeout=timeout, poll=poll)

@@ -32,4 +32,7 @@ def patient_fhir(request, patient_id: int):
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_id)
     audit_patient_access(request, patient_id=patient.pk, kind=AccessKind.CHART, ref="FHIR bundle")
     body = json.dumps(patient_bundle(patient), cls=DjangoJSONEncoder)
-    return HttpResponse(body, content_type=FHIR_JSON)
+    # A whole chart: never kept by a shared cache or the browser's disk cache.
+    return HttpResponse(
+        body, content_type=FHIR_JSON, headers={"Cache-Control": "no-store, private"}
+    )

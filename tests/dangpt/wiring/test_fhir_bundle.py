@@ -178,3 +178,9 @@ def test_drafts_portal_answers_and_cancellations_are_told_apart(client, therapis
     (answers,) = _resources(body, "QuestionnaireResponse")
     assert answers["author"] == {"reference": body["entry"][0]["fullUrl"]}  # the Patient
     assert len(answers["item"]) == 20
+
+
+def test_the_bundle_is_never_cached(client, therapist, record):
+    response = client.get(_url(record), **api_headers(therapist))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
