@@ -104,6 +104,7 @@ def test_refused_upload_says_why_and_leaves_nothing(
     response = post_file(client_for(therapist), PatientFactory(), data, name)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "Choose a file to upload." not in response.content.decode()  # only the reason
     assert not Attachment.objects.exists()
     assert stored_files(_private_attachment_storage) == []
     assert list(upload_temp.iterdir()) == []
@@ -348,6 +349,19 @@ def test_share_with_cues_then_stop(client_for, therapist, video):
     client.post(url, {"action": "unshare"})
     video.refresh_from_db()
     assert not video.shared_with_runner and video.shared_at is None
+
+
+def test_sharing_from_the_player_returns_there_and_names_the_runner(client_for, therapist, video):
+    """A safe "next" (the player) is honoured, another site's is not; the message names the
+    runner."""
+    client = client_for(therapist)
+    url = reverse("assessments:attachment_share", args=[video.pk])
+    player = f"/clinical/patients/{video.patient_id}/videos/compare/?left=1&right=2"
+    response = client.post(url, {"action": "share", "cues": "", "next": player}, follow=True)
+    assert response.redirect_chain[0][0] == player
+    assert f"Shared with {video.patient.first_name}." in response.content.decode()
+    elsewhere = client.post(url, {"action": "share", "next": "https://evil.example/x"})
+    assert elsewhere["Location"] == reverse("assessments:attachment_detail", args=[video.pk])
 
 
 def test_a_clip_still_processing_cannot_be_shared(therapist):
