@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from assessments.exam import exam_rows
 from assessments.models import (
@@ -238,7 +239,7 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
 def _gait(gait: GaitAnalysis) -> dict[str, Any]:
     values = {name: _iso(getattr(gait, name)) for name in GAIT_FIELDS}
     labels = {
-        name: str(GaitAnalysis._meta.get_field(name).verbose_name).capitalize()
+        name: capfirst(str(GaitAnalysis._meta.get_field(name).verbose_name))
         for name in GAIT_FIELDS
     }
     shown = {}

@@ -24,7 +24,7 @@ DEMO_LOCATION = {
     "name": "Dang PT Silver Lake",
     "time_zone": "America/Los_Angeles",
     "address": "2900 Sunset Blvd, Los Angeles, CA 90026",
-    "phone": "+1 213 555 0100",
+    "phone": "+12135550100",
 }
 
 DEMO_STAFF = [

@@ -315,13 +315,28 @@ def test_media_is_not_publicly_reachable(client, video):
 
 
 # --- Pages -------------------------------------------------------------------------------------
+def test_a_damaged_video_says_so_in_plain_words_without_a_retry(client_for, therapist, video):
+    """ffmpeg's own words stay off the page; trying the same file again would fail again."""
+    Attachment.objects.filter(pk=video.pk).update(
+        status="failed",
+        error_message="Reading the video failed: Invalid data found when processing input",
+    )
+    page = (
+        client_for(therapist)
+        .get(reverse("assessments:attachment_detail", args=[video.pk]))
+        .content.decode()
+    )
+    assert "This file looks damaged or incomplete. Export it again from the phone" in page
+    assert "Invalid data" not in page and "Try again" not in page
+
+
 def test_detail_page_shows_a_failed_job_and_retry_queues_it(client_for, therapist, video):
     Attachment.objects.filter(pk=video.pk).update(
-        status="failed", error_message="Reading the video failed: no picture."
+        status="failed", error_message="Making the playable copy took longer than 10 minutes."
     )
     client = client_for(therapist)
     page = client.get(reverse("assessments:attachment_detail", args=[video.pk])).content.decode()
-    assert "Reading the video failed: no picture." in page and "Try again" in page
+    assert "took longer than" not in page and "Try again" in page
     response = client.post(reverse("assessments:attachment_retry", args=[video.pk]))
     video.refresh_from_db()
     assert response.status_code == 302 and video.status == "pending" and video.error_message == ""

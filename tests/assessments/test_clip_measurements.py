@@ -454,3 +454,26 @@ def test_missing_gait_analysis_is_named_at_its_field(setup, therapist, client_fo
     assert body["errors"]["gait_analysis"] == ["Choose the gait analysis to fill."]
     assert body["detail"] != "Check the measurement."
     assert not ClipMeasurement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_gait_page_lists_the_clips_measured_for_it(setup, therapist, client_for):
+    """A clip uploaded to the chart but measured for this analysis shows under its files; the
+    empty link row of older records is gone and the time reads "Dec 4, 2026, 12:09 PM"."""
+    from django.utils import timezone
+
+    measurement = clip_measurement_record(
+        clip=setup["left"],
+        gait_analysis=setup["gait"],
+        therapist=therapist,
+        kind="pelvic_drop",
+        side="right",
+        time_s=0.25,
+        points=[[100, 100], [200, 107]],
+    )
+    detail = client_for(therapist).get(f"/clinical/gait/{setup['gait'].pk}/").content.decode()
+    assert "No files here yet." not in detail
+    assert f'href="/clinical/attachments/{setup["left"].pk}/"' in detail
+    assert "Video links" not in detail and ">Video</dt>" not in detail
+    marked = timezone.localtime(measurement.created_at)
+    assert f"{marked:%b} {marked.day}, {marked.year}, " in detail

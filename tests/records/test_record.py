@@ -157,3 +157,25 @@ def test_record_downloads_refuse_post(client_for, runner, therapist):
     assert client_for(runner).post(reverse("records:mine_json")).status_code == 405
     url = reverse("records:patient_json", args=[runner.patient.pk])
     assert client_for(therapist).post(url).status_code == 405
+
+
+def test_every_phone_is_e164_with_a_display_twin(client_for, runner):
+    """A number typed before normalising ("213-555-0199") leaves in the same form as the rest."""
+    from patients.models import Patient
+
+    Patient.objects.filter(pk=runner.patient.pk).update(
+        phone="213-555-0199", emergency_contact_phone="+13235550177"
+    )
+    patient = download_json(client_for(runner), reverse("records:mine_json"))["patient"]
+    assert (patient["phone"], patient["phone_display"]) == ("+12135550199", "(213) 555-0199")
+    assert patient["emergency_contact_phone"] == "+13235550177"
+    assert patient["emergency_contact_phone_display"] == "(323) 555-0177"
+
+
+def test_gait_labels_keep_their_abbreviations(client_for, runner, therapist):
+    """"Knee valgus (FPPA)", not "Knee valgus (fppa)"."""
+    from tests.assessments.factories import GaitAnalysisFactory
+
+    GaitAnalysisFactory(patient=runner.patient, therapist=therapist, knee_valgus_left_deg=9)
+    record = download_json(client_for(runner), reverse("records:mine_json"))
+    assert "Knee valgus (FPPA), left (°)" in record["gait_analyses"][0]["shown"]
