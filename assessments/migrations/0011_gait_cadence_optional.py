@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0010_clip_measurements'),
+        ("assessments", "0010_clip_measurements"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gaitanalysis',
-            name='cadence_spm',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(100), django.core.validators.MaxValueValidator(260)], verbose_name='cadence (steps/min)'),
+            model_name="gaitanalysis",
+            name="cadence_spm",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(100),
+                    django.core.validators.MaxValueValidator(260),
+                ],
+                verbose_name="cadence (steps/min)",
+            ),
         ),
         migrations.AlterField(
-            model_name='gaitanalysisevent',
-            name='cadence_spm',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(100), django.core.validators.MaxValueValidator(260)], verbose_name='cadence (steps/min)'),
+            model_name="gaitanalysisevent",
+            name="cadence_spm",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(100),
+                    django.core.validators.MaxValueValidator(260),
+                ],
+                verbose_name="cadence (steps/min)",
+            ),
         ),
     ]

@@ -22,7 +22,6 @@ from dangpt.wiring.pdf import pdf_response
 from patients.models import Location, ReferringProvider, phone_for_people
 from programs.record import home_program_for_letter
 
-
 LETTER_FILE_KINDS = {
     "initial": "evaluation-summary",
     "follow_up": "progress-note",
@@ -31,7 +30,7 @@ LETTER_FILE_KINDS = {
 
 
 def _ascii_words(text: str) -> str:
-    """"José María" -> "Jose-Maria": safe in any download's file name."""
+    """ "José María" -> "Jose-Maria": safe in any download's file name."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[A-Za-z0-9]+", plain))
 

@@ -434,7 +434,9 @@ def test_measure_form_preselects_the_newest_open_gait_analysis(setup, therapist,
     older = setup["gait"]
     older.recorded_on -= timedelta(days=10)
     older.save()
-    newest = GaitAnalysisFactory(patient=setup["patient"], therapist=therapist, surface="overground")
+    newest = GaitAnalysisFactory(
+        patient=setup["patient"], therapist=therapist, surface="overground"
+    )
     html = (
         client_for(therapist)
         .get(f"/clinical/patients/{setup['patient'].pk}/videos/compare/")

@@ -37,9 +37,7 @@ def test_seed_leaves_an_open_gait_analysis_and_links_the_note_to_the_screening()
     seed_people(password="demo-pass-123")
     demo.seed(password="demo-pass-123")
     demo.seed(password="demo-pass-123")
-    open_gait = GaitAnalysis.objects.get(
-        patient__user__username="runner1", evaluation__isnull=True
-    )
+    open_gait = GaitAnalysis.objects.get(patient__user__username="runner1", evaluation__isnull=True)
     assert open_gait.cadence_spm is None
     note = Evaluation.objects.get(patient__user__username="runner1")
     assert note.is_signed and note.screening.source == ScreeningSource.THERAPIST

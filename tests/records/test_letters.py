@@ -40,7 +40,8 @@ def test_each_signed_note_has_its_letter(client_for, therapist, runner, full_rec
     assert response["Cache-Control"] == "no-store, private"
     text = " ".join(pdf_text(response).split())
     patient = runner.patient
-    slug = {"initial": "evaluation-summary", "follow_up": "progress-note"}.get(kind, kind + "-summary")
+    slugs = {"initial": "evaluation-summary", "follow_up": "progress-note"}
+    slug = slugs.get(kind, "discharge-summary")
     disposition = response["Content-Disposition"]
     assert disposition.isascii() and f"letter-{note.pk}" not in disposition
     assert disposition.endswith(f'-{slug}-{note.evaluated_on.isoformat()}.pdf"')
