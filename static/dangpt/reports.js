@@ -15,8 +15,25 @@
   var horizontal = data.type === "bar" && data.labels.some(function (label) {
     return String(label).length > 16;
   });
+  // Words wrapped onto lines (Chart.js draws an array label as lines), narrower on phones.
+  function wrap(label, width) {
+    var lines = [];
+    String(label).split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
+  }
+  var labels = data.labels;
   if (horizontal) {
-    canvas.parentNode.style.height = Math.max(280, 80 + data.labels.length * 36) + "px";
+    var width = canvas.parentNode.clientWidth < 576 ? 16 : 36;
+    labels = data.labels.map(function (label) { return wrap(label, width); });
+    var lines = labels.reduce(function (most, l) { return Math.max(most, l.length); }, 1);
+    canvas.parentNode.style.height = Math.max(280, 80 + data.labels.length * (16 + 16 * lines)) + "px";
   }
   var valueAxis = {
     stacked: Boolean(data.stacked),
@@ -34,7 +51,7 @@
   var chart = new Chart(canvas, {
     type: data.type,
     data: {
-      labels: data.labels,
+      labels: labels,
       datasets: data.datasets.map(function (set, i) {
         return {
           label: set.label,
