@@ -23,6 +23,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from dangpt.mfa.factors import mfa_enforced, token_exchange_check, token_refusal
+from dangpt.pagination import InvalidCursor
 from dangpt.roles import reaches_staff_pages, role_of
 from dangpt.services import (
     api_token_create,
@@ -158,6 +159,11 @@ def on_invalid_input(request, exc: NinjaValidationError):
         message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
         errors.setdefault(_field_name(error.get("loc", ())), []).append(message)
     return error_response(request, 422, "The request has invalid fields.", errors)
+
+
+@api.exception_handler(InvalidCursor)
+def on_invalid_cursor(request, exc: InvalidCursor):
+    return error_response(request, 422, "The request has invalid fields.", {"cursor": [str(exc)]})
 
 
 @api.exception_handler(DjangoValidationError)

@@ -22,8 +22,9 @@ class DangptConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_delete, post_migrate
 
+        from dangpt.rowcache import on_user_deactivated
         from dangpt.sessions import session_start
-        from dangpt.signals import on_user_deleted
+        from dangpt.signals import on_user_deleted, user_deactivated
         from dangpt.throttle import on_login_failed
 
         user_logged_in.connect(session_start, dispatch_uid="dangpt.session_start")
@@ -32,3 +33,4 @@ class DangptConfig(AppConfig):
         post_delete.connect(
             on_user_deleted, sender=get_user_model(), dispatch_uid="dangpt.user_deleted"
         )
+        user_deactivated.connect(on_user_deactivated, dispatch_uid="dangpt.rowcache.drop")

@@ -1,7 +1,9 @@
 """Writes owned by the dangpt app: API tokens and heartbeats."""
 
 import datetime
+import functools
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
@@ -12,7 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from dangpt.mfa.models import AuthenticatorDevice
 from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 from dangpt.roles import remember_role
-from dangpt.sessions import limits_for
+from dangpt.sessions import limits_for, touch_interval
 from dangpt.signals import user_deactivated
 
 REVOKED_BY_CHANGE = (
@@ -114,29 +116,67 @@ def api_token_create(
     return token, raw
 
 
+@functools.cache
+def _token_sql() -> str:
+    """SELECT an active token by its key's hash, with its user, the user's group names
+    (``group_names``) and newest confirmed authenticator's id (``device_id``).
+
+    Every API request runs it, so it is written once as SQL (table and column names from the
+    models, the hash a parameter), as dangpt/auth_backend.py does for sessions: the ORM took
+    longer to build this query than PostgreSQL takes to run it.
+    """
+    user_model = get_user_model()
+    memberships = user_model.groups.through._meta
+    device = AuthenticatorDevice._meta
+    token = ApiToken._meta
+    columns = ", ".join(f't."{f.column}" AS "token__{f.attname}"' for f in token.concrete_fields)
+    return (
+        f"SELECT u.*, {columns},"  # noqa: S608 - names from the models; the hash is a parameter
+        f' ARRAY(SELECT g."name" FROM "{memberships.db_table}" m'
+        f' JOIN "{Group._meta.db_table}" g ON g."id" = m."group_id"'
+        f' WHERE m."user_id" = u."id" ORDER BY g."name") AS group_names,'
+        f' (SELECT d."id" FROM "{device.db_table}" d WHERE d."user_id" = u."id" AND d."confirmed"'
+        f' ORDER BY d."id" DESC LIMIT 1) AS device_id'
+        f' FROM "{token.db_table}" t JOIN "{user_model._meta.db_table}" u ON u."id" = t."user_id"'
+        f' WHERE t."key_hash" = %s AND t."revoked_at" IS NULL AND u."is_active"'
+    )
+
+
 def api_token_find(*, raw: str) -> ApiToken | None:
     """Return the active token for a raw value, or None, in one query.
 
     The user comes with it, with its group names (`group_names`, its role is remembered) and its
     confirmed authenticator's id (`device_id`), which `api_token_refusal` checks.
     """
-    token = (
-        ApiToken.objects.active()
-        .select_related("user")
-        .annotate(
-            group_names=_group_names(OuterRef("user_id")), device_id=_device_id(OuterRef("user_id"))
-        )
-        .filter(key_hash=hash_token(raw))
-        .first()
+    users = get_user_model()._default_manager.raw(_token_sql(), [hash_token(raw)])
+    user = next(iter(users), None)
+    if user is None:
+        return None
+    fields = ApiToken._meta.concrete_fields
+    token = ApiToken.from_db(
+        "default",
+        [f.attname for f in fields],
+        [getattr(user, f"token__{f.attname}") for f in fields],
     )
-    if token is not None:
-        remember_role(token.user, token.group_names)
+    token.user = user
+    token.group_names, token.device_id = user.group_names, user.device_id
+    remember_role(user, user.group_names)
     return token
 
 
 def api_token_record_use(*, token: ApiToken) -> None:
-    """Record that a token was accepted now."""
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    """Record that a token was accepted now, as a session records its last visit: only once the
+    stamp is older than `touch_interval` (a minute for staff, 3.4 hours for runners by default).
+
+    A busy client then writes its token row once in that interval, not on every request (the
+    runner's phone reads /me/ often). The stamp lags by at most the interval, so the idle limit
+    can only end a token that much early, never late.
+    """
+    now = timezone.now()
+    last = token.last_used_at
+    if last is None or (now - last).total_seconds() > touch_interval(token.user):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
 
 from dangpt.roles import STAFF_ROLES, Role, role_of
 
@@ -17,6 +18,44 @@ def local_day_bounds(day: dt.date, tz_name: str) -> tuple[dt.datetime, dt.dateti
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def local_days_window(
+    locations, first: dt.date | None, last: dt.date | None, *, from_today: bool = False
+) -> models.Q:
+    """Starts from the first local day on and through the last, each in its location's zone.
+
+    Half-open ranges on the indexed ``start`` column (never ``start::date``): one range per time
+    zone of ``locations`` (rows of (id, time_zone)), and around them one plain range an index
+    on ``start`` answers. Either end may be open (None); ``from_today`` with no ``first`` starts
+    at the beginning of the current day in each zone.
+    """
+    zones: dict[str, list[int]] = {}
+    for pk, tz_name in locations:
+        zones.setdefault(tz_name, []).append(pk)
+    lows, highs, per_zone = [], [], models.Q()
+    for tz_name, ids in zones.items():
+        bound = models.Q()
+        start_day = first
+        if start_day is None and from_today:
+            start_day = timezone.now().astimezone(ZoneInfo(tz_name)).date()
+        if start_day is not None:
+            low = local_day_bounds(start_day, tz_name)[0]
+            lows.append(low)
+            bound &= models.Q(start__gte=low)
+        if last is not None:
+            high = local_day_bounds(last, tz_name)[1]
+            highs.append(high)
+            bound &= models.Q(start__lt=high)
+        per_zone |= models.Q(location_id__in=ids) & bound
+    if not zones:
+        return models.Q(pk__in=[])
+    outer = models.Q()
+    if lows:
+        outer &= models.Q(start__gte=min(lows))
+    if highs:
+        outer &= models.Q(start__lt=max(highs))
+    return outer if len(zones) == 1 else outer & per_zone
 
 
 class AppointmentQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from dangpt import rowcache
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
@@ -17,6 +18,7 @@ from dangpt.roles import Role, role_of
 from patients.selectors import runner_patient
 from programs import selectors, services
 from programs.models import Program, RunLog, SessionLog
+from programs.portal import cache
 from programs.portal.items import version_items
 from programs.versions import dose_text, snapshot_item
 
@@ -235,16 +237,46 @@ def _run_out(run: RunLog) -> dict:
 
 @router.get("/me/program", response={200: MyProgramOut, 401: ErrorOut, 404: ErrorOut})
 def my_program(request):
-    """The runner's current program: the latest published version, today's phase."""
-    program = selectors.read_runner_program(request)
+    """The runner's current program: the latest published version, today's phase.
+
+    Answered from the runner's cache (programs/portal/cache.py) while none of its rows changed.
+    """
+    if role_of(request.user) != Role.RUNNER:
+        raise Http404
+    today = timezone.localdate()
+    found = cache.fingerprint(request.user.pk, today)
+    if found is None:
+        raise Http404
+    # The fingerprint scoped the program to this runner: it is the read the access log records.
+    audit_patient_access(
+        request, patient_id=found.patient_id, kind=AccessKind.PROGRAM, ref=found.program_id
+    )
+    text = cache.reuse_or_build(
+        request.user.pk,
+        today,
+        found,
+        part="api-program",
+        version=MY_PROGRAM_VERSION,
+        build=lambda: rowcache.json_text(MyProgramOut, _my_program_out(request)),
+    )
+    return rowcache.json_response(text)
+
+
+# Bump when the body of /me/program changes shape or content for the same rows.
+MY_PROGRAM_VERSION = "1"
+
+
+def _my_program_out(request) -> dict:
+    program = selectors.get_runner_program_with_changes(request)
+    if program is None:  # ended between the fingerprint and this read
+        raise Http404
     version = program.current_version
-    items = version_items(version)
     return {
         "id": program.pk,
         "title": program.title,
         "tissue": program.tissue,
         "version": _version_out(version),
-        "items": [_item_out(i.data, i.exercise) for i in items],
+        "items": [_item_out(i.data, i.exercise) for i in version_items(version)],
     }
 
 

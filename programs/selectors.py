@@ -98,6 +98,11 @@ def get_runner_program(request: HttpRequest) -> Program | None:
     )
 
 
+def get_runner_program_with_changes(request: HttpRequest) -> Program | None:
+    """The runner's active program with its current version whole (the API shows the changes)."""
+    return _runner_programs(request).select_related("current_version").first()
+
+
 def read_runner_program(request: HttpRequest) -> Program:
     """The runner's active program, or 404; the read is written to the access log."""
     program = _runner_programs(request).first()

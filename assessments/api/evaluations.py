@@ -3,8 +3,9 @@ else gets 404."""
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from assessments.api.common import ERRORS, require_therapist
 from assessments.loaders import (
@@ -24,6 +25,7 @@ from assessments.services import (
 from dangpt.api import ErrorOut
 from dangpt.conditions import Diagnosis
 from dangpt.models import AccessKind
+from dangpt.pagination import keyset_page, set_next_headers
 from patients.models import Patient
 
 router = Router(tags=["evaluations"])
@@ -132,16 +134,29 @@ class AddendumIn(Schema):
     text: str
 
 
+EVALUATION_ORDER = ("-evaluated_on", "-id")
+
+
 @router.get("/evaluations", response={200: list[EvaluationOut], **ERRORS})
-def list_evaluations(request, patient: int):
-    """A patient's notes, newest first (therapists and managers)."""
+def list_evaluations(
+    request,
+    response: HttpResponse,
+    patient: int,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+):
+    """A patient's notes, newest first (therapists and managers); `Link: rel="next"` pages."""
     found = get_patient_for_notes(request, patient, kind=AccessKind.EVALUATION_LIST)
     evaluations = (
         Evaluation.objects.visible_to(request.user)
         .filter(patient=found)
         .prefetch_related("addenda")
     )
-    return [_evaluation_out(e) for e in evaluations]
+    page = keyset_page(
+        evaluations, order=EVALUATION_ORDER, limit=limit, cursor=cursor, scope="evaluations"
+    )
+    set_next_headers(response, request, page)
+    return [_evaluation_out(e) for e in page.rows]
 
 
 @router.post("/evaluations", response={201: EvaluationOut, **ERRORS})

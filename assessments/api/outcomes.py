@@ -5,13 +5,15 @@ import datetime as dt
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from assessments.api.common import ERRORS, require_therapist
 from assessments.loaders import get_patient_for_outcomes
-from assessments.models import OutcomeResult, OutcomeSource
+from assessments.models import OutcomeResult, OutcomeSource, PromSchedule
 from assessments.selectors import due_measures, outcome_trend
 from assessments.services import outcome_fill_due, outcome_record
+from dangpt import rowcache
 from patients.models import Patient
 from patients.selectors import runner_patient
 
@@ -99,10 +101,30 @@ class DueIn(Schema):
     answers: dict[str, Any]
 
 
+# Bump when the text of /me/outcomes/due changes for the same rows.
+DUE_VERSION = "1"
+
+
 @router.get("/me/outcomes/due", response={200: list[DueOut], **ERRORS})
 def my_due_outcomes(request):
-    """The runner's questionnaires due now."""
+    """The runner's questionnaires due now; answered from the runner's cache (dangpt.rowcache)
+    while their schedules, results and the date are unchanged."""
     patient = runner_patient(request.user)
+    today = timezone.localdate()
+    rows = (
+        PromSchedule.objects.filter(patient=patient),
+        OutcomeResult.objects.filter(schedule__patient=patient),
+    )
+    digest = rowcache.digest(*rows)
+    text = rowcache.reuse_or_build(
+        rowcache.key(request.user.pk, "api-outcomes-due", f"{today:%Y%m%d}", DUE_VERSION, digest),
+        build=lambda: rowcache.json_text(list[DueOut], _due_out(patient, today)),
+        unchanged=lambda: rowcache.digest(*rows) == digest,
+    )
+    return rowcache.json_response(text)
+
+
+def _due_out(patient, today: dt.date) -> list[dict]:
     return [
         {
             "schedule": d.schedule.pk,
@@ -110,7 +132,7 @@ def my_due_outcomes(request):
             "instrument": d.instrument,
             "due_on": d.due_on,
         }
-        for d in due_measures(patient=patient)
+        for d in due_measures(patient=patient, today=today)
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from dangpt.audit.history import track
 from dangpt.conditions import Diagnosis
@@ -32,6 +32,18 @@ class ScreeningQuerySet(models.QuerySet):
         if role_of(user) not in CLINICIAN_ROLES:
             return self.none()
         return self.filter(patient__in=Patient.objects.visible_to(user)).select_related(
+            "patient", "created_by", "reviewed_by", "acknowledged_by", "diagnosed_by"
+        )
+
+    def listed_for(self, user):
+        """visible_to for a newest-first list: the patient check is probed per row (EXISTS), so
+        the (created_at, id) index leads and the page stops after its rows."""
+        from patients.models import Patient
+
+        if role_of(user) not in CLINICIAN_ROLES:
+            return self.none()
+        seen = Patient.objects.visible_to(user).filter(pk=OuterRef("patient_id"))
+        return self.filter(Exists(seen)).select_related(
             "patient", "created_by", "reviewed_by", "acknowledged_by", "diagnosed_by"
         )
 
@@ -91,6 +103,15 @@ class Screening(models.Model):
         indexes = [
             models.Index(fields=["patient", "-created_at"], name="screening_patient_recent"),
             models.Index(fields=["status", "-created_at"], name="screening_status_recent"),
+            # The therapist's list of every screening, newest first, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="screening_recent"),
+            # ... and of those awaiting a therapist's acknowledgement (needing_acknowledgement).
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="screening_unacknowledged",
+                condition=(Q(disposition="refer") | Q(suspected_bsi=True))
+                & Q(acknowledged_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

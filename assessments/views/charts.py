@@ -1,23 +1,25 @@
 """Chart pages: the patients a clinician may open, and one patient's chart of records."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessments.forms import DischargeForm, GaitCompareForm, ScheduleForm
 from assessments.loaders import get_patient_for_notes
-from assessments.models import OutcomeResult
+from assessments.models import Evaluation, OutcomeResult
 from assessments.proms import INSTRUMENTS
 from assessments.selectors import schedule_plan
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
+from dangpt.pagination import CappedPaginator
 from dangpt.roles import CLINICIAN_ROLES, role_required
 from patients.models import Patient
 
 PAGE_SIZE = 25
+LIST_CAP = 1_000  # matches counted; past that the pager reads "of 40+"
 
 
 @require_GET
@@ -25,14 +27,24 @@ PAGE_SIZE = 25
 def patient_list(request: HttpRequest) -> HttpResponse:
     """Patients to open a chart for, searchable by name."""
     query = request.GET.get("q", "").strip()
+    # The count is a subquery per row shown, not a GROUP BY over every patient: the name index
+    # then serves the page in order, and the pager counts at most LIST_CAP matches.
+    counted = (
+        Evaluation.objects.filter(patient=OuterRef("pk"))
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     patients = Patient.objects.visible_to(request.user).annotate(
-        evaluation_count=Count("evaluations", distinct=True)
+        evaluation_count=Coalesce(Subquery(counted), 0)
     )
     if query:
         patients = patients.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
-    page = Paginator(patients.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    paginator = CappedPaginator(
+        patients.order_by("last_name", "first_name", "id"), PAGE_SIZE, cap=LIST_CAP
     )
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     shown = ((p.pk, p.pk) for p in page.object_list)
     audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=shown)

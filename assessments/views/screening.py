@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +26,7 @@ from dangpt.audit import audit_patient_access, audit_patient_list
 from dangpt.conditions import Diagnosis
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
+from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
 from patients.models import Patient
 from patients.selectors import runner_patient
@@ -37,6 +37,7 @@ LIST_FILTERS = {
     "all": ("All", {}),
 }
 PAGE_SIZE = 25
+LIST_CAP = 1_000  # screenings counted; past that the pager reads "of 40+"
 
 URGENCY = {
     "same_day": ("Same day", "danger", "Consider medical assessment today."),
@@ -196,14 +197,13 @@ def screening_list(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("show", "to_review")
     if current not in LIST_FILTERS:
         current = "to_review"
-    screenings = Screening.objects.visible_to(request.user)
+    screenings = Screening.objects.listed_for(request.user)
     if current == "unacknowledged":
         screenings = screenings.needing_acknowledgement()
     else:
         screenings = screenings.filter(**LIST_FILTERS[current][1])
-    page = Paginator(screenings.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = CappedPaginator(screenings.order_by("-created_at", "-id"), PAGE_SIZE, cap=LIST_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     shown = ((s.patient_id, s.pk) for s in page.object_list)
     audit_patient_list(request, kind=AccessKind.SCREENING_LIST, shown=shown)

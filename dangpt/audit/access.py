@@ -8,7 +8,9 @@ Rows carry ids and view names only, never names, notes or diagnoses.
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 
 from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import role_of
@@ -57,16 +59,41 @@ def audit_patient_access(
 
 def audit_patient_list(
     request: HttpRequest, *, kind: AccessKind, shown: Iterable[tuple[int, object]]
-) -> list[AccessLog]:
+) -> int:
     """Record a list read: one row per patient shown, naming the ids of that patient's records
-    on the page (`shown` holds (patient id, record id) pairs), written in one INSERT."""
+    on the page (`shown` holds (patient id, record id) pairs), written in one INSERT; how many.
+
+    The rows differ only in patient and ids, so they go to PostgreSQL as two arrays rather than
+    as model objects: a page of a hundred rows costs one statement and no per-row Python.
+    """
     refs: dict[int, list[str]] = {}
     for patient_id, ref in shown:
         ids = refs.setdefault(patient_id, [])
         if str(ref) not in ids:
             ids.append(str(ref))
-    rows = [
-        _row(request, patient_id=patient_id, kind=kind, ref=", ".join(ids))
-        for patient_id, ids in refs.items()
-    ]
-    return AccessLog.objects.bulk_create(rows) if rows else []
+    if not refs:
+        return 0
+    user = request.user if request.user.is_authenticated else None
+    role = role_of(user) if user is not None else None
+    table = connection.ops.quote_name(AccessLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (created_at, user_id, role, patient_id, view, kind, what,"  # noqa: S608 - the table name is ours
+            " method, ip_address, user_agent)"
+            " SELECT %s::timestamptz, %s::integer, %s, shown.patient_id, %s, %s, shown.what, %s,"
+            " %s::inet, %s"
+            " FROM unnest(%s::bigint[], %s::text[]) AS shown(patient_id, what)",
+            [
+                timezone.now(),
+                user.pk if user is not None else None,
+                role.value if role else "",
+                _view_name(request),
+                kind.value,
+                request.method or "",
+                client_ip(request) or None,
+                request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+                list(refs),
+                [_what(kind, ", ".join(ids)) for ids in refs.values()],
+            ],
+        )
+    return len(refs)

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
+from dangpt.pagination import keyset_page, set_next_headers
 from patients import services
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Location, Patient
@@ -155,17 +157,30 @@ def _patient_fields(payload: Schema, *, partial: bool) -> tuple[dict, dict | Non
     return data, profile
 
 
+PATIENT_ORDER = ("last_name", "first_name", "id")
+
+
 @router.get("/patients", response={200: list[PatientOut], **ERRORS})
 def list_patients(
     request,
+    response: HttpResponse,
     q: str = "",
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, le=MAX_OFFSET),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+    offset: int = Query(0, le=MAX_OFFSET, deprecated=True, description="Use `cursor`."),
 ):
-    """Search patients by name, email, phone or date of birth (staff)."""
+    """Search patients by name, email, phone or date of birth, in name order (staff).
+
+    A page holds `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and
+    `X-Next-Cursor`), absent on the last page.
+    """
     require_staff(request)
     rows = _patients().visible_to(request.user).search(q)
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
+    page = keyset_page(
+        rows, order=PATIENT_ORDER, limit=limit, cursor=cursor, scope="patients", skip=max(offset, 0)
+    )
+    set_next_headers(response, request, page)
+    found = page.rows
     audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=((p.pk, p.pk) for p in found))
     return found
 

@@ -3,18 +3,21 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 
+from dangpt import rowcache
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
+from dangpt.pagination import KeysetPage, keyset_page, set_next_headers
 from dangpt.roles import STAFF_ROLES, Role, role_of
-from patients import services, slots
+from patients import mine, services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
+from patients.querysets import local_days_window
 from patients.selectors import read_appointment, schedule_locations
 
 router = Router()
@@ -164,28 +167,84 @@ def _conflict(exc: services.SlotTaken):
     return Status(409, {"detail": exc.messages[0], "errors": {"start": exc.messages}})
 
 
+def _refuse(field: str, message: str):
+    """A query that cannot be answered: 422 naming the field, as for a malformed value."""
+    raise NinjaValidationError([{"loc": ("query", field), "msg": message}])
+
+
+APPOINTMENT_ORDER = ("start", "id")
+LISTED_FIELDS = (
+    "id",
+    "patient_id",
+    "therapist_id",
+    "location_id",
+    "appointment_type_id",
+    "start",
+    "end",
+    "status",
+    "late_cancel",
+    "cancel_reason",
+)
+APPOINTMENT_PAGE = 100
+APPOINTMENT_PAGE_MAX = 500
+
+
 @router.get("/appointments", response={200: list[AppointmentOut], **ERRORS})
 def list_appointments(
     request,
+    response: HttpResponse,
     date: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
     therapist: int | None = None,
     patient: int | None = None,
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, le=MAX_OFFSET),
+    location: int | None = None,
+    limit: int = Query(APPOINTMENT_PAGE, ge=1, le=APPOINTMENT_PAGE_MAX),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+    offset: int = Query(0, le=MAX_OFFSET, deprecated=True, description="Use `cursor`."),
 ):
-    """Appointments, optionally of one UTC date, therapist or patient (staff)."""
+    """Appointments in start order, from the start of today on unless dated (staff).
+
+    `date` is one day, `date_from`/`date_to` a span of days (both ends included), each the
+    location's calendar day in its time zone; with neither, the list starts today. A page holds
+    `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`),
+    absent on the last page.
+    """
     require_staff(request)
-    rows = Appointment.objects.visible_to(request.user)
-    if date:
-        rows = rows.filter(start__date=date)
+    if date is not None and (date_from is not None or date_to is not None):
+        _refuse("date", "Give either date, or date_from and/or date_to.")
+    first, last = (date, date) if date is not None else (date_from, date_to)
+    if first is not None and last is not None and last < first:
+        _refuse("date_to", "date_to is before date_from.")
+    # Only what AppointmentOut shows (and the location's time zone its times are given in):
+    # a page is 101 rows, and building five related objects per row cost more than the query.
+    rows = (
+        Appointment.objects.visible_to(request.user)
+        .select_related(None)
+        .select_related("location")
+        .only(*LISTED_FIELDS, "location__time_zone")
+    )
+    places = Location.objects.order_by().values_list("pk", "time_zone")
+    if location is not None:
+        rows = rows.filter(location_id=location)
+        places = places.filter(pk=location)
+    rows = rows.filter(local_days_window(places, first, last, from_today=True))
     if therapist:
         rows = rows.filter(therapist_id=therapist)
     if patient:
         rows = rows.filter(patient_id=patient)
-    found = list(rows[max(offset, 0) : max(offset, 0) + limit])
-    shown = ((a.patient_id, a.pk) for a in found)
+    page = keyset_page(
+        rows,
+        order=APPOINTMENT_ORDER,
+        limit=limit,
+        cursor=cursor,
+        scope="appointments",
+        skip=max(offset, 0),
+    )
+    set_next_headers(response, request, page)
+    shown = ((a.patient_id, a.pk) for a in page.rows)
     audit_patient_list(request, kind=AccessKind.APPOINTMENT_LIST, shown=shown)
-    return found
+    return page.rows
 
 
 @router.post("/appointments", response=BOOKING)
@@ -232,9 +291,23 @@ def cancel_appointment(request, appointment_id: int, payload: CancelIn | None = 
 
 
 @router.get("/me/appointments", response={200: list[AppointmentOut], **ERRORS})
-def my_appointments(request, upcoming: bool = False):
-    """The runner's own appointments, oldest first (upcoming=true: from now on)."""
+def my_appointments(
+    request,
+    upcoming: bool = False,
+    limit: int = Query(mine.PAGE, ge=1, le=mine.PAGE_MAX),
+    cursor: str | None = Query(None, description='From the `Link: rel="next"` header.'),
+):
+    """The runner's own appointments, oldest first (upcoming=true: from now on).
+
+    A page holds `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and
+    `X-Next-Cursor`), absent on the last page. Answered from the runner's cache
+    (dangpt.rowcache) while the page's rows are unchanged.
+    """
     if role_of(request.user) != Role.RUNNER:
         raise Http404
-    rows = Appointment.objects.visible_to(request.user)
-    return rows.filter(end__gte=timezone.now()) if upcoming else rows
+    page = mine.my_appointments_page(
+        request.user, schema=list[AppointmentOut], upcoming=upcoming, cursor=cursor, limit=limit
+    )
+    response = rowcache.json_response(page.body)
+    set_next_headers(response, request, KeysetPage(rows=[], next_cursor=page.next_cursor))
+    return response

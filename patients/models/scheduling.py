@@ -172,6 +172,8 @@ class Appointment(models.Model):
             models.Index(fields=["therapist", "start"], name="appointment_therapist_start"),
             models.Index(fields=["location", "start"], name="appointment_location_start"),
             models.Index(fields=["patient", "start"], name="appointment_patient_start"),
+            # The API list's keyset order: a page of any date window, from any cursor.
+            models.Index(fields=["start", "id"], name="appointment_start_id"),
             # Day and week views ask "which appointments overlap this range" (period &&), for
             # every status; the exclusion constraints' indexes cover active ones only.
             GistIndex(fields=["location", "period"], name="appointment_location_period"),

@@ -78,6 +78,8 @@ class Reminder(models.Model):
                 fields=["claimed_at"], condition=Q(status="sending"), name="reminder_sending"
             ),
             models.Index(fields=["status", "due_at"], name="reminder_status_due"),
+            # The outbox page: every reminder, newest due first, a page at a time.
+            models.Index(fields=["due_at", "id"], name="reminder_due_id"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -4,7 +4,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from dangpt.audit.history import track
 from dangpt.roles import Role, role_of
@@ -49,13 +49,19 @@ class ProgramStatus(models.TextChoices):
 
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Therapists: programs they prescribed or of patients at their locations; runners: own."""
+        """Therapists: programs they prescribed or of patients at their locations; runners: own.
+
+        The therapist's patient check is an EXISTS probed per program, not ``patient IN
+        (visible patients)``: PostgreSQL would hash every visible patient (a full scan) before
+        the first row, for one program as for a list in patient-name order.
+        """
         role = role_of(user)
         qs = self.select_related("patient", "therapist", "current_version", "evaluation")
         if role == Role.MANAGER:
             return qs
         if role == Role.THERAPIST:
-            return qs.filter(Q(therapist=user) | Q(patient__in=Patient.objects.visible_to(user)))
+            seen = Patient.objects.visible_to(user).filter(pk=OuterRef("patient_id"))
+            return qs.filter(Q(therapist=user) | Exists(seen))
         if role == Role.RUNNER:
             return qs.filter(patient__user=user).exclude(status=ProgramStatus.DRAFT)
         return qs.none()

@@ -13,29 +13,23 @@ asks PostgreSQL for a fingerprint: an md5 over the text of every row the body is
   body is therefore never served, it is only left to expire (``TIMEOUT``).
 - The body holds no CSRF token: a placeholder is rendered and replaced with the requester's
   token on each visit. The greeting, messages and navigation are outside the body.
-- A body is stored only when the fingerprint read after building it equals the one read before,
-  so a write that lands in between cannot file new content under an old key or the reverse.
-- Deactivating a runner's account drops every text cached for them (`drop_for_user`, on
-  `dangpt.signals.user_deactivated`): the bodies hold pain scores and exercises.
-- A cache outage costs speed, not the page: errors are logged (no health data) and the body
-  is built as if nothing were cached.
+- Storing, the check that no row moved while building, outages and dropping a deactivated
+  runner's texts are the one mechanism of `dangpt.rowcache`, shared with the runner's other
+  API reads (appointments, questionnaires due); this module adds the program's fingerprint.
 
-The home page (programs/portal/home.py) is the first user; any other text built from the same
-rows (e.g. a runner API read) can be cached the same way through ``reuse_or_build``.
+The home page (programs/portal/home.py) and `GET /api/v1/me/program` (programs/api.py) use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import caches
-from django.db import connection
 from django.middleware.csrf import get_token
 
+from dangpt import rowcache
 from patients.models import Patient
 from programs.models import (
     Exercise,
@@ -47,9 +41,7 @@ from programs.models import (
 )
 from programs.selectors import week_start
 
-log = logging.getLogger(__name__)
-
-CACHE_ALIAS = "pages"
+CACHE_ALIAS = rowcache.CACHE_ALIAS
 # Rendered where {% csrf_token %} puts the token, then replaced with the requester's own.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
 
@@ -99,55 +91,19 @@ def _sql() -> str:
 
 def fingerprint(user_id: int, today: dt.date) -> Fingerprint | None:
     """The runner's active program and the digest of what its home shows; None without one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(), {"user": user_id, "active": ProgramStatus.ACTIVE, "since": window_start(today)}
-        )
-        row = cursor.fetchone()
+    params = {"user": user_id, "active": ProgramStatus.ACTIVE, "since": window_start(today)}
+    row = rowcache.fetch_one(_sql(), params)
     return Fingerprint(*row) if row else None
 
 
 def key(user_id: int, found: Fingerprint, today: dt.date, *, part: str, version: str) -> str:
-    """The cache key of one part built from the rows ``found`` describes, by ``version`` code.
-
-    The user id comes first so that `drop_for_user` finds every key of one runner.
-    """
-    fields = (part, found.program_id, f"{today:%Y%m%d}", found.digest, version)
-    return f"runner:{user_id}:" + ":".join(str(field) for field in fields)
+    """The cache key of one part built from the rows ``found`` describes, by ``version`` code."""
+    return rowcache.key(user_id, part, found.program_id, f"{today:%Y%m%d}", found.digest, version)
 
 
-def drop_for_user(user_id: int) -> int:
-    """Delete every cached text of one runner (their account was deactivated); how many."""
-    pages = caches[CACHE_ALIAS]
-    try:
-        client = pages._cache.get_client(write=True)
-        found = list(client.scan_iter(match=pages.make_key(f"runner:{user_id}:*"), count=1000))
-        return client.delete(*found) if found else 0
-    except Exception:  # noqa: BLE001 - the bodies still expire with TIMEOUT
-        log.warning("runner home cache unavailable (drop); bodies expire on their own")
-        return 0
-
-
-def on_user_deactivated(sender, user_id: int, **kwargs) -> None:
-    """`dangpt.signals.user_deactivated` receiver: a deactivated runner's pages leave Redis."""
-    drop_for_user(user_id)
-
-
-def get(cache_key: str) -> str | None:
-    """The cached text, or None when missing or the cache is out."""
-    try:
-        return caches[CACHE_ALIAS].get(cache_key)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail the page
-        log.warning("runner home cache unavailable (read); building the page", exc_info=True)
-        return None
-
-
-def put(cache_key: str, body: str) -> None:
-    """Store the text; a cache outage only logs."""
-    try:
-        caches[CACHE_ALIAS].set(cache_key, body)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail the page
-        log.warning("runner home cache unavailable (write)", exc_info=True)
+drop_for_user = rowcache.drop_for_user
+get = rowcache.get
+put = rowcache.put
 
 
 def reuse_or_build(
@@ -160,13 +116,11 @@ def reuse_or_build(
     build: Callable[[], str],
 ) -> str:
     """The text cached for these rows, or ``build()``'s, stored only if no row moved meanwhile."""
-    cache_key = key(user_id, found, today, part=part, version=version)
-    text = get(cache_key)
-    if text is None:
-        text = build()
-        if fingerprint(user_id, today) == found:
-            put(cache_key, text)
-    return text
+    return rowcache.reuse_or_build(
+        key(user_id, found, today, part=part, version=version),
+        build=build,
+        unchanged=lambda: fingerprint(user_id, today) == found,
+    )
 
 
 def with_token(request, text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from assessments import safety
 from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
+from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
 from programs.models import Program, ProgramItem, ProgramStatus, SuggestionStatus, TemplateKind
@@ -22,20 +23,22 @@ from programs.rules import walkrun
 from programs.selectors import get_item_for_user, get_program_for_user
 from programs.versions import diff_items, snapshot_item
 
+LIST_CAP = 1_000  # programs counted; past that the pager reads "of 40+"
+
 
 @require_GET
 @role_required(Role.THERAPIST)
 def program_list(request: HttpRequest) -> HttpResponse:
     """Programs of the therapist's patients, searchable by runner's name."""
     programs = Program.objects.visible_to(request.user).order_by(
-        "patient__last_name", "patient__first_name", "-pk"
+        "patient__last_name", "patient__first_name", "patient_id", "-pk"
     )
     q = request.GET.get("q", "").strip()
     if q:
-        programs = programs.filter(patient__last_name__icontains=q) | programs.filter(
-            patient__first_name__icontains=q
+        programs = programs.filter(
+            Q(patient__last_name__icontains=q) | Q(patient__first_name__icontains=q)
         )
-    page = Paginator(programs, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(programs, 25, cap=LIST_CAP).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     shown = ((p.patient_id, p.pk) for p in page.object_list)
     audit_patient_list(request, kind=AccessKind.PROGRAM_LIST, shown=shown)

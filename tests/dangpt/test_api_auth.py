@@ -241,3 +241,32 @@ def test_admin_cannot_add_or_change_clinical_notes(django_user_model, client):
     client.force_login(admin_user)
     assert client.get("/admin/assessments/evaluation/add/").status_code == 403
     assert client.get("/admin/assessments/gaitanalysis/add/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role_user, lag_seconds", [("runner", 0.01 * 14 * 86400), ("therapist", 60)]
+)
+def test_a_token_stamps_its_last_use_once_per_touch_interval(
+    request, role_user, lag_seconds, token_for, client
+):
+    """Like a session's last-seen stamp: no write of the token row on every request, and a
+    stamp older than the interval (1% of the idle limit, at least a minute) is written again."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    user = request.getfixturevalue(role_user)
+    token = token_for(user)
+    assert client.get(f"{API}/me", **bearer(token)).status_code == 200
+    first = ApiToken.objects.get(user=user).last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{API}/me", **bearer(token)).status_code == 200
+    assert not any(q["sql"].startswith('UPDATE "dangpt_apitoken"') for q in queries)
+    assert ApiToken.objects.get(user=user).last_used_at == first
+    stale = timezone.now() - dt.timedelta(seconds=lag_seconds + 5)
+    ApiToken.objects.filter(user=user).update(last_used_at=stale)
+    assert client.get(f"{API}/me", **bearer(token)).status_code == 200
+    assert ApiToken.objects.get(user=user).last_used_at > stale + dt.timedelta(seconds=4)

@@ -5,12 +5,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dangpt.roles import Role
-from dangpt.services import api_token_create
 from patients import services
 from patients.models import Consent, RunningProfile, StaffProfile
 from patients.reminders.links import appointment_link, unsubscribe_link
@@ -24,7 +25,7 @@ from tests.patients.factories import (
     WaitlistEntryFactory,
     WorkingHoursFactory,
 )
-from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of
+from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, queries_of, used_token
 
 BUDGETED_PAGES: set[str] = {
     "patients:schedule",
@@ -174,8 +175,7 @@ def api():
     """api(user) -> the Authorization header of a new token, for a client without a session."""
 
     def headers(user) -> dict:
-        _, raw = api_token_create(user=user, second_factor=True)
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        return {"HTTP_AUTHORIZATION": f"Bearer {used_token(user)}"}
 
     return headers
 
@@ -649,3 +649,20 @@ def test_api_my_appointments_is_flat(api, runner, clinic, upcoming):
         check=lists(50),
         **api(runner),
     )
+
+
+@pytest.mark.parametrize("path", ["appointments", "patients"])
+def test_api_next_page_costs_the_first_pages_queries(api, front_desk, make_user, clinic, path):
+    """A page after a cursor (Link rel=next) runs the first page's queries, within the budget."""
+    if path == "appointments":
+        Diary(clinic, therapists=[clinic.therapist, make_user(Role.THERAPIST)]).grow(50)
+    else:
+        grower(lambda: patient_with_records(clinic))(50)
+    headers = api(front_desk)
+    url = f"{API}/{path}"
+    first = queries_of(Client(), url, data={"limit": 20}, **headers)
+    cursor = Client().get(url, {"limit": 20}, **headers)["X-Next-Cursor"]
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().get(url, {"limit": 20, "cursor": cursor}, **headers)
+    assert response.status_code == 200 and len(response.json()) == 20
+    assert len(captured.captured_queries) == len(first) <= LIST_BUDGET

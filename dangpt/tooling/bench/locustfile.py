@@ -7,7 +7,8 @@ Configured by environment (`python -m dangpt.tooling.bench` sets it):
                   "closed": BENCH_CONCURRENCY loops, each sending its next request on a reply
   BENCH_SECONDS   how long arrivals (or loops) go on; the run ends once the last reply is in
   BENCH_MIX       comma list of name=weight, names: runner_home, day_schedule, booking, healthz,
-                  runner_preferences (a small signed-in page, for reference)
+                  runner_preferences (a small signed-in page, for reference), and the API's
+                  api_my_program, api_appointments, api_appointments_day, api_patient_search
   BENCH_SAMPLES   where to write every request's (name, milliseconds, ok) as JSON at the end
 
 Each request carries its own session cookie or token (no shared cookie jar), so a thousand runner
@@ -63,6 +64,28 @@ def _request(name: str) -> tuple[str, str, bytes | None, dict, int]:
         return "GET", "/me/reminders/", None, _cookie(_rng.choice(PLAN["runner_cookies"])), 200
     if name == "healthz":
         return "GET", "/healthz", None, {}, 200
+    if name.startswith("api_"):
+        return _api_request(name)
+    raise ValueError(f"unknown request {name}")
+
+
+def _bearer(tokens: str) -> dict:
+    return {"Authorization": f"Bearer {_rng.choice(PLAN[tokens])}"}
+
+
+def _api_request(name: str) -> tuple[str, str, bytes | None, dict, int]:
+    """The API mix: the runner's program, the front desk's lists and search."""
+    if name == "api_my_program":
+        return "GET", "/api/v1/me/program", None, _bearer("runner_tokens"), 200
+    if name == "api_appointments":  # no filter: the list's own default
+        return "GET", "/api/v1/appointments", None, _bearer("desk_tokens"), 200
+    if name == "api_appointments_day":
+        _, day = _rng.choice(PLAN["schedule_days"])
+        path = "/api/v1/appointments?" + urlencode({"date": day})
+        return "GET", path, None, _bearer("desk_tokens"), 200
+    if name == "api_patient_search":
+        path = "/api/v1/patients?" + urlencode({"q": _rng.choice(PLAN["search_terms"])})
+        return "GET", path, None, _bearer("desk_tokens"), 200
     raise ValueError(f"unknown request {name}")
 
 

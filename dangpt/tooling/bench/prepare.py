@@ -1,10 +1,11 @@
 """Sign-ins and targets for the load test (make bench).
 
 Run on a database loaded by seed_scale, never on a clinic's own. It gives synthetic patients with
-an active program a runner account, opens a server-side session for each of them and for every
-front-desk account (with a confirmed authenticator, as a real sign-in with both factors leaves
-it), issues the front desk API tokens for booking, and lists free slots past the last appointment
-so every booking POST of the load test can succeed. All of it goes to one JSON file.
+an active program a runner account, opens a server-side session and an API token for each of them
+and a session for every front-desk account (with a confirmed authenticator, as a real sign-in
+with both factors leaves it), issues the front desk API tokens for booking and the API lists,
+picks surname prefixes to search for, and lists free slots past the last appointment so every
+booking POST of the load test can succeed. All of it goes to one JSON file.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils.module_loading import import_string
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -42,6 +43,8 @@ def bench_plan(*, runners: int, slots: int) -> dict:
         raise CommandError("No seed_scale data here; bench_prepare runs on a bench database.")
     return {
         "runner_cookies": _runner_sessions(runners),
+        "runner_tokens": _runner_tokens(runners),
+        "search_terms": _search_terms(),
         "desk_cookies": _desk_sessions(),
         "desk_tokens": _desk_tokens(),
         "schedule_days": _schedule_days(),
@@ -85,6 +88,25 @@ def _runner_sessions(count: int) -> list[str]:
         Patient.objects.filter(pk=patient_id).update(user=user)
         existing.append(user)
     return [_session_for(user) for user in existing]
+
+
+def _runner_tokens(count: int) -> list[str]:
+    """API tokens of the bench runners (made by _runner_sessions), one each."""
+    users = get_user_model().objects.filter(username__startswith=RUNNER_PREFIX).order_by("pk")
+    return [
+        api_token_create(user=user, name="make bench", second_factor=False)[1]
+        for user in users[:count]
+    ]
+
+
+def _search_terms(count: int = 50) -> list[str]:
+    """What a front desk types to find a patient: the first five letters of a surname, spread
+    over the table (every n-th patient by id)."""
+    bounds = Patient.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    step = max((bounds["high"] - bounds["low"]) // count, 1)
+    ids = list(range(bounds["low"], bounds["high"] + 1, step))
+    names = Patient.objects.filter(pk__in=ids).values_list("last_name", flat=True)
+    return sorted({name[:5] for name in names if len(name) >= 3})
 
 
 def _desk_sessions() -> list[str]:
