@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_clip_measurements"),
+        ("assessments", "0011_screening_list_indexes"),
     ]
 
     operations = [
