@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments.models import (
     Evaluation,
+    GaitAnalysis,
     OutcomeResult,
     OutcomeSource,
     PromSchedule,
@@ -142,17 +143,38 @@ def _seed_records() -> list[str]:
         return []
     if not Evaluation.objects.filter(patient=runner1).exists():
         _seed_signed_evaluation(runner1, therapist)
+    if not GaitAnalysis.objects.filter(patient=runner1, evaluation__isnull=True).exists():
+        # An open gait analysis (no cadence yet) that the video player's measurements can fill.
+        gait_create(
+            patient=runner1,
+            therapist=therapist,
+            fields={
+                "recorded_on": timezone.localdate(),
+                "surface": "treadmill",
+                "speed_kmh": 10,
+                "cues": "Quicker, lighter steps",
+            },
+        )
     knee = _schedule(runner1, "pfps", 42, therapist)
     for timepoint, days_ago, lefs, pain in (("baseline", 42, 2, 6), ("week_6", 0, 3, 2)):
         _result(knee, "lefs", _same_answer("lefs", lefs), therapist, timepoint, days_ago, "clinic")
         _result(knee, "nprs_worst_24h", {"pain": pain}, therapist, timepoint, days_ago, "clinic")
     shin = _schedule(runner2, "itbs", 42, therapist)
     _result(shin, "lefs", _same_answer("lefs", 2), therapist, "baseline", 42, "clinic")
-    return ["Chart records: a signed evaluation and outcome trends; runner2 has LEFS due."]
+    return [
+        "Chart records: a signed evaluation, an open gait analysis to measure on video and "
+        "outcome trends; runner2 has LEFS due."
+    ]
 
 
 def _seed_signed_evaluation(patient, therapist) -> None:
-    """runner1's initial evaluation with a gait analysis, signed six weeks ago."""
+    """runner1's initial evaluation with a gait analysis, signed six weeks ago, from the
+    reviewed screening (so the screening-agreement report has a row)."""
+    screening = (
+        Screening.objects.filter(patient=patient, source=ScreeningSource.THERAPIST)
+        .order_by("-id")
+        .first()
+    )
     evaluation = evaluation_create(
         patient=patient,
         therapist=therapist,
@@ -170,6 +192,7 @@ def _seed_signed_evaluation(patient, therapist) -> None:
             "goals": "Return to 40 km a week without knee pain.",
             "visits_per_week": 1,
             "plan_weeks": 8,
+            "screening": screening,
         },
     )
     gait_create(

@@ -9,12 +9,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from assessments.exam import exam_rows
 from assessments.models import (
+    Attachment,
+    ClipMeasurement,
     Evaluation,
     EvaluationAddendum,
     EvaluationKind,
@@ -123,7 +126,8 @@ def letter_content(*, evaluation: Evaluation) -> dict[str, Any]:
 
 def assessments_record_part(*, patient) -> dict[str, Any]:
     """Screenings with results, signed evaluations (drafts are not yet part of the record), gait
-    analyses and outcome scores of one patient: five queries whatever their number."""
+    analyses, outcome scores, files and video measurements of one patient: seven queries
+    whatever their number."""
     signed = (
         Evaluation.objects.filter(patient=patient, status=EvaluationStatus.SIGNED)
         .select_related("therapist", "signed_by")
@@ -145,6 +149,48 @@ def assessments_record_part(*, patient) -> dict[str, Any]:
         "outcome_results": [
             _outcome(r)
             for r in OutcomeResult.objects.filter(patient=patient).order_by("taken_at", "id")
+        ],
+        **files_record_part(patient=patient),
+    }
+
+
+def files_record_part(*, patient) -> dict[str, Any]:
+    """The "Videos and files" part: the files on the chart (not those of a draft note, which
+    is not yet part of the record), with the cues of clips shared with the runner, and the
+    measurements marked on video; two queries whatever their number."""
+    files = (
+        Attachment.objects.filter(patient=patient)
+        .filter(Q(evaluation__isnull=True) | Q(evaluation__status=EvaluationStatus.SIGNED))
+        .order_by("uploaded_at", "id")
+    )
+    measurements = (
+        ClipMeasurement.objects.filter(patient=patient)
+        .select_related("clip", "gait_analysis")
+        .order_by("created_at", "id")
+    )
+    return {
+        "files": [
+            {
+                "name": f.display_name,
+                "kind": f.kind,
+                "kind_label": f.get_kind_display(),
+                "uploaded_at": _iso(f.uploaded_at),
+                "shared_with_runner": f.shared_with_runner,
+                "runner_cues": f.runner_cues if f.shared_with_runner else "",
+            }
+            for f in files
+        ],
+        "video_measurements": [
+            {
+                "measure": m.label,
+                "value": float(m.value),
+                "value_display": m.value_display,
+                "video": m.clip.display_name,
+                "clip_time_s": float(m.time_s),
+                "gait_recorded_on": _iso(m.gait_analysis.recorded_on),
+                "marked_at": _iso(m.created_at),
+            }
+            for m in measurements
         ],
     }
 
@@ -238,8 +284,7 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
 def _gait(gait: GaitAnalysis) -> dict[str, Any]:
     values = {name: _iso(getattr(gait, name)) for name in GAIT_FIELDS}
     labels = {
-        name: str(GaitAnalysis._meta.get_field(name).verbose_name).capitalize()
-        for name in GAIT_FIELDS
+        name: capfirst(str(GaitAnalysis._meta.get_field(name).verbose_name)) for name in GAIT_FIELDS
     }
     shown = {}
     for name in GAIT_FIELDS:

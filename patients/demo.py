@@ -10,6 +10,7 @@ from dangpt.roles import Role
 from patients import services
 from patients.models import (
     Appointment,
+    AppointmentStatus,
     AppointmentType,
     Location,
     Patient,
@@ -23,7 +24,7 @@ DEMO_LOCATION = {
     "name": "Dang PT Silver Lake",
     "time_zone": "America/Los_Angeles",
     "address": "2900 Sunset Blvd, Los Angeles, CA 90026",
-    "phone": "+1 213 555 0100",
+    "phone": "+12135550100",
 }
 
 DEMO_STAFF = [
@@ -118,7 +119,46 @@ def seed_schedule(*, location: Location) -> int:
                 weekday=weekday,
                 defaults={"start_time": dt.time(8), "end_time": dt.time(17)},
             )
+    _seed_past_visits(location, therapists)
     return _seed_appointments(location, therapists)
+
+
+# (days ago, status) of each runner's past visits, so the reports have something to show.
+PAST_VISITS = (
+    ((22, AppointmentStatus.COMPLETED), (15, AppointmentStatus.COMPLETED),
+     (10, AppointmentStatus.NO_SHOW), (3, AppointmentStatus.COMPLETED)),
+    ((20, AppointmentStatus.COMPLETED), (13, AppointmentStatus.NO_SHOW),
+     (6, AppointmentStatus.COMPLETED)),
+)  # fmt: skip
+
+
+def _seed_past_visits(location: Location, therapists: list) -> None:
+    """A few attended visits and no-shows in the last four weeks, once per runner."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    zone = ZoneInfo(location.time_zone)
+    follow_up = AppointmentType.objects.get(name="Follow-up")
+    today = timezone.localdate()
+    for index, username in enumerate(["runner1", "runner2"]):
+        patient = Patient.objects.get(user__username=username)
+        if Appointment.objects.filter(patient=patient, start__lt=timezone.now()).exists():
+            continue
+        for days_ago, status in PAST_VISITS[index]:
+            start = dt.datetime.combine(
+                today - dt.timedelta(days=days_ago), dt.time(9 + 2 * index), tzinfo=zone
+            )
+            Appointment.objects.create(
+                patient=patient,
+                therapist=therapists[index % len(therapists)],
+                location=location,
+                appointment_type=follow_up,
+                start=start,
+                end=start + dt.timedelta(minutes=follow_up.duration_minutes),
+                status=status,
+                checked_in_at=start if status == AppointmentStatus.COMPLETED else None,
+            )
 
 
 def _seed_appointments(location: Location, therapists: list) -> int:

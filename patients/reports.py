@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from dangpt.reports import (
     DATE,
@@ -71,6 +72,7 @@ def attendance_rows(query: ReportQuery) -> list[dict]:
     no-shows and late cancellations, with their rates over the visits scheduled."""
     grouped = (
         _appointments(query)
+        .filter(start__lt=timezone.now())  # an upcoming visit is neither attended nor missed
         .annotate(week_of=TruncWeek("start", tzinfo=query.zone))
         .values("week_of", "therapist_id", *THERAPIST_NAME)
         .annotate(

@@ -3,6 +3,7 @@ or an appointment that write their access-log row themselves, so no caller can f
 
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -11,6 +12,7 @@ from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.models import Appointment, Location, Patient, phone_for_people
 from patients.models.people import staff_locations
+from patients.services.intake import normalise_phone
 
 
 def runner_patient(user) -> Patient:
@@ -124,11 +126,11 @@ def patient_record_part(*, patient: Patient) -> dict:
             "sex": patient.sex,
             "sex_label": patient.get_sex_display() if patient.sex else "",
             "email": patient.email,
-            "phone": patient.phone,
+            "phone": _e164(patient.phone),
             "phone_display": phone_for_people(patient.phone),
             "address": patient.address,
             "emergency_contact_name": patient.emergency_contact_name,
-            "emergency_contact_phone": patient.emergency_contact_phone,
+            "emergency_contact_phone": _e164(patient.emergency_contact_phone),
             "emergency_contact_phone_display": phone_for_people(patient.emergency_contact_phone),
             "home_location": patient.preferred_location.name if patient.preferred_location else "",
             "email_reminders": patient.email_opt_in,
@@ -140,9 +142,9 @@ def patient_record_part(*, patient: Patient) -> dict:
             {
                 "name": referrer.name,
                 "practice": referrer.practice,
-                "phone": referrer.phone,
+                "phone": _e164(referrer.phone),
                 "phone_display": referrer.phone_display,
-                "fax": referrer.fax,
+                "fax": _e164(referrer.fax),
                 "fax_display": referrer.fax_display,
                 "email": referrer.email,
             }
@@ -160,6 +162,15 @@ def patient_record_part(*, patient: Patient) -> dict:
         ],
         "appointments": [_appointment(a) for a in appointments],
     }
+
+
+def _e164(raw: str) -> str:
+    """A stored number as E.164 ("+12135550100"), as every phone of the record is; one that
+    cannot be read stays as typed (its ``_display`` twin says the same)."""
+    try:
+        return normalise_phone(raw)
+    except ValidationError:
+        return raw
 
 
 def _running_profile(profile) -> dict | None:

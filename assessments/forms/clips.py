@@ -42,7 +42,7 @@ def us_date(value) -> str:
 
 class GaitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{us_date(obj.recorded_on)} · {obj.get_surface_display().lower()}"
+        return f"{us_date(obj.recorded_on)} · {obj.get_surface_display()}"
 
 
 class ClipPairForm(forms.Form):
@@ -60,15 +60,21 @@ class ClipPairForm(forms.Form):
         ]
         self.fields["left"].choices = choices
         self.fields["right"].choices = choices
-        if len(self.videos) >= 2 and not self.is_bound:
-            newest = list(self.videos)
-            self.initial = {"left": newest[1], "right": newest[0], **self.initial}
+        if not self.is_bound and self.defaults():
+            self.initial = {**self.defaults(), **self.initial}
 
     def clean(self):
         data = super().clean()
         if data.get("left") and data.get("left") == data.get("right"):
             raise ValidationError("Choose two different videos.")
         return data
+
+    def defaults(self) -> dict | None:
+        """The two newest videos (older left), when there are two to compare."""
+        if len(self.videos) < 2:
+            return None
+        newest = list(self.videos)
+        return {"left": newest[1], "right": newest[0]}
 
     def clips(self) -> tuple[Attachment, Attachment]:
         """The chosen videos, left and right."""
@@ -95,7 +101,9 @@ class ClipMeasurementForm(forms.Form):
         label="Standing leg", choices=[("", "—"), *StanceSide.choices], required=False
     )
     gait_analysis = GaitChoiceField(
-        queryset=GaitAnalysis.objects.none(), label="Gait analysis to fill"
+        queryset=GaitAnalysis.objects.none(),
+        label="Gait analysis to fill",
+        error_messages={"required": "Choose the gait analysis to fill."},
     )
     time = forms.DecimalField(
         label="Clip time (s)", min_value=0, max_digits=9, decimal_places=3, required=False
@@ -105,7 +113,9 @@ class ClipMeasurementForm(forms.Form):
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gait_analysis"].queryset = editable_gait_analyses(patient)
+        self.fields["gait_analysis"].queryset = editable_gait_analyses(patient).order_by(
+            "-recorded_on", "-id"
+        )
         self.fields["gait_analysis"].error_messages["invalid_choice"] = (
             "Choose one of this patient's gait analyses that is not part of a signed note."
         )

@@ -46,6 +46,9 @@ class GaitAnalysisForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.fields["video_links_text"].initial = "\n".join(self.instance.video_links or [])
+        self.fields[
+            "cadence_spm"
+        ].help_text = "Leave empty to measure it on video by marking foot contacts."
 
     def clean_video_links_text(self):
         """One web link per line; blank lines are dropped."""

@@ -63,6 +63,14 @@ class AttachmentQuerySet(ChartQuerySet):
         )
 
 
+# Words of assessments.media's messages when the worker, not the file, was the problem.
+RETRYABLE_FAILURES = (
+    "took longer than",
+    "could not start",
+    "could not be read from storage",
+)
+
+
 @track()
 class Attachment(models.Model):
     """A file on a patient's chart, optionally part of an evaluation or a gait analysis."""
@@ -198,6 +206,12 @@ class Attachment(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ProcessingStatus.READY
+
+    @property
+    def failure_retryable(self) -> bool:
+        """A failure of the worker (stopped, timed out, tools or storage missing) is worth
+        another try; any other failure means ffmpeg could not read the file itself."""
+        return any(sign in self.error_message for sign in RETRYABLE_FAILURES)
 
     @property
     def display_name(self) -> str:

@@ -68,8 +68,12 @@ class GaitAnalysis(models.Model):
     incline_pct = models.DecimalField(
         "incline (%)", max_digits=3, decimal_places=1, null=True, blank=True
     )
+    # Optional: the video tool fills it from foot-contact taps (assessments/video_measures.py).
     cadence_spm = models.PositiveSmallIntegerField(
-        "cadence (steps/min)", validators=[MinValueValidator(100), MaxValueValidator(260)]
+        "cadence (steps/min)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(100), MaxValueValidator(260)],
     )
     foot_strike_left = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)
     foot_strike_right = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)

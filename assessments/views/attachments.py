@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -99,7 +100,9 @@ def _attachment_upload(request: HttpRequest, patient_id: int, handler) -> HttpRe
     form = AttachmentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if handler.refusal:
-            form.add_error("file", handler.refusal)
+            # The refusal replaces "Choose a file to upload.": the file was chosen but refused.
+            form.is_valid()
+            form.errors["file"] = form.error_class([handler.refusal])
         elif form.is_valid():
             try:
                 attachment = attachment_create(
@@ -174,11 +177,16 @@ def attachment_share_view(request: HttpRequest, pk: int) -> HttpResponse:
             attachment_share(
                 attachment=attachment, user=request.user, cues=form.cleaned_data["cues"]
             )
-            messages.success(request, "Shared with the runner.")
+            messages.success(request, f"Shared with {attachment.patient.first_name}.")
         else:
             messages.error(request, " ".join(form.errors.get("cues", ["Check the cues."])))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)  # e.g. the side-by-side player the clip was shared from
     return redirect("assessments:attachment_detail", pk=attachment.pk)
 
 

@@ -56,6 +56,9 @@ def clip_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Two of a patient's videos on one timeline; a therapist marks measurements on them."""
     patient = get_patient_for_notes(request, patient_id, kind=None)
     form = ClipPairForm(request.GET or None, patient=patient)
+    if not form.is_bound and form.defaults():
+        # The two newest videos play right away; "Show" is for choosing others.
+        form = ClipPairForm(form.defaults(), patient=patient)
     context = {"patient": patient, "form": form, "clips": None, "speeds": SPEEDS}
     if form.is_valid():
         left, right = form.clips()
@@ -69,11 +72,13 @@ def clip_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
             .order_by("-created_at", "-id")[:SAVED_SHOWN]
         )
         if role_of(request.user) == Role.THERAPIST:
-            # The clip's own gait analysis is the one to fill, unless its note is signed.
-            editable = set(editable_gait_analyses(patient).values_list("pk", flat=True))
+            # The clip's own gait analysis is the one to fill, unless its note is signed;
+            # otherwise the patient's newest one still open.
+            editable = list(editable_gait_analyses(patient).values_list("pk", flat=True))
             own = [g for g in (left.gait_analysis_id, right.gait_analysis_id) if g in editable]
+            chosen = own[0] if own else (editable[0] if editable else None)
             context["measure_form"] = ClipMeasurementForm(
-                patient=patient, initial={"gait_analysis": own[0] if own else None}
+                patient=patient, initial={"gait_analysis": chosen}
             )
             context["has_gait"] = bool(editable)
         context["kinds"] = _kinds_json()
@@ -85,6 +90,12 @@ def clip_compare(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _errors(detail: str, errors: dict, status: int = 422) -> JsonResponse:
     return JsonResponse({"detail": detail, "errors": errors}, status=status)
+
+
+def _detail(errors: dict) -> str:
+    """The answer's summary: the first field message, so it reads well next to the field."""
+    first = next((messages[0] for messages in errors.values() if messages), "")
+    return f"Not saved: {first}" if first else "Not saved: check the measurement."
 
 
 def _saved_json(measurement: ClipMeasurement) -> dict:
@@ -115,7 +126,7 @@ def clip_measure(request: HttpRequest, pk: int) -> JsonResponse:
             field: [error["message"] for error in field_errors]
             for field, field_errors in form.errors.get_json_data().items()
         }
-        return _errors("Check the measurement.", errors)
+        return _errors(_detail(errors), errors)
     data = form.cleaned_data
     try:
         measurement = clip_measurement_record(
@@ -130,7 +141,7 @@ def clip_measure(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            return _errors("Check the measurement.", exc.message_dict)
+            return _errors(_detail(exc.message_dict), exc.message_dict)
         return _errors(" ".join(exc.messages), {})
     return JsonResponse(_saved_json(measurement), status=201)
 

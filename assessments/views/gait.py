@@ -66,12 +66,19 @@ def gait_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_attach = role_of(request.user) == Role.THERAPIST and (
         note is None or (note.therapist_id == request.user.pk and not note.is_signed)
     )
+    measured = video_measurements(gait)
+    # The files of the analysis, and the clips measured for it that were uploaded elsewhere.
+    files = list(gait.attachments.all())
+    for clip in {m.clip_id: m.clip for m in measured}.values():
+        if clip.pk not in {file.pk for file in files}:
+            files.append(clip)
     context = {
         "gait": gait,
         "patient": gait.patient,
         "asymmetry": asymmetry(gait_values(gait)),
         "can_attach": can_attach,
-        "video_measurements": video_measurements(gait),
+        "video_measurements": measured,
+        "files": files,
     }
     return render(request, "assessments/gait_detail.html", context)
 

@@ -6,6 +6,9 @@ patient, referrer and letterhead (patients) and the home program (programs): onl
 may read all three apps, so it is composed here.
 """
 
+import re
+import unicodedata
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,6 +21,27 @@ from dangpt.roles import CLINICIAN_ROLES, role_required
 from dangpt.wiring.pdf import pdf_response
 from patients.models import Location, ReferringProvider, phone_for_people
 from programs.record import home_program_for_letter
+
+LETTER_FILE_KINDS = {
+    "initial": "evaluation-summary",
+    "follow_up": "progress-note",
+    "discharge": "discharge-summary",
+}
+
+
+def _ascii_words(text: str) -> str:
+    """ "José María" -> "Jose-Maria": safe in any download's file name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[A-Za-z0-9]+", plain))
+
+
+def letter_filename(patient, kind: str, day) -> str:
+    """e.g. "Santos-Riley-evaluation-summary-2026-10-23.pdf" (last name first, ASCII only)."""
+    name = "-".join(
+        part for part in (_ascii_words(patient.last_name), _ascii_words(patient.first_name)) if part
+    )
+    words = [name or "patient", LETTER_FILE_KINDS.get(kind, "letter"), day.isoformat()]
+    return "-".join(words) + ".pdf"
 
 
 def letterhead(evaluation) -> Location | None:
@@ -59,5 +83,5 @@ def evaluation_letter(request: HttpRequest, pk: int) -> HttpResponse:
         "signer_title": profile.title if profile else "",
         "today": timezone.localdate(),
     }
-    filename = f"letter-{evaluation.pk}-{content['kind'].replace('_', '-')}.pdf"
+    filename = letter_filename(patient, content["kind"], evaluation.evaluated_on)
     return pdf_response("records/letter.html", context, filename=filename)

@@ -44,8 +44,11 @@ def collect_record(*, patient: Patient) -> dict:
     }
 
 
-DATE_KEYS = {"date", "date_of_birth", "evaluated_on", "recorded_on"}
-TIME_KEYS = {"start", "given_at", "taken_at", "signed_at", "generated_at", "written_at"}
+DATE_KEYS = {"date", "date_of_birth", "evaluated_on", "recorded_on", "gait_recorded_on"}
+TIME_KEYS = {
+    "start", "given_at", "taken_at", "signed_at", "generated_at", "written_at", "uploaded_at",
+    "marked_at",
+}  # fmt: skip
 
 
 def _reading_date(value: str) -> str:

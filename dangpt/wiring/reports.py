@@ -54,7 +54,7 @@ REPORTS = {
             "Attendance",
             "Visits scheduled and attended, no-shows and late cancellations, by week and "
             "therapist. Rates are over the visits scheduled (everything but cancellations made "
-            "in good time).",
+            "in good time). Upcoming visits (not started yet) are left out.",
             scheduling.ATTENDANCE_COLUMNS,
             scheduling.attendance_rows,
             scheduling.attendance_chart,
@@ -258,13 +258,18 @@ def report_detail(request: HttpRequest, name: str) -> HttpResponse:
     query = form.query()
     if request.GET.get("format") == "csv":
         return csv_response(report, query)
+    # The date fields show the dates applied (the default range when none were given).
+    location = form.cleaned_data["location"]
+    context["form"] = ReportFilterForm(
+        initial={"date_from": query.first, "date_to": query.last, "location": location}
+    )
     rows = read_rows(report, query)
     chart = report.chart(rows)
     # The chart draws every row; the table shows them a page at a time (the CSV has them all).
     page = Paginator(rows, TABLE_PAGE).get_page(request.GET.get("page"))
     context |= {
         "query": query,
-        "location": form.cleaned_data["location"],
+        "location": location,
         "headers": report.columns,
         "page": page,
         "table": [[cell(row[c.key], c.kind) for c in report.columns] for row in page],

@@ -36,7 +36,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError({field: "Enter a valid phone number, e.g. +1 213 555 0100."})
+        raise ValidationError({field: "Enter a valid phone number, e.g. (213) 555-0100."})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

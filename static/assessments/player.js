@@ -513,6 +513,11 @@
     var box = form.querySelector("[data-errors]");
     box.textContent = [detail].concat(messages).filter(Boolean).join(" ");
     box.hidden = !box.textContent;
+    // The marks and foot contacts stay: fix the field and save again.
+    var invalid = form.querySelector("select.is-invalid, input.is-invalid");
+    if (invalid) {
+      invalid.focus();
+    }
   }
 
   function addSavedRow(saved) {

@@ -105,6 +105,7 @@ def test_refused_upload_says_why_and_leaves_nothing(
     response = post_file(client_for(therapist), PatientFactory(), data, name)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "Choose a file to upload." not in response.content.decode()  # only the reason
     assert not Attachment.objects.exists()
     assert stored_files(_private_attachment_storage) == []
     assert list(upload_temp.iterdir()) == []
@@ -360,13 +361,28 @@ def test_media_is_not_publicly_reachable(client, video):
 
 
 # --- Pages -------------------------------------------------------------------------------------
+def test_a_damaged_video_says_so_in_plain_words_without_a_retry(client_for, therapist, video):
+    """ffmpeg's own words stay off the page; trying the same file again would fail again."""
+    Attachment.objects.filter(pk=video.pk).update(
+        status="failed",
+        error_message="Reading the video failed: Invalid data found when processing input",
+    )
+    page = (
+        client_for(therapist)
+        .get(reverse("assessments:attachment_detail", args=[video.pk]))
+        .content.decode()
+    )
+    assert "This file looks damaged or incomplete. Export it again from the phone" in page
+    assert "Invalid data" not in page and "Try again" not in page
+
+
 def test_detail_page_shows_a_failed_job_and_retry_queues_it(client_for, therapist, video):
     Attachment.objects.filter(pk=video.pk).update(
-        status="failed", error_message="Reading the video failed: no picture."
+        status="failed", error_message="Making the playable copy took longer than 10 minutes."
     )
     client = client_for(therapist)
     page = client.get(reverse("assessments:attachment_detail", args=[video.pk])).content.decode()
-    assert "Reading the video failed: no picture." in page and "Try again" in page
+    assert "took longer than" not in page and "Try again" in page
     response = client.post(reverse("assessments:attachment_retry", args=[video.pk]))
     video.refresh_from_db()
     assert response.status_code == 302 and video.status == "pending" and video.error_message == ""
@@ -394,6 +410,19 @@ def test_share_with_cues_then_stop(client_for, therapist, video):
     client.post(url, {"action": "unshare"})
     video.refresh_from_db()
     assert not video.shared_with_runner and video.shared_at is None
+
+
+def test_sharing_from_the_player_returns_there_and_names_the_runner(client_for, therapist, video):
+    """A safe "next" (the player) is honoured, another site's is not; the message names the
+    runner."""
+    client = client_for(therapist)
+    url = reverse("assessments:attachment_share", args=[video.pk])
+    player = f"/clinical/patients/{video.patient_id}/videos/compare/?left=1&right=2"
+    response = client.post(url, {"action": "share", "cues": "", "next": player}, follow=True)
+    assert response.redirect_chain[0][0] == player
+    assert f"Shared with {video.patient.first_name}." in response.content.decode()
+    elsewhere = client.post(url, {"action": "share", "next": "https://evil.example/x"})
+    assert elsewhere["Location"] == reverse("assessments:attachment_detail", args=[video.pk])
 
 
 def test_a_clip_still_processing_cannot_be_shared(therapist):

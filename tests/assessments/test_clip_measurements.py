@@ -406,3 +406,76 @@ def test_player_offers_sharing_to_therapists_only(setup, therapist, manager, cli
     assert html.count("Share with the runner</button>") + html.count("Share with the runner\n") >= 1
     manager_html = client_for(manager).get(url, query).content.decode()
     assert "/share/" not in manager_html
+
+
+# --- Measuring from the player without extra steps ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_player_opens_on_the_two_newest_videos_without_pressing_show(setup, therapist, client_for):
+    """No query: the player already plays the two preselected videos (older left)."""
+    html = (
+        client_for(therapist)
+        .get(f"/clinical/patients/{setup['patient'].pk}/videos/compare/")
+        .content.decode()
+    )
+    assert 'id="player"' in html
+    left_at = html.index(f'data-measure-url="/clinical/attachments/{setup["left"].pk}/')
+    right_at = html.index(f'data-measure-url="/clinical/attachments/{setup["right"].pk}/')
+    assert left_at < right_at
+
+
+@pytest.mark.django_db
+def test_measure_form_preselects_the_newest_open_gait_analysis(setup, therapist, client_for):
+    """Clips not linked to a gait analysis: the patient's newest open one is chosen, with its
+    surface as people read it."""
+    from datetime import timedelta
+
+    older = setup["gait"]
+    older.recorded_on -= timedelta(days=10)
+    older.save()
+    newest = GaitAnalysisFactory(
+        patient=setup["patient"], therapist=therapist, surface="overground"
+    )
+    html = (
+        client_for(therapist)
+        .get(f"/clinical/patients/{setup['patient'].pk}/videos/compare/")
+        .content.decode()
+    )
+    assert f'<option value="{newest.pk}" selected>' in html
+    assert f'<option value="{older.pk}" selected>' not in html
+    assert "· Overground" in html and "· treadmill" not in html
+
+
+@pytest.mark.django_db
+def test_missing_gait_analysis_is_named_at_its_field(setup, therapist, client_for):
+    """Without a gait analysis the answer names the field with a plain instruction."""
+    response = _post(client_for(therapist), setup["left"], gait_analysis="")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"]["gait_analysis"] == ["Choose the gait analysis to fill."]
+    assert body["detail"] != "Check the measurement."
+    assert not ClipMeasurement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_gait_page_lists_the_clips_measured_for_it(setup, therapist, client_for):
+    """A clip uploaded to the chart but measured for this analysis shows under its files; the
+    empty link row of older records is gone and the time reads "Dec 4, 2026, 12:09 PM"."""
+    from django.utils import timezone
+
+    measurement = clip_measurement_record(
+        clip=setup["left"],
+        gait_analysis=setup["gait"],
+        therapist=therapist,
+        kind="pelvic_drop",
+        side="right",
+        time_s=0.25,
+        points=[[100, 100], [200, 107]],
+    )
+    detail = client_for(therapist).get(f"/clinical/gait/{setup['gait'].pk}/").content.decode()
+    assert "No files here yet." not in detail
+    assert f'href="/clinical/attachments/{setup["left"].pk}/"' in detail
+    assert "Video links" not in detail and ">Video</dt>" not in detail
+    marked = timezone.localtime(measurement.created_at)
+    assert f"{marked:%b} {marked.day}, {marked.year}, " in detail

@@ -27,3 +27,17 @@ def test_seed_creates_the_demo_screenings_once():
     # Demo programs prescribe impact and tendon work, so no demo screening may block any loading.
     assert loading_blocks(patient_id=reviewed.patient_id) == {}
     assert loading_blocks(patient_id=draft.patient_id) == {}
+
+
+def test_seed_leaves_an_open_gait_analysis_and_links_the_note_to_the_screening():
+    """The demo can measure on video (an open gait analysis without cadence), and the signed
+    note comes from runner1's reviewed screening; a second run adds nothing."""
+    from assessments.models import Evaluation, GaitAnalysis
+
+    seed_people(password="demo-pass-123")
+    demo.seed(password="demo-pass-123")
+    demo.seed(password="demo-pass-123")
+    open_gait = GaitAnalysis.objects.get(patient__user__username="runner1", evaluation__isnull=True)
+    assert open_gait.cadence_spm is None
+    note = Evaluation.objects.get(patient__user__username="runner1")
+    assert note.is_signed and note.screening.source == ScreeningSource.THERAPIST

@@ -45,6 +45,20 @@ def test_therapist_records_gait_for_a_draft_note(therapist, client_for):
 
 
 @pytest.mark.django_db
+def test_cadence_may_be_left_for_the_video_tool(therapist, client_for):
+    """Cadence is optional (the video player fills it); the page says it is not recorded yet."""
+    patient = PatientFactory()
+    client = client_for(therapist)
+    response = client.post(
+        f"/clinical/patients/{patient.pk}/gait/new/", {**GAIT_POST, "cadence_spm": ""}
+    )
+    assert response.status_code == 302
+    gait = GaitAnalysis.objects.get()
+    assert gait.cadence_spm is None
+    assert "Not recorded yet" in client.get(f"/clinical/gait/{gait.pk}/").content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -59,7 +59,7 @@ def test_upload_process_play_seek_and_share(
 
     page.get_by_label("Cues for the runner").fill("Land under your hips")
     page.get_by_role("button", name="Share with the runner").click()
-    page.get_by_text("Shared with the runner.", exact=True).wait_for()
+    page.get_by_text(f"Shared with {patient.first_name}.", exact=True).wait_for()
     attachment.refresh_from_db()
     assert attachment.shared_with_runner and attachment.runner_cues == "Land under your hips"
 

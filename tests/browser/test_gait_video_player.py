@@ -76,9 +76,10 @@ def test_side_by_side_play_seek_step_measure_and_share(
 
     sign_in(page, base, therapist)
     page.goto(f"{base}/clinical/patients/{patient.pk}/videos/compare/")
-    # The two newest videos are offered; Show puts them side by side.
-    page.get_by_label("Left video").select_option(str(before.pk))
-    page.get_by_label("Right video").select_option(str(after.pk))
+    # The two newest videos play at once; Show puts other choices side by side.
+    assert page.locator("#player [data-clip]").count() == 2
+    page.locator("#id_left").select_option(str(before.pk))
+    page.locator("#id_right").select_option(str(after.pk))
     page.get_by_role("button", name="Show").click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-clip] video')].every(v => v.readyState >= 2)"
@@ -148,7 +149,7 @@ def test_side_by_side_play_seek_step_measure_and_share(
     assert page.get_attribute("[data-clip='left'] [data-action='mirror']", "aria-pressed") == "true"
     page.get_by_label("What it measures").select_option("knee_valgus")
     page.get_by_label("Standing leg").select_option("left")
-    page.get_by_label("Gait analysis to fill").select_option(str(gait.pk))
+    page.get_by_label("Gait analysis to fill").select_option("")
     box = stage.bounding_box()
     fractions = [(0.40, 0.10), (0.48, 0.50), (0.40, 0.90)]
     for fx, fy in fractions:
@@ -160,6 +161,14 @@ def test_side_by_side_play_seek_step_measure_and_share(
     assert shown == pytest.approx(expected, abs=0.5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "player-desktop.png"), full_page=True)
+    # No gait analysis chosen: the message is at the field, which gets focus; the marks stay.
+    page.get_by_role("button", name="Save measurement").click()
+    error = page.locator("#gait-analysis-error")
+    error.wait_for(state="visible")
+    assert error.inner_text() == "Choose the gait analysis to fill."
+    assert page.evaluate("document.activeElement.id") == "id_gait_analysis"
+    assert float(result.get_attribute("data-value")) == shown
+    page.get_by_label("Gait analysis to fill").select_option(str(gait.pk))
     page.get_by_role("button", name="Save measurement").click()
     page.get_by_role("cell", name=f"{shown}°").wait_for()
     # Phone width: the clips stack, the controls wrap, and it stays axe-clean.
@@ -197,7 +206,8 @@ def test_side_by_side_play_seek_step_measure_and_share(
     share = page.get_by_role("form", name="Share the right video")
     share.get_by_label("Cues for the runner").fill("Quicker, lighter steps.")
     share.get_by_role("button", name="Share with the runner").click()
-    page.get_by_text("Shared with the runner.").wait_for()
+    page.get_by_text("Shared with Riley.").wait_for()
+    assert "/videos/compare/" in page.url  # back on the player
     page.context.clear_cookies()
     sign_in(phone_page, base, runner)
     phone_page.goto(f"{base}/me/clips/")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from dangpt.wiring.letters import letter_filename
 from tests.browser.conftest import sign_in
 from tests.records.conftest import fill_record
 
@@ -34,4 +35,6 @@ def test_runner_downloads_their_record_and_therapist_a_letter(
         page.get_by_role("link", name=re.compile(r"^Discharge summary \(PDF\)")).click()
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
-    assert download.value.suggested_filename == f"letter-{notes['discharge'].pk}-discharge.pdf"
+    assert download.value.suggested_filename == letter_filename(
+        runner.patient, "discharge", notes["discharge"].evaluated_on
+    )

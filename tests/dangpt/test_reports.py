@@ -519,3 +519,37 @@ def test_reports_are_never_cached(client, client_for, manager):
     for response in responses:
         assert response.status_code == 200
         assert response["Cache-Control"] == "no-store, private"
+
+
+# --- Page usability ---------------------------------------------------------------------------
+def test_upcoming_visits_are_left_out_of_attendance(client, manager, therapist_a):
+    """A booked visit later today or this week is neither attended nor missed yet."""
+    now = timezone.localtime()
+    past = visits(therapist_a, default_location(), now.date() - dt.timedelta(days=1),
+                  [("completed", False), ("no_show", False)])  # fmt: skip
+    AppointmentFactory(
+        therapist=therapist_a,
+        location=default_location(),
+        appointment_type=past[0].appointment_type,
+        start=now + dt.timedelta(minutes=30),
+        status="booked",
+    )
+    rows = api(client, manager, "attendance").json()["rows"]
+    assert sum(row["scheduled"] for row in rows) == 2
+    assert sum(row["no_shows"] for row in rows) == 1
+
+
+def test_page_shows_the_dates_applied_and_a_focusable_table(client_for, manager, therapist_a):
+    """Without dates the fields hold the default range; the scrolling table can be focused."""
+    today = timezone.localdate()
+    visits(therapist_a, default_location(), today - dt.timedelta(days=2), [("completed", False)])
+    page = client_for(manager).get(reverse("reports:detail", args=["caseload"])).content.decode()
+    assert f'value="{(today - dt.timedelta(days=27)).isoformat()}"' in page
+    assert f'value="{today.isoformat()}"' in page
+    assert 'class="table-responsive"\n             tabindex="0"\n             role="region"' in page
+    assert "Upcoming visits" not in page  # said only where it applies (attendance)
+
+
+def test_managers_menu_links_the_reports(client_for, manager):
+    page = client_for(manager).get(reverse("reports:list")).content.decode()
+    assert f'class="dropdown-item" href="{reverse("reports:list")}"' in page

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import EvaluationAddendum
+from assessments.services import clip_measurement_record
 from programs.models import RunLog, SessionEntry, SessionLog
+from tests.assessments.clip_factories import ready_video
 from tests.assessments.factories import (
     GaitAnalysisFactory,
     OutcomeResultFactory,
@@ -37,6 +39,8 @@ PARTS = (
     "outcome_results",
     "session_logs",
     "runs",
+    "files",
+    "video_measurements",
 )
 RECORD_BUDGET = 20  # session, user, role, access log, then the record's own reads
 
@@ -86,7 +90,12 @@ class GrowingRecord:
         ScreeningFactory(patient=patient)
         note = signed(patient=patient, therapist=therapist)
         EvaluationAddendum.objects.create(evaluation=note, author=therapist, text="Seen again.")
-        GaitAnalysisFactory(patient=patient, therapist=therapist)
+        gait = GaitAnalysisFactory(patient=patient, therapist=therapist)
+        clip = ready_video(patient=patient, uploaded_by=therapist, shared_with_runner=True)
+        clip_measurement_record(
+            clip=clip, gait_analysis=gait, therapist=therapist, kind="pelvic_drop",
+            side="left", time_s=0.5, points=[[100, 100], [200, 107]],
+        )  # fmt: skip
         OutcomeResultFactory(
             patient=patient, instrument="lefs", answers=lefs_answers(2), score=40, max_score=80
         )

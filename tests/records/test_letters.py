@@ -40,6 +40,11 @@ def test_each_signed_note_has_its_letter(client_for, therapist, runner, full_rec
     assert response["Cache-Control"] == "no-store, private"
     text = " ".join(pdf_text(response).split())
     patient = runner.patient
+    slugs = {"initial": "evaluation-summary", "follow_up": "progress-note"}
+    slug = slugs.get(kind, "discharge-summary")
+    disposition = response["Content-Disposition"]
+    assert disposition.isascii() and f"letter-{note.pk}" not in disposition
+    assert disposition.endswith(f'-{slug}-{note.evaluated_on.isoformat()}.pdf"')
     assert title in text
     assert f"{patient.first_name} {patient.last_name}" in text
     assert "Dr. Ana Ruiz ALPHA, MD" in text and "Fax (323) 555-0143" in text
@@ -104,3 +109,14 @@ def test_the_chart_links_letters_of_signed_notes_only(client_for, therapist, ful
         assert reverse("records:letter", args=[note.pk]) in html
     assert reverse("records:letter", args=[draft.pk]) not in html
     assert "Dr. Ana Ruiz ALPHA" in html and "(323) 555-0142" in html
+
+
+def test_letter_file_names_are_ascii():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from dangpt.wiring.letters import letter_filename
+
+    patient = SimpleNamespace(first_name="José María", last_name="Núñez O'Brien")
+    name = letter_filename(patient, "discharge", dt.date(2026, 10, 23))
+    assert name == "Nunez-O-Brien-Jose-Maria-discharge-summary-2026-10-23.pdf"

@@ -29,6 +29,8 @@ SECTIONS = {
     "programs": list,
     "session_logs": list,
     "runs": list,
+    "files": list,
+    "video_measurements": list,
 }
 
 
@@ -64,6 +66,8 @@ def test_runner_json_holds_their_record_and_nobody_elses(
         "programs": 1,
         "session_logs": 1,
         "runs": 1,
+        "files": 0,
+        "video_measurements": 0,
     }
     assert [e["kind"] for e in record["evaluations"]] == ["initial", "follow_up", "discharge"]
     assert record["evaluations"][0]["working_diagnosis_label"].startswith("Patellofemoral")
@@ -157,3 +161,66 @@ def test_record_downloads_refuse_post(client_for, runner, therapist):
     assert client_for(runner).post(reverse("records:mine_json")).status_code == 405
     url = reverse("records:patient_json", args=[runner.patient.pk])
     assert client_for(therapist).post(url).status_code == 405
+
+
+def test_every_phone_is_e164_with_a_display_twin(client_for, runner):
+    """A number typed before normalising ("213-555-0199") leaves in the same form as the rest."""
+    from patients.models import Patient
+
+    Patient.objects.filter(pk=runner.patient.pk).update(
+        phone="213-555-0199", emergency_contact_phone="+13235550177"
+    )
+    patient = download_json(client_for(runner), reverse("records:mine_json"))["patient"]
+    assert (patient["phone"], patient["phone_display"]) == ("+12135550199", "(213) 555-0199")
+    assert patient["emergency_contact_phone"] == "+13235550177"
+    assert patient["emergency_contact_phone_display"] == "(323) 555-0177"
+
+
+def test_gait_labels_keep_their_abbreviations(client_for, runner, therapist):
+    """The label reads "Knee valgus (FPPA)", not "Knee valgus (fppa)"."""
+    from tests.assessments.factories import GaitAnalysisFactory
+
+    GaitAnalysisFactory(patient=runner.patient, therapist=therapist, knee_valgus_left_deg=9)
+    record = download_json(client_for(runner), reverse("records:mine_json"))
+    assert "Knee valgus (FPPA), left (°)" in record["gait_analyses"][0]["shown"]
+
+
+def test_videos_and_files_are_in_both_downloads(client_for, runner, therapist):
+    """Files on the chart with the shared clip's cues and the measurements marked on video, in
+    the JSON and the PDF; a file of a draft note is not yet part of the record."""
+    from assessments.services import clip_measurement_record, evaluation_create
+    from tests.assessments.clip_factories import ready_video
+    from tests.assessments.factories import GaitAnalysisFactory
+
+    patient = runner.patient
+    gait = GaitAnalysisFactory(patient=patient, therapist=therapist)
+    clip = ready_video(
+        patient=patient,
+        uploaded_by=therapist,
+        label="Treadmill, back view",
+        shared_with_runner=True,
+        runner_cues="Land under your hips",
+    )
+    draft = evaluation_create(
+        patient=patient, therapist=therapist, fields={"evaluated_on": "2026-03-02"}
+    )
+    ready_video(patient=patient, uploaded_by=therapist, label="Draft clip", evaluation=draft)
+    clip_measurement_record(
+        clip=clip,
+        gait_analysis=gait,
+        therapist=therapist,
+        kind="pelvic_drop",
+        side="right",
+        time_s=0.25,
+        points=[[100, 100], [200, 107]],
+    )
+    client = client_for(runner)
+    record = download_json(client, reverse("records:mine_json"))
+    assert [(f["name"], f["kind_label"], f["runner_cues"]) for f in record["files"]] == [
+        ("Treadmill, back view", "Video", "Land under your hips")
+    ]
+    [measured] = record["video_measurements"]
+    assert measured["value_display"] == "4.0°" and measured["video"] == "Treadmill, back view"
+    text = " ".join(pdf_text(client.get(reverse("records:mine_pdf"))).split())
+    assert "Videos and files" in text and "Land under your hips" in text
+    assert "Contralateral pelvic drop, right stance" in text and "Draft clip" not in text

@@ -42,3 +42,21 @@ def test_seed_demo_creates_the_demo_clinic_once(db, client):
         "/accounts/login/", {"username": "runner1", "password": "a-long-demo-password"}
     )
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_seed_demo_gives_the_reports_something_to_show(db):
+    """Past attended visits and no-shows in the default four weeks, and a screening followed by
+    the signed evaluation (screening agreement); a second run adds no visits."""
+    from dangpt.wiring.reports import REPORTS, ReportFilterForm, read_rows
+    from patients.models import Appointment
+
+    call_command("seed_demo", "--password", "a-long-demo-password", stdout=StringIO())
+    visits = Appointment.objects.count()
+    call_command("seed_demo", "--password", "a-long-demo-password", stdout=StringIO())
+    assert Appointment.objects.count() == visits
+    form = ReportFilterForm({})
+    assert form.is_valid()
+    attendance = read_rows(REPORTS["attendance"], form.query())
+    assert sum(row["attended"] for row in attendance) >= 4
+    assert sum(row["no_shows"] for row in attendance) >= 2
+    assert read_rows(REPORTS["screening-agreement"], form.query())
