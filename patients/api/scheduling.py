@@ -17,6 +17,7 @@ from dangpt.roles import STAFF_ROLES, Role, role_of
 from patients import mine, services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
+from patients.models.people import staff_locations
 from patients.querysets import local_days_window
 from patients.selectors import read_appointment, schedule_locations
 
@@ -205,10 +206,11 @@ def list_appointments(
 ):
     """Appointments in start order, from the start of today on unless dated (staff).
 
-    `date` is one day, `date_from`/`date_to` a span of days (both ends included), each the
-    location's calendar day in its time zone; with neither, the list starts today. A page holds
-    `limit` rows; the next page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`),
-    absent on the last page.
+    Without `location` or `patient`, the appointments at the caller's own locations (a manager:
+    every location); with `patient`, that patient's wherever they are. `date` is one day,
+    `date_from`/`date_to` a span of days (both ends included), each the location's calendar day
+    in its time zone; with neither, the list starts today. A page holds `limit` rows; the next
+    page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`), absent on the last page.
     """
     require_staff(request)
     if date is not None and (date_from is not None or date_to is not None):
@@ -228,6 +230,12 @@ def list_appointments(
     if location is not None:
         rows = rows.filter(location_id=location)
         places = places.filter(pk=location)
+    elif patient is None and role_of(request.user) != Role.MANAGER:
+        # Without a location or a patient, the caller's own locations: at a chain's size the
+        # appointments of today on elsewhere are most of the table, and walking past them to
+        # find the few of this desk's patients seen elsewhere cost more than the page itself.
+        rows = rows.filter(location_id__in=staff_locations(request.user))
+        places = places.filter(pk__in=staff_locations(request.user))
     rows = rows.filter(local_days_window(places, first, last, from_today=True))
     if therapist:
         rows = rows.filter(therapist_id=therapist)

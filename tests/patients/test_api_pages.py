@@ -229,3 +229,29 @@ def test_patient_search_pages_walk_every_match_once_in_name_order(client, api, f
 
     assert ids == expected and pages == 2
     assert api(front_desk).get("/patients", limit=201).status_code == 422
+
+
+def test_without_location_or_patient_the_list_is_the_callers_locations(api, make_user):
+    """A desk's default list is its own locations' days; `patient` still follows the patient
+    to another location, and the manager's default holds every location."""
+    from dangpt.roles import Role
+    from patients.models import StaffProfile
+
+    west = LocationFactory(name="Test West", time_zone=LA)
+    east = LocationFactory(name="Test East", time_zone=LA)
+    desk = make_user(Role.FRONT_DESK)
+    StaffProfile.objects.get(user=desk).locations.set([west])
+    patient = PatientFactory(preferred_location=west)  # a West patient, seen at East too
+    tomorrow = _today_start(LA) + dt.timedelta(days=1, hours=9)
+    at_west = _book(tomorrow, west, patient=patient)
+    at_east = _book(tomorrow + dt.timedelta(hours=2), east, patient=patient)
+
+    def ids(user, **params):
+        response = api(user).get("/appointments", **params)
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()]
+
+    assert ids(desk) == [at_west.pk]
+    assert ids(desk, patient=patient.pk) == [at_west.pk, at_east.pk]
+    assert ids(desk, location=east.pk) == [at_east.pk]
+    assert ids(make_user(Role.MANAGER)) == [at_west.pk, at_east.pk]
