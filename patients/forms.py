@@ -80,7 +80,15 @@ class ReferringProviderForm(forms.ModelForm):
     class Meta:
         model = ReferringProvider
         fields = list(ReferringProvider.FIELDS)
-        labels = {"name": "Name"}
+        # Each label names the provider: the intake page also asks the runner's own name,
+        # email and phone, and two fields called "Email" are one name for two things.
+        labels = {
+            "name": "Provider's name",
+            "practice": "Practice",
+            "phone": "Provider's phone",
+            "fax": "Provider's fax",
+            "email": "Provider's email",
+        }
         help_texts = {"phone": "e.g. (213) 555-0100", "fax": "e.g. (213) 555-0101"}
 
     def __init__(self, *args, **kwargs):

@@ -84,4 +84,9 @@ def evaluation_letter(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     filename = letter_filename(patient, content["kind"], evaluation.evaluated_on)
-    return pdf_response("records/letter.html", context, filename=filename)
+    return pdf_response(
+        "records/letter.html",
+        context,
+        filename=filename,
+        footer="Confidential: protected health information. For the addressee only.",
+    )

@@ -4,12 +4,19 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 
-def pdf_response(template: str, context: dict, *, filename: str) -> HttpResponse:
-    """Render the template and answer it as a PDF download (never cached: it is health data)."""
-    from weasyprint import HTML  # imported on use: it loads Pango, which only PDFs need
+def pdf_response(template: str, context: dict, *, filename: str, footer: str) -> HttpResponse:
+    """Render the template and answer it as a PDF download (never cached: it is health data).
+
+    The stylesheet (`records/pdf.css`, with `footer` at the foot of each page) is given to
+    WeasyPrint beside the HTML, so the templates carry no inline style, as pages may not.
+    """
+    from weasyprint import CSS, HTML  # imported on use: it loads Pango, which only PDFs need
 
     html = render_to_string(template, context)
-    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    css = render_to_string("records/pdf.css", {"footer": footer})
+    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+        stylesheets=[CSS(string=css, url_fetcher=_no_fetching)]
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store, private"
@@ -17,5 +24,5 @@ def pdf_response(template: str, context: dict, *, filename: str) -> HttpResponse
 
 
 def _no_fetching(url: str, *args, **kwargs):
-    """The templates carry their styles inline: a PDF never fetches anything (no file, no URL)."""
+    """A PDF fetches nothing (no file, no URL): its stylesheet is given, its images are none."""
     raise ValueError(f"PDFs fetch nothing: {url[:40]}")

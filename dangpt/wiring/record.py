@@ -90,7 +90,12 @@ def _download(request: HttpRequest, patient: Patient, fmt: str) -> HttpResponse:
     if fmt == "json":
         return _json(record, filename)
     context = {"record": for_reading(record)}
-    return pdf_response("records/record.html", context, filename=filename)
+    return pdf_response(
+        "records/record.html",
+        context,
+        filename=filename,
+        footer="Confidential: protected health information.",
+    )
 
 
 def _staff_patient(request: HttpRequest, patient_id: int) -> Patient:

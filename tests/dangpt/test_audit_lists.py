@@ -135,7 +135,10 @@ def test_therapists_day_logs_each_patient_shown(client_for, make_user):
 def test_appointment_list_api_logs_each_patient_shown(client, front_desk):
     """GET /api/v1/appointments logs the patients of the appointments returned."""
     appointments = [
-        AppointmentFactory(start=dt.datetime(2030, 1, 7 + n, 17, tzinfo=dt.UTC)) for n in range(2)
+        AppointmentFactory(
+            start=dt.datetime(2030, 1, 7 + n, 17, tzinfo=dt.UTC), location=default_location()
+        )
+        for n in range(2)
     ]
     response = client.get("/api/v1/appointments", **_bearer(front_desk))
     assert response.status_code == 200 and len(response.json()) == 2

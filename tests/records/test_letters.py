@@ -64,6 +64,8 @@ def test_each_signed_note_has_its_letter(client_for, therapist, runner, full_rec
     assert "Run 10 miles without knee pain" in text
     assert "Knee program" in text  # the home program prescribed from the initial note
     assert "pfps" not in text and "follow_up" not in text  # no internal codes
+    # The stylesheet reached WeasyPrint: its page footer is on the page.
+    assert "For the addressee only." in text and "Page 1 of" in text
     row = AccessLog.objects.get(kind=AccessKind.LETTER)
     assert (row.patient_id, row.user_id, row.what) == (
         patient.pk,
