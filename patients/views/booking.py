@@ -71,7 +71,8 @@ def book_appointment(request: HttpRequest) -> HttpResponse:
     choice.fields["date"].required = False
     days = []
     if patient and not prefill and choice.is_bound and choice.is_valid():
-        location = locations.filter(pk=request.GET.get("location") or 0).first()
+        raw = request.GET.get("location", "")
+        location = locations.filter(pk=raw).first() if raw.isdigit() else None
         tz = ZoneInfo(location.time_zone) if location else timezone.get_current_timezone()
         days = slots.next_available(
             appointment_type=choice.cleaned_data["appointment_type"],
