@@ -3,6 +3,7 @@ next available evaluation, book with the keyboard alone; screenshots of day and 
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from tests.patients.conftest import at, build_clinic
 from tests.patients.factories import TimeOffFactory, WorkingHoursFactory
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/dangpt-calendar-shots"))
+# Where a person looks at the pictures; under the system's temp dir unless SCREENSHOT_DIR says.
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.gettempdir()) / "dangpt-calendar-shots"
 
 
 def setting(make_user):
