@@ -159,25 +159,6 @@ class BookingForm(forms.Form):
         self.fields["therapist"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class SlotForm(forms.Form):
-    """The slot the desk clicked, posted back for booking."""
-
-    start = forms.DateTimeField()
-    therapist = forms.ModelChoiceField(queryset=None)
-    location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
-    appointment_type = forms.ModelChoiceField(AppointmentType.objects.filter(is_active=True))
-    repeat_weeks = forms.TypedChoiceField(
-        choices=[(1, "Just this one")] + [(n, f"Weekly × {n}") for n in range(2, 13)],
-        coerce=int,
-        initial=1,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists()
-
-
 class ReviewForm(forms.Form):
     """The booking under review: what the desk picked, a scheduling note and how often."""
 
