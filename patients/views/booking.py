@@ -186,6 +186,9 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_appointment_for_user(request, pk)
     if request.method == "POST":
         return _move(request, appointment)
+    if appointment.status not in ("booked", "confirmed"):
+        messages.error(request, "Only booked or confirmed appointments can be moved.")
+        return redirect("patients:appointment", pk=pk)
     choice = BookingForm(
         request.GET or None, initial={"appointment_type": appointment.appointment_type}
     )
