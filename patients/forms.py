@@ -159,19 +159,49 @@ class BookingForm(forms.Form):
         self.fields["therapist"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class SlotForm(forms.Form):
-    """The slot the desk clicked, posted back for booking."""
+class ReviewForm(forms.Form):
+    """The booking under review: what the desk picked, a scheduling note and how often."""
 
-    start = forms.DateTimeField()
-    therapist = forms.ModelChoiceField(queryset=None)
-    location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
-    appointment_type = forms.ModelChoiceField(AppointmentType.objects.filter(is_active=True))
+    patient = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    appointment_type = forms.ModelChoiceField(
+        AppointmentType.objects.filter(is_active=True), widget=forms.HiddenInput
+    )
+    therapist = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Scheduling note (optional)",
+        help_text="For the desk: parking, a ride, a preferred room. Nothing clinical.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     repeat_weeks = forms.TypedChoiceField(
         choices=[(1, "Just this one")] + [(n, f"Weekly × {n}") for n in range(2, 13)],
         coerce=int,
         initial=1,
         required=False,
+        label="Repeat",
     )
+
+    def __init__(self, *args, patients=None, locations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients
+        self.fields["therapist"].queryset = therapists()
+        self.fields["location"].queryset = locations
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start is not None and start.tzinfo is None:
+            raise forms.ValidationError("Give the start time with its time zone offset.")
+        return start
+
+
+class MoveForm(forms.Form):
+    """Where a visit goes: a start instant and, optionally, another therapist."""
+
+    start = forms.DateTimeField()
+    therapist = forms.ModelChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,3 +93,117 @@ def free_slots(*, appointment_type, day, therapist=None, location=None, now=None
 def local(instant: dt.datetime, location) -> dt.datetime:
     """A UTC instant in the location's time zone."""
     return instant.astimezone(ZoneInfo(location.time_zone))
+
+
+NEXT_AVAILABLE_DAYS = 3  # days with openings shown at once
+NEXT_AVAILABLE_HORIZON = 42  # how far ahead one search looks
+
+
+def free_slots_between(
+    *,
+    appointment_type,
+    first: dt.date,
+    last: dt.date,
+    therapist=None,
+    location=None,
+    now=None,
+    ignore: int | None = None,
+) -> list[dict]:
+    """Free slots from local day `first` through `last`, with the same fixed number of queries as
+    one day: hours, time off and bookings of the whole span are each read once."""
+    people = [therapist] if therapist else list(therapists())
+    blocks = WorkingHours.objects.filter(therapist__in=people, location__is_active=True)
+    if location:
+        blocks = blocks.filter(location=location)
+    hours: dict[tuple[int, int], list[availability.WeeklyHours]] = {}
+    places: dict[int, Location] = {}
+    for block in blocks.select_related("location"):
+        places[block.location_id] = block.location
+        hours.setdefault((block.therapist_id, block.location_id), []).append(
+            availability.WeeklyHours(block.weekday, block.start_time, block.end_time)
+        )
+    if not hours:
+        return []
+    span = (
+        min(local_day_bounds(first, p.time_zone)[0] for p in places.values()),
+        max(local_day_bounds(last, p.time_zone)[1] for p in places.values()),
+    )
+    ids = {person_id for person_id, _ in hours}
+    busy: dict[int, list] = {}
+    booked = Appointment.objects.active().filter(therapist__in=ids).overlapping(*span)
+    if ignore:  # the visit being moved does not block its own new time
+        booked = booked.exclude(pk=ignore)
+    away = TimeOff.objects.filter(therapist__in=ids, start__lt=span[1], end__gt=span[0])
+    for rows in (booked, away):
+        for person_id, start, end in rows.values_list("therapist_id", "start", "end"):
+            busy.setdefault(person_id, []).append((start, end))
+    duration = dt.timedelta(minutes=appointment_type.duration_minutes)
+    not_before = now or timezone.now()
+    found = []
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        for person in people:
+            for place in sorted(places.values(), key=lambda p: p.name):
+                if (person.pk, place.pk) not in hours:
+                    continue
+                starts = availability.free_starts(
+                    day=day,
+                    tz_name=place.time_zone,
+                    hours=hours[(person.pk, place.pk)],
+                    busy=busy.get(person.pk, []),
+                    duration=duration,
+                    not_before=not_before,
+                )
+                found += [
+                    {
+                        "start": s,
+                        "end": s + duration,
+                        "therapist": person,
+                        "location": place,
+                        "day": day,
+                    }
+                    for s in starts
+                ]
+    found.sort(key=lambda s: (s["start"], s["therapist"].last_name, s["therapist"].pk))
+    return found
+
+
+def next_available(
+    *,
+    appointment_type,
+    from_day: dt.date,
+    therapist=None,
+    location=None,
+    days: int = NEXT_AVAILABLE_DAYS,
+    now=None,
+    ignore: int | None = None,
+) -> list[dict]:
+    """The first `days` local days from `from_day` that have openings, each as {"day", "groups"}
+    where groups are [{"therapist", "location", "slots"}] in time order (12-hour in the page)."""
+    found = free_slots_between(
+        appointment_type=appointment_type,
+        first=from_day,
+        last=from_day + dt.timedelta(days=NEXT_AVAILABLE_HORIZON - 1),
+        therapist=therapist,
+        location=location,
+        now=now,
+        ignore=ignore,
+    )
+    by_day: dict[dt.date, dict[tuple[int, int], dict]] = {}
+    for slot in found:
+        groups = by_day.setdefault(slot["day"], {})
+        key = (slot["therapist"].pk, slot["location"].pk)
+        group = groups.setdefault(
+            key, {"therapist": slot["therapist"], "location": slot["location"], "slots": []}
+        )
+        group["slots"].append(slot)
+    ordered = sorted(by_day.items())[:days]
+    return [
+        {
+            "day": day,
+            "groups": sorted(
+                groups.values(), key=lambda g: (g["therapist"].last_name, g["therapist"].pk)
+            ),
+        }
+        for day, groups in ordered
+    ]

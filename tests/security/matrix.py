@@ -80,6 +80,12 @@ PAGES: dict[str, Entry] = {
     "patients:cancel": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:status": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:move": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
+    "patients:move_review": Entry(
+        DESK,
+        lambda s: {"pk": s.a.appointment.pk},
+        query=lambda s: {"start": (s.a.appointment.start + dt.timedelta(days=1)).isoformat()},
+    ),
+    "patients:status_undo": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:freed": Entry(DESK, lambda s: {"pk": s.a.cancelled.pk}),
     "patients:waitlist_book": Entry(
         DESK, lambda s: {"entry_pk": s.b.waitlist.pk, "pk": s.a.cancelled.pk}
