@@ -88,7 +88,9 @@ def current_text(kind: str, language: str | None = None) -> ConsentText:
     """The current wording of a consent in a language (English when the language is unknown)."""
     version, texts = CONSENT_TEXTS[ConsentKind(kind)]
     code = language_for(language)
-    return ConsentText(kind=ConsentKind(kind).value, version=version, language=code, text=texts[code])
+    return ConsentText(
+        kind=ConsentKind(kind).value, version=version, language=code, text=texts[code]
+    )
 
 
 def current_versions() -> dict[str, str]:

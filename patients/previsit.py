@@ -260,10 +260,10 @@ def previsit_banner(patient: Patient | None) -> Checklist | None:
     return checklist if checklist.shown else None
 
 
-# --- Consents, current or outdated -----------------------------------------------------------------
+# --- Consents, current or outdated -----------------------------------------------------------
 @dataclass(frozen=True)
 class ConsentState:
-    """One consent for the runner: its current text, and what they signed of it or of an older one."""
+    """One consent for the runner: its current text, and what they signed of it or of an older."""
 
     kind: str
     title: str

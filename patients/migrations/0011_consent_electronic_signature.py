@@ -7,93 +7,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0010_language_units_online_booking_policy'),
+        ("patients", "0010_language_units_online_booking_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='consent',
-            name='insert_insert',
+            model_name="consent",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='consent',
-            name='update_update',
+            model_name="consent",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='consent',
-            name='delete_delete',
+            model_name="consent",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='consent',
-            name='client_address',
+            model_name="consent",
+            name="client_address",
             field=models.GenericIPAddressField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=5),
+            model_name="consent",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")], default="en", max_length=5
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='method',
-            field=models.CharField(choices=[('desk', 'At the front desk'), ('electronic', 'Signed electronically')], default='desk', max_length=12),
+            model_name="consent",
+            name="method",
+            field=models.CharField(
+                choices=[("desk", "At the front desk"), ("electronic", "Signed electronically")],
+                default="desk",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='text_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='Text fingerprint (SHA-256)'),
+            model_name="consent",
+            name="text_sha256",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="Text fingerprint (SHA-256)"
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='typed_name',
+            model_name="consent",
+            name="typed_name",
             field=models.CharField(blank=True, max_length=160),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='client_address',
+            model_name="consentevent",
+            name="client_address",
             field=models.GenericIPAddressField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=5),
+            model_name="consentevent",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")], default="en", max_length=5
+            ),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='method',
-            field=models.CharField(choices=[('desk', 'At the front desk'), ('electronic', 'Signed electronically')], default='desk', max_length=12),
+            model_name="consentevent",
+            name="method",
+            field=models.CharField(
+                choices=[("desk", "At the front desk"), ("electronic", "Signed electronically")],
+                default="desk",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='text_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='Text fingerprint (SHA-256)'),
+            model_name="consentevent",
+            name="text_sha256",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="Text fingerprint (SHA-256)"
+            ),
         ),
         migrations.AddField(
-            model_name='consentevent',
-            name='typed_name',
+            model_name="consentevent",
+            name="typed_name",
             field=models.CharField(blank=True, max_length=160),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='consent',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (NEW."client_address", NEW."given_at", NEW."id", NEW."kind", NEW."language", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."text_sha256", NEW."text_version", NEW."typed_name"); RETURN NULL;', hash='7d2d9c84fe64ad7e781e656f8e4702125570dfb7', operation='INSERT', pgid='pgtrigger_insert_insert_f3c10', table='patients_consent', when='AFTER')),
+            model_name="consent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (NEW."client_address", NEW."given_at", NEW."id", NEW."kind", NEW."language", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."text_sha256", NEW."text_version", NEW."typed_name"); RETURN NULL;',
+                    hash="7d2d9c84fe64ad7e781e656f8e4702125570dfb7",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_f3c10",
+                    table="patients_consent",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='consent',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (NEW."client_address", NEW."given_at", NEW."id", NEW."kind", NEW."language", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."text_sha256", NEW."text_version", NEW."typed_name"); RETURN NULL;', hash='9d2c2e92d2ecdf7057938ca9ca1d6d76e11d7003', operation='UPDATE', pgid='pgtrigger_update_update_06fdd', table='patients_consent', when='AFTER')),
+            model_name="consent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (NEW."client_address", NEW."given_at", NEW."id", NEW."kind", NEW."language", NEW."method", NEW."patient_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."text_sha256", NEW."text_version", NEW."typed_name"); RETURN NULL;',
+                    hash="9d2c2e92d2ecdf7057938ca9ca1d6d76e11d7003",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_06fdd",
+                    table="patients_consent",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='consent',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (OLD."client_address", OLD."given_at", OLD."id", OLD."kind", OLD."language", OLD."method", OLD."patient_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_by_id", OLD."text_sha256", OLD."text_version", OLD."typed_name"); RETURN NULL;', hash='bcb81f2dcdf500c793bf8a8087586ef397f69e1a', operation='DELETE', pgid='pgtrigger_delete_delete_a515a', table='patients_consent', when='AFTER')),
+            model_name="consent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "patients_consentevent" ("client_address", "given_at", "id", "kind", "language", "method", "patient_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "text_sha256", "text_version", "typed_name") VALUES (OLD."client_address", OLD."given_at", OLD."id", OLD."kind", OLD."language", OLD."method", OLD."patient_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_by_id", OLD."text_sha256", OLD."text_version", OLD."typed_name"); RETURN NULL;',
+                    hash="bcb81f2dcdf500c793bf8a8087586ef397f69e1a",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_a515a",
+                    table="patients_consent",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'electronic'), _negated=True), models.Q(('text_sha256__regex', '^[0-9a-f]{64}$'), models.Q(('typed_name', ''), _negated=True)), _connector='OR'), name='consent_electronic_has_name_and_hash'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "electronic"), _negated=True),
+                    models.Q(
+                        ("text_sha256__regex", "^[0-9a-f]{64}$"),
+                        models.Q(("typed_name", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="consent_electronic_has_name_and_hash",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('text_sha256', ''), ('text_sha256__regex', '^[0-9a-f]{64}$'), _connector='OR'), name='consent_hash_is_sha256_hex'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("text_sha256", ""), ("text_sha256__regex", "^[0-9a-f]{64}$"), _connector="OR"
+                ),
+                name="consent_hash_is_sha256_hex",
+            ),
         ),
     ]

@@ -16,8 +16,8 @@ from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
-from dangpt.security import client_ip
 from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
+from dangpt.security import client_ip
 from patients import services
 from patients.forms import ConsentForm, PatientForm, ReferringProviderForm, RunningProfileForm
 from patients.models import Appointment, Patient

@@ -121,7 +121,12 @@ def consents(request: HttpRequest) -> HttpResponse:
         signed_when = when_text(state.signed.given_at, zone) if state.signed else None
         outdated_when = when_text(state.outdated.given_at, zone) if state.outdated else None
         rows.append(
-            {"state": state, "form": form, "signed_when": signed_when, "outdated_when": outdated_when}
+            {
+                "state": state,
+                "form": form,
+                "signed_when": signed_when,
+                "outdated_when": outdated_when,
+            }
         )
     status = 400 if posted is not None else 200  # only a refused signature comes back here
     return render(request, "patients/previsit_consents.html", {"rows": rows}, status=status)

@@ -22,8 +22,8 @@ from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry
-from patients.querysets import ACTIVE
 from patients.previsit import attach_readiness
+from patients.querysets import ACTIVE
 from patients.selectors import read_appointment
 from patients.views.common import (
     clinic_zone,

@@ -130,7 +130,11 @@ def test_an_electronic_consent_without_name_or_hash_is_refused_by_the_database(a
     """The database keeps an electronic signature whole: typed name and SHA-256."""
     with pytest.raises(IntegrityError), transaction.atomic():
         Consent.objects.create(
-            patient=ana, kind="privacy", text_version="x", given_at=timezone.now(), method="electronic"
+            patient=ana,
+            kind="privacy",
+            text_version="x",
+            given_at=timezone.now(),
+            method="electronic",
         )
 
 
@@ -353,7 +357,8 @@ def test_signing_without_agreeing_or_with_another_name_is_refused(client_for, an
     client = client_for(ana.user)
     sha = current_text("privacy", "en").sha256
     no_tick = client.post(
-        _url("previsit_consents"), {"kind": "privacy", "shown_sha256": sha, "typed_name": "Ana Ruiz"}
+        _url("previsit_consents"),
+        {"kind": "privacy", "shown_sha256": sha, "typed_name": "Ana Ruiz"},
     )
     assert no_tick.status_code == 400
     assert "Tick the box to agree." in no_tick.content.decode()
@@ -486,7 +491,9 @@ def test_therapist_day_shows_ready_and_links_the_screening(client_for, clinic, a
     assert reverse("assessments:screening_detail", args=[screening.pk]) in body
 
 
-def test_desk_schedule_counts_intake_without_clinical_detail(client_for, front_desk, clinic, ana, new_visit):
+def test_desk_schedule_counts_intake_without_clinical_detail(
+    client_for, front_desk, clinic, ana, new_visit
+):
     """The desk sees "Intake 1 of 4"; the screening's result is not theirs to see."""
     ScreeningFactory(patient=ana, answers=dict(DVT_ANSWERS))
     body = (
