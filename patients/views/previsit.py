@@ -110,6 +110,10 @@ def consents(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you, your consent is signed."))
             return redirect("patients:previsit_consents")
+    if posted is not None:
+        for hidden in ("kind", "shown_sha256"):  # not shown as fields: say it above the form
+            if hidden in posted.errors:
+                posted.add_error(None, posted.errors.pop(hidden))
     zone = local_zone(patient)
     rows = []
     for state in consent_states(patient, language):

@@ -542,3 +542,41 @@ def test_readiness_costs_three_queries_for_1_or_50_appointments(clinic):
         assert all(r.ready for r in found.values())
         counts.append(len(queries))
     assert counts == [3, 3]
+
+
+def _banner(user) -> str:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/me/")
+    request.user = user
+    return Template("{% load previsit %}{% previsit_banner %}").render(
+        Context({"request": request})
+    )
+
+
+def test_the_home_banner_points_a_runner_at_what_is_left(ana, therapist):
+    """A runner with steps to do sees "1 of 4 steps done"; staff and a finished runner do not."""
+    RunningProfile.objects.create(patient=ana, runs_per_week=4, weekly_km=30)
+    banner = _banner(ana.user)
+    assert "1 of 4 steps done." in banner and reverse("patients:previsit") in banner
+    assert _banner(therapist).strip() == ""
+    ScreeningFactory(patient=ana)
+    _complete_about(ana)
+    _sign_all(ana)
+    assert _banner(ana.user).strip() == ""  # all done and no first visit booked
+
+
+def test_a_stale_page_asks_to_read_the_new_text(client_for, ana):
+    """Signed from a page showing an older text: nothing kept, the message above the form, and
+    the form now carries the current text's fingerprint."""
+    client = client_for(ana.user)
+    response = client.post(
+        _url("previsit_consents"),
+        {"kind": "privacy", "shown_sha256": "0" * 64, "typed_name": "Ana Ruiz", "agree": "on"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The text of this consent has changed." in body
+    assert f'value="{current_text("privacy", "en").sha256}"' in body
+    assert not ana.consents.exists()
