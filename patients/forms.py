@@ -137,7 +137,7 @@ class ConsentForm(forms.Form):
         for kind, (version, texts) in CONSENT_TEXTS.items():
             current = (kind.value, version) in given
             older = sorted(v for k, v in given if k == kind.value and v != version)
-            label = f"{ConsentKind(kind).label} (version {version})"
+            label = f"{ConsentKind(kind).label} (v{version})"
             if current:
                 label += " — signed, current"
             elif older:
