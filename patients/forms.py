@@ -10,6 +10,7 @@ from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
     ConsentKind,
+    Language,
     Location,
     Patient,
     ReferringProvider,
@@ -127,21 +128,35 @@ class ReferringProviderForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    """One tick box per consent; the label carries the text and its version."""
+    """One tick box per consent: ticked and locked when given for the current text; when only an
+    older text was given, it says so and is left unticked, as the runner must be asked again."""
 
     def __init__(self, *args, given=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, (version, text) in CONSENT_TEXTS.items():
+        given = set(given)  # (kind, text_version) of the patient's consents
+        for kind, (version, texts) in CONSENT_TEXTS.items():
+            current = (kind.value, version) in given
+            older = sorted(v for k, v in given if k == kind.value and v != version)
+            label = f"{ConsentKind(kind).label} (v{version})"
+            if current:
+                label += " — signed, current"
+            elif older:
+                label += f" — outdated: signed version {older[-1]}, the text has changed since"
             self.fields[kind.value] = forms.BooleanField(
                 required=False,
-                label=f"{ConsentKind(kind).label} (v{version})",
-                help_text=text,
-                initial=kind.value in given,
-                disabled=kind.value in given,
+                label=label,
+                help_text=texts[Language.ENGLISH],
+                initial=current,
+                disabled=current,
             )
 
     def kinds(self) -> list[str]:
-        return [name for name, ticked in self.cleaned_data.items() if ticked]
+        """The consents ticked now; those already given for the current text are not among them."""
+        return [
+            name
+            for name, ticked in self.cleaned_data.items()
+            if ticked and not self.fields[name].disabled
+        ]
 
 
 class BookingForm(forms.Form):

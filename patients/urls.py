@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import booking, calendar, desk, schedule, setup, staff
+from patients.views import booking, calendar, desk, previsit, schedule, setup, staff
 
 app_name = "patients"
 urlpatterns = [
@@ -32,6 +32,10 @@ urlpatterns = [
     path("appointments/<int:pk>.ics", staff.appointment_ics, name="ics"),
     path("calendar/<str:token>.ics", staff.feed, name="feed"),
     path("invite/<str:uidb64>/<str:token>/", desk.accept_invitation, name="accept_invitation"),
+    path("me/before-your-visit/", previsit.before_your_visit, name="previsit"),
+    path("me/before-your-visit/about-you/", previsit.about_you, name="previsit_about"),
+    path("me/before-your-visit/running/", previsit.your_running, name="previsit_running"),
+    path("me/before-your-visit/consents/", previsit.consents, name="previsit_consents"),
     path("therapist/day/", staff.my_day, name="my_day"),
     path("therapist/calendar-feed/", staff.calendar_feed, name="calendar_feed"),
     path("manager/", staff.clinic_overview, name="clinic_overview"),

@@ -4,6 +4,7 @@ reminder outbox (`patients.reminders.models`, imported here so Django registers 
 from patients.models.people import (
     Consent,
     ConsentKind,
+    ConsentMethod,
     DistanceUnit,
     Language,
     Location,
@@ -41,6 +42,7 @@ __all__ = [
     "BookingPolicy",
     "Consent",
     "ConsentKind",
+    "ConsentMethod",
     "DistanceUnit",
     "Language",
     "Location",

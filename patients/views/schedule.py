@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
-from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
+from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
 from patients import services
 from patients.forms import CancelForm, RescheduleForm
 from patients.models import Appointment, Location, WaitlistEntry, WorkingHours
+from patients.previsit import attach_readiness
 from patients.selectors import read_appointment
 from patients.views.booking import _detail_extras
 from patients.views.common import (
@@ -28,6 +29,7 @@ from patients.views.common import (
 def _columns(location: Location, day: dt.date) -> list[dict]:
     """One column per therapist working there that day or holding an appointment there."""
     appointments = list(Appointment.objects.for_day(location, day).order_by("start"))
+    attach_readiness(appointments)
     working = WorkingHours.objects.filter(location=location, weekday=day.weekday())
     people = {h.therapist_id: h.therapist for h in working.select_related("therapist")}
     for appointment in appointments:
@@ -60,6 +62,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "next_day": day + dt.timedelta(days=1),
         "columns": columns,
         "tz": tz,
+        "show_screening": role_of(request.user) in CLINICIAN_ROLES,
     }
     if request.headers.get("HX-Request"):
         return render(request, "patients/_schedule_day.html", context)
