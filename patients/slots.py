@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dangpt.roles import Role
 from patients import availability
-from patients.models import Appointment, Location, TimeOff, WorkingHours
+from patients.models import Appointment, BookingHold, Location, TimeOff, WorkingHours
 from patients.querysets import local_day_bounds
 
 
@@ -36,8 +36,13 @@ def locations_of(therapist):
     return Location.objects.filter(working_hours__therapist=therapist, is_active=True).distinct()
 
 
-def free_slots(*, appointment_type, day, therapist=None, location=None, now=None) -> list[dict]:
+def free_slots(
+    *, appointment_type, day, therapist=None, location=None, now=None, not_before=None
+) -> list[dict]:
     """Free slots sorted by time: dicts with start, end (UTC), therapist and location.
+
+    A slot held by an online booking that has not expired is not free, for anyone. Starts are
+    after `not_before` (default: now).
 
     Hours, time off and bookings of everyone asked about are read with one query each, so
     "first available" costs the same for one therapist as for fifty.
@@ -63,11 +68,13 @@ def free_slots(*, appointment_type, day, therapist=None, location=None, now=None
     busy: dict[int, list] = {}
     booked = Appointment.objects.active().filter(therapist__in=ids).overlapping(*span)
     away = TimeOff.objects.filter(therapist__in=ids, start__lt=span[1], end__gt=span[0])
-    for rows in (booked, away):
+    now = now or timezone.now()
+    held = BookingHold.objects.live(now).filter(therapist__in=ids).overlapping(*span)
+    for rows in (booked, away, held):
         for person_id, start, end in rows.values_list("therapist_id", "start", "end"):
             busy.setdefault(person_id, []).append((start, end))
     duration = dt.timedelta(minutes=appointment_type.duration_minutes)
-    not_before = now or timezone.now()
+    not_before = max(not_before or now, now)
     found = []
     for person in people:
         for place in sorted(places.values(), key=lambda p: p.name):

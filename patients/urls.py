@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import desk, schedule, setup, staff
+from patients.views import desk, public_booking, schedule, setup, staff
 
 app_name = "patients"
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("appointments/<int:pk>.ics", staff.appointment_ics, name="ics"),
     path("calendar/<str:token>.ics", staff.feed, name="feed"),
     path("invite/<str:uidb64>/<str:token>/", desk.accept_invitation, name="accept_invitation"),
+    path("book/", public_booking.public_book, name="public_book"),
+    path("book/details/", public_booking.public_book_details, name="public_book_details"),
+    path("book/sent/", public_booking.public_book_sent, name="public_book_sent"),
+    path(
+        "book/confirm/<str:token>/", public_booking.public_book_confirm, name="public_book_confirm"
+    ),
     path("therapist/day/", staff.my_day, name="my_day"),
     path("therapist/calendar-feed/", staff.calendar_feed, name="calendar_feed"),
     path("manager/", staff.clinic_overview, name="clinic_overview"),
