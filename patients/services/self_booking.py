@@ -92,20 +92,33 @@ def bookable_days(*, location, now=None) -> tuple[dt.date, dt.date]:
 
 def public_free_slots(*, location, appointment_type, day, therapist=None, now=None) -> list[dict]:
     """Free slots a runner may book online on a local day (empty outside the policy)."""
+    return public_free_days(
+        location=location,
+        appointment_type=appointment_type,
+        days=[day],
+        therapist=therapist,
+        now=now,
+    )[day]
+
+
+def public_free_days(
+    *, location, appointment_type, days, therapist=None, now=None
+) -> dict[dt.date, list[dict]]:
+    """`public_free_slots` of several local days, read at once."""
     if policy_problems(location=location, appointment_type=appointment_type):
-        return []
+        return {day: [] for day in days}
     policy = policy_for(location)
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=policy.horizon_days)
-    found = slots.free_slots(
+    found = slots.free_slots_on_days(
         appointment_type=appointment_type,
-        day=day,
+        days=days,
         therapist=therapist,
         location=location,
         now=now,
         not_before=now + dt.timedelta(hours=policy.min_notice_hours),
     )
-    return [s for s in found if s["start"] <= horizon]
+    return {day: [s for s in rows if s["start"] <= horizon] for day, rows in found.items()}
 
 
 # --- Details -------------------------------------------------------------------------------

@@ -108,17 +108,16 @@ def _therapist_user(chosen):
 
 
 def _days_with_times(chosen) -> list[dt.date]:
-    days, day = [], chosen["first_day"]
-    person = _therapist_user(chosen)
-    while day <= chosen["last_day"] and len(days) < DAYS_SHOWN:
-        if (day - chosen["first_day"]).days >= DAYS_SCANNED:
-            break
-        if self_booking.public_free_slots(
-            location=chosen["location"], appointment_type=chosen["kind"], day=day, therapist=person
-        ):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    """The first few days with a free time, of the next two weeks the policy allows."""
+    first, last = chosen["first_day"], chosen["last_day"]
+    span = min((last - first).days + 1, DAYS_SCANNED)
+    free = self_booking.public_free_days(
+        location=chosen["location"],
+        appointment_type=chosen["kind"],
+        days=[first + dt.timedelta(days=n) for n in range(max(span, 0))],
+        therapist=_therapist_user(chosen),
+    )
+    return [day for day, found in free.items() if found][:DAYS_SHOWN]
 
 
 def _times_by_therapist(chosen) -> list[dict]:
