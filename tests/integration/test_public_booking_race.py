@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test import Client
 from patients import slots
 from patients.models import Appointment, BookingHold, HoldStatus, Patient, VisitKind
 from patients.services import self_booking
+from patients.tasks import expire_booking_holds
 from tests.patients.conftest import at, build_clinic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,3 +151,30 @@ def test_a_hold_and_a_desk_booking_racing_for_one_slot_never_both_win(online):
     assert sorted(outcomes) in (["409", "booked"], ["held", "taken"]), outcomes
     live = BookingHold.objects.filter(status=HoldStatus.HELD).count()
     assert live + Appointment.objects.count() == 1
+
+
+def test_a_real_worker_expires_holds_past_their_time(online, celery_worker_queue):
+    """The beat task, run by a worker process over Redis, gives an expired hold's slot back."""
+    details = self_booking.clean_details(
+        first_name="Ana",
+        last_name="Runner",
+        email="ana@example.com",
+        phone="(213) 555-0100",
+        date_of_birth=dt.date(1990, 5, 1),
+    )
+    hold = self_booking.booking_hold_create(
+        location=online.location,
+        appointment_type=online.evaluation,
+        start=at(online.monday, 10),
+        therapist=online.therapist,
+        details=details,
+    )
+    BookingHold.objects.filter(pk=hold.pk).update(expires_at=hold.created_at)
+    expire_booking_holds.apply_async(queue=celery_worker_queue)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        hold.refresh_from_db()
+        if hold.status == HoldStatus.EXPIRED:
+            break
+        time.sleep(0.2)
+    assert hold.status == HoldStatus.EXPIRED

@@ -449,3 +449,24 @@ def test_the_page_in_spanish(online, client, django_capture_on_commit_callbacks)
     assert "Confirme" in message.subject and "lunes" in message.body.lower()
     client.post(confirm_url(message), HTTP_ACCEPT_LANGUAGE="es")
     assert Patient.objects.get().preferred_language == "es"
+
+
+def test_the_page_refuses_what_the_policy_refuses(online, client):
+    """A time inside the minimum notice, or a date past the horizon, is refused on the page."""
+    BookingPolicy.objects.create(location=online.location, horizon_days=7, min_notice_hours=48)
+    soon = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=2)
+    url = reverse("patients:public_book_details") + (
+        f"?location={online.location.pk}&type={online.evaluation.pk}"
+        f"&therapist={online.therapist.pk}&start={int(soon.timestamp())}"
+    )
+    response = client.post(url, {**details(), "date_of_birth": "1990-05-01"})
+    assert response.status_code == 422
+    assert "at least 48 hours" in response.content.decode()
+    far = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    page = client.get(
+        reverse("patients:public_book"),
+        {"type": online.evaluation.pk, "therapist": "any", "date": far},
+    )
+    assert "Online booking is open from" in page.content.decode()
+    assert "Choose a time" not in page.content.decode()
+    assert not BookingHold.objects.exists()
