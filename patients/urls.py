@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import booking, calendar, desk, previsit, schedule, setup, staff
+from patients.views import booking, calendar, desk, previsit, public_booking, schedule, setup, staff
 
 app_name = "patients"
 urlpatterns = [
@@ -36,6 +36,12 @@ urlpatterns = [
     path("me/before-your-visit/about-you/", previsit.about_you, name="previsit_about"),
     path("me/before-your-visit/running/", previsit.your_running, name="previsit_running"),
     path("me/before-your-visit/consents/", previsit.consents, name="previsit_consents"),
+    path("book/", public_booking.public_book, name="public_book"),
+    path("book/details/", public_booking.public_book_details, name="public_book_details"),
+    path("book/sent/", public_booking.public_book_sent, name="public_book_sent"),
+    path(
+        "book/confirm/<str:token>/", public_booking.public_book_confirm, name="public_book_confirm"
+    ),
     path("therapist/day/", staff.my_day, name="my_day"),
     path("therapist/calendar-feed/", staff.calendar_feed, name="calendar_feed"),
     path("manager/", staff.clinic_overview, name="clinic_overview"),

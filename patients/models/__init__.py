@@ -1,6 +1,7 @@
 """Models of the patients app: people and places (`people`), time (`scheduling`), and the
 reminder outbox (`patients.reminders.models`, imported here so Django registers it)."""
 
+from patients.models.holds import BookingHold, BookingHoldQuerySet, HoldStatus
 from patients.models.people import (
     Consent,
     ConsentKind,
@@ -39,11 +40,14 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "AppointmentType",
+    "BookingHold",
+    "BookingHoldQuerySet",
     "BookingPolicy",
     "Consent",
     "ConsentKind",
     "ConsentMethod",
     "DistanceUnit",
+    "HoldStatus",
     "Language",
     "Location",
     "Patient",

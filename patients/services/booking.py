@@ -13,6 +13,7 @@ from dangpt.roles import Role, role_of
 from patients import availability, slots
 from patients.models import Appointment, AppointmentStatus, Location
 from patients.reminders.services import reminders_for_appointment
+from patients.services.slot_lock import held_by_someone
 
 THERAPIST_TAKEN = "appointment_no_therapist_overlap"
 PATIENT_TAKEN = "appointment_no_patient_overlap"
@@ -102,6 +103,12 @@ def _save_or_conflict(appointment: Appointment) -> None:
                 raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken") from exc
 
 
+def _refuse_if_held(*, therapist, start: dt.datetime, end: dt.datetime) -> None:
+    """Under the therapist's advisory lock, refuse a slot an online booking is holding."""
+    if held_by_someone(therapist_id=therapist.pk, start=start, end=end, now=timezone.now()):
+        raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken")
+
+
 def _check_people(*, patient, therapist, appointment_type) -> None:
     if role_of(therapist) != Role.THERAPIST:
         raise ValidationError({"therapist": "Choose an active therapist."})
@@ -162,6 +169,7 @@ def appointment_book(
         series_id=series_id,
         scheduling_note=(note or "").strip()[:200],
     )
+    _refuse_if_held(therapist=therapist, start=appointment.start, end=appointment.end)
     _save_or_conflict(appointment)
     _appointment_changed(appointment=appointment, change="booked")
     return appointment
@@ -265,6 +273,7 @@ def appointment_reschedule(
     appointment.start = start.astimezone(dt.UTC)
     appointment.end = appointment.start + duration
     appointment.status = AppointmentStatus.BOOKED
+    _refuse_if_held(therapist=therapist, start=appointment.start, end=appointment.end)
     _save_or_conflict(appointment)
     _appointment_changed(appointment=appointment, change="rescheduled")
     return appointment
