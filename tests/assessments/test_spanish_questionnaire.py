@@ -106,6 +106,8 @@ def test_spanish_runner_reads_the_call_today_advice_in_spanish(client, runner):
 
 def test_therapist_screen_keeps_english_question_labels(client_for, therapist):
     """The staff screening form shares the questions and keeps them in English."""
-    html = unescape(client_for(therapist).get(reverse("assessments:screening_start")).content.decode())
+    html = unescape(
+        client_for(therapist).get(reverse("assessments:screening_start")).content.decode()
+    )
     assert "Where does it hurt?" in html
     assert "¿Dónde le duele?" not in html
