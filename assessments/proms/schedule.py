@@ -25,7 +25,6 @@ MEASURES_BY_CONDITION: dict[str, tuple[str, ...]] = {
 }
 
 
-
 def gettext_noop(text: str) -> str:
     """Mark a label for the catalogue; the runner's pages translate it when shown."""
     return text
