@@ -93,6 +93,9 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
     """A chart of one measure over time with the MCID band and the change label."""
     patient = get_patient_for_outcomes(request, patient_id, instrument=instrument)
     trend = outcome_trend(patient=patient, instrument=instrument)
+    is_runner = role_of(request.user) == Role.RUNNER
+    if is_runner and instrument in INSTRUMENTS:
+        trend["name"] = INSTRUMENTS[instrument].name_in(get_language())
     chart = {key: trend[key] for key in ("instrument", "name", "max", "direction", "points")}
     chart["band"] = trend["band"]
     return render(
@@ -102,7 +105,7 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
             "patient": patient,
             "trend": trend,
             "chart": chart,
-            "is_runner": role_of(request.user) == Role.RUNNER,
+            "is_runner": is_runner,
             "timepoints": TIMEPOINT_LABELS,
         },
     )

@@ -299,3 +299,19 @@ def test_lefs_filled_through_the_grid_scores_as_before(client, runner):
     assert client.post(f"/me/measures/{schedule.pk}/baseline/lefs/", data).status_code == 302
     result = OutcomeResult.objects.get()
     assert (result.score, result.wording_version) == (40, "")
+
+
+@pytest.mark.django_db
+def test_spanish_runner_reads_their_trend_page_in_spanish(client, runner):
+    """The runner's chart page: the NPRS named in Spanish, headings and timepoints in Spanish."""
+    from tests.assessments.factories import OutcomeResultFactory
+
+    spanish_runner(client, runner)
+    OutcomeResultFactory(
+        patient=runner.patient, instrument="nprs_worst_24h", score=4, timepoint="baseline"
+    )
+    url = f"/clinical/patients/{runner.patient.pk}/outcomes/nprs_worst_24h/"
+    html = unescape(client.get(url).content.decode())
+    assert "Peor dolor en las últimas 24 horas (NPRS)" in html
+    assert "Puntaje de 0 a 10; más bajo es mejor." in html
+    assert ">Fecha</th>" in html and "Inicio" in html
