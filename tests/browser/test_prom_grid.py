@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from assessments.models import OutcomeResult
@@ -33,6 +34,8 @@ def test_spanish_runner_fills_lefs_through_the_grid_on_a_phone(
     page.goto(f"{live_server.url}/me/measures/{schedule.pk}/baseline/lefs/")
     expect(page.get_by_test_id("english-only")).to_contain_text("solo está disponible en inglés")
     shot(page, "lefs-es-390")
+    violations = Axe().run(page, context={"include": [["#main"]]}).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
 
     page.get_by_role("button", name="Guardar respuestas").click()
     summary = page.get_by_test_id("error-summary")
