@@ -10,9 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import safety
+from dangpt import units
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
@@ -21,7 +24,9 @@ from programs.models import Program, RunLog, SessionLog
 from programs.portal.checkoff import SessionForm
 from programs.portal.home import home_page
 from programs.portal.items import version_items
+from programs.portal.runs import SPIKE_SOURCE_URL, load_warning_label, load_warning_text
 from programs.rules import load, walkrun
+from programs.services.logs import runner_today
 from programs.services.walkrun import walk_run_suggestion
 
 
@@ -108,37 +113,65 @@ def _walk_run(program: Program | None, runs: list[RunLog]):
     }
 
 
+def _run_errors(error: ValidationError, form: forms.RunForm) -> None:
+    """The service's errors on the form; its ``distance_km`` is the form's ``distance``."""
+    if hasattr(error, "error_dict"):
+        renamed = {
+            ("distance" if field == "distance_km" else field): messages_
+            for field, messages_ in error.message_dict.items()
+        }
+        error = ValidationError(renamed)
+    add_service_errors(error, form)
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.RUNNER)
 def runs(request: HttpRequest) -> HttpResponse:
     """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
     patient, program = selectors.read_runner_record(request, kind=AccessKind.RUN_LOG)
-    form = forms.RunForm(request.POST or None)
+    unit = patient.distance_unit
+    today = runner_today(patient)
+    form = forms.RunForm(request.POST or None, unit=unit, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.run_log(patient=patient, **form.cleaned_data)
+            run = services.run_log(patient=patient, **form.run_values())
         except ValidationError as error:
-            add_service_errors(error, form)
+            _run_errors(error, form)
         else:
-            if run.load_warning:
-                messages.warning(request, run.load_warning["message"])
+            text = load_warning_text(run.load_warning, run_km=run.distance_km, unit=unit)
+            if text:
+                messages.warning(request, text)
             else:
-                messages.success(request, "Run saved.")
+                messages.success(request, _("Run saved."))
             return redirect("programs:runs")
-    today = timezone.localdate()
     recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
     volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
     running_on_hold = safety.running_hold(patient_id=patient.pk)
     page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
+    for run in page:
+        run.warning_label = load_warning_label(run.load_warning)
+    unit_name = _("miles") if unit == units.MILES else _("km")
+    weeks = [
+        (
+            date_format(w.week_start, "M j"),
+            float(units.one_decimal(units.from_km(w.distance_km, unit))),
+        )
+        for w in volume
+    ]
     context = {
         "form": form,
         "page": page,
+        "unit": unit,
+        "unit_name": unit_name,
         "chart": {
-            "labels": [f"{w.week_start:%-d %b}" for w in volume],
-            "km": [w.distance_km for w in volume],
-            "rows": [(f"{w.week_start:%-d %b}", w.distance_km) for w in volume],
-            "this_week": volume[-1].distance_km,
+            "labels": [label for label, _value in weeks],
+            "km": [value for _label, value in weeks],
+            "rows": weeks,
+            "this_week": units.distance_text(volume[-1].distance_km, unit),
+            "unit_label": unit_name,
+            "series_label": _("%(unit)s per week") % {"unit": unit_name},
         },
+        "spike_source": SPIKE_SOURCE_URL,
         # No plan while running is blocked (a red flag, or a bone stress injury not yet cleared).
         "running_on_hold": running_on_hold,
         "walk_run": None if running_on_hold else _walk_run(program, recent),
