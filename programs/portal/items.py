@@ -6,9 +6,10 @@ import functools
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from programs.models import Exercise
-from programs.versions import dose_text
+from programs.portal.dose import dose_words
 
 CARD_TEMPLATE = "programs/_exercise_card_body.html"
 
@@ -32,6 +33,7 @@ class TodayItem:
         for the same content: the runner home shows ten of them on every visit."""
         exercise = self.exercise
         return _card_html(
+            get_language(),
             self.data["exercise_name"],
             self.dose,
             self.data.get("notes") or "",
@@ -44,8 +46,10 @@ class TodayItem:
 
 
 @functools.lru_cache(maxsize=4096)
-def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
-    """A pure function of what the card shows, so a cached copy is never stale."""
+def _card_html(
+    language, name, dose, notes, has_exercise, illustration, instructions, cues, video_url
+):
+    """A pure function of what the card shows (in ``language``), so a cached copy is never stale."""
     card = {
         "name": name,
         "dose": dose,
@@ -76,5 +80,6 @@ def version_items(
         exercises = exercises.only(*exercise_fields)
     exercises = exercises.in_bulk([i["exercise_id"] for i in data])
     return [
-        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
+        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_words(i))
+        for i in data
     ]

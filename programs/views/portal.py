@@ -21,6 +21,7 @@ from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
 from programs.models import Program, RunLog, SessionLog
+from programs.portal.advice import advice_text, over_limit
 from programs.portal.checkoff import SessionForm
 from programs.portal.home import home_page
 from programs.portal.items import version_items
@@ -40,33 +41,54 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.RUNNER)
 def log_session(request: HttpRequest) -> HttpResponse:
-    """Store today's session from the check-off form."""
+    """Store today's session from the check-off form; pain over the limit gets the plan's advice."""
     program = selectors.get_runner_program(request)
     if program is None:
         raise Http404
     form = SessionForm(request.POST, items=version_items(program.current_version))
     if form.is_valid():
+        entries = form.entries()
         try:
-            services.session_log(program=program, date=timezone.localdate(), entries=form.entries())
+            session = services.session_log(
+                program=program, date=timezone.localdate(), entries=entries
+            )
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Session saved. Well done!")
+            logged = {e["item_id"] for e in entries}
+            rows = session.entries.filter(item_id__in=logged).select_related("exercise")
+            _after_pain(request, program, over_limit(program, rows), _("Session saved. Well done!"))
             return redirect("programs:home")
     return home_page(request, session_form=form)
+
+
+def _after_pain(request, program, found, praise: str, *, morning: bool = False) -> None:
+    """The plan's advice when pain passed the limit; otherwise ``praise``."""
+    if found:
+        messages.warning(request, advice_text(program, found, morning=morning))
+    else:
+        messages.success(request, praise)
 
 
 @require_POST
 @role_required(Role.RUNNER)
 def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
     """Record how a session's exercises felt the next morning."""
-    session = get_object_or_404(SessionLog, pk=pk, program__patient__user=request.user)
+    session = get_object_or_404(
+        SessionLog.objects.select_related("program__patient"),
+        pk=pk,
+        program__patient__user=request.user,
+    )
     form = forms.MorningForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+        messages.error(request, _("Choose your pain this morning, from 0 to 10."))
         return redirect("programs:home")
     services.session_next_morning(session=session, pain=form.cleaned_data["next_morning_pain"])
-    messages.success(request, "Thanks, next-morning pain saved.")
+    rows = session.entries.select_related("exercise")
+    found = over_limit(session.program, rows, morning=True)
+    _after_pain(
+        request, session.program, found, _("Thanks, next-morning pain saved."), morning=True
+    )
     return redirect("programs:home")
 
 
@@ -92,6 +114,7 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
     context = {
         "weeks": selectors.month_calendar(patient=patient, program=program, year=year, month=month),
         "month_start": first,
+        "unit": patient.distance_unit,
         "previous_month": f"{previous:%Y-%m}",
         "next_month": f"{following:%Y-%m}",
     }
@@ -189,7 +212,7 @@ def run_morning(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MorningForm(request.POST)
     if form.is_valid():
         services.run_next_morning(run=run, pain=form.cleaned_data["next_morning_pain"])
-        messages.success(request, "Thanks, next-morning pain saved.")
+        messages.success(request, _("Thanks, next-morning pain saved."))
     else:
-        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+        messages.error(request, _("Choose your pain this morning, from 0 to 10."))
     return redirect("programs:runs")

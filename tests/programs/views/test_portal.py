@@ -98,7 +98,7 @@ def test_logging_a_session_stores_it_and_updates_adherence(client_for, runner, p
     assert session.completed and session.date == timezone.localdate()
     assert set(session.entries.values_list("pain_during", flat=True)) == {2}
     body = client.get(reverse("programs:home")).content.decode()
-    assert "Adherence: <strong>33%</strong>" in body
+    assert "Done: <strong>33%</strong>" in body
 
 
 def test_logging_a_session_with_nothing_ticked_is_refused(client_for, runner, program):
@@ -191,7 +191,7 @@ def test_calendar_shows_sessions_and_runs(client_for, runner, program):
     services.session_log(program=program, date=today, entries=entries)
     services.run_log(patient=runner.patient, date=today, distance_km=5, duration_min=30)
     body = client_for(runner).get(reverse("programs:calendar")).content.decode()
-    assert f'data-day="{today:%Y-%m-%d}"' in body and "✓ done" in body and "5.0 km" in body
+    assert f'data-day="{today:%Y-%m-%d}"' in body and "✓ done" in body and "3.1 mi" in body
 
 
 def test_print_view_fits_the_program(client_for, runner, program):
