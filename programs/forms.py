@@ -113,7 +113,10 @@ DISTANCE_LABELS = {units.MILES: _("Distance (miles)"), units.KILOMETRES: _("Dist
 class RunForm(forms.Form):
     """A run as the runner types it: the distance in their unit (miles or km), stored in km."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO in every language: a date input only takes YYYY-MM-DD.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     distance = forms.DecimalField(min_value=0.01, max_value=999, decimal_places=2)
     duration_min = forms.DecimalField(
         min_value=0.1, max_value=9999, decimal_places=1, label=_("Duration (minutes)")

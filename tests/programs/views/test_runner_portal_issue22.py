@@ -336,3 +336,10 @@ def test_print_view_has_the_clinics_phone(client_for, runner, program, clinic_ph
     """'Call the clinic' comes with the number, in US format."""
     body = client_for(runner).get(reverse("programs:my_print")).content.decode()
     assert "Stop and call the clinic at (213) 555-0100" in body
+
+
+def test_run_form_date_is_iso_in_spanish(client_for, runner):
+    """The date input gets YYYY-MM-DD in Spanish too (a localized date would leave it empty)."""
+    _spanish(runner)
+    body = client_for(runner).get(reverse("programs:runs")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in body
