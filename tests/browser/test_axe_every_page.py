@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.every_page import every_page, session_cookies
+from tests.every_page import every_page, session_cookies
 from tests.security.matrix import build_scenario
 
 pytestmark = pytest.mark.browser

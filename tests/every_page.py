@@ -69,9 +69,7 @@ def every_page(s) -> list[Page]:
     pages = []
     for route, role, url in _candidates(s):
         response = clients[role].get(url)
-        if response.status_code == 200 and response.get("Content-Type", "").startswith(
-            "text/html"
-        ):
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             pages.append(Page(route, role, url))
     return pages
 
