@@ -81,7 +81,7 @@ class Instrument:
     @property
     def button_label(self) -> str:
         """A short name for buttons and tables, e.g. LEFS or NPRS, worst in 24 h."""
-        return self.short_name or self.code.upper()
+        return self.short_name or self.code.upper().replace("_", "-")
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)

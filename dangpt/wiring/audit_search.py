@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET
 from pghistory.models import Events
 
 from assessments.models import Evaluation
+from dangpt.audit import display as say
 from dangpt.models import AccessKind, AccessLog
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
-from dangpt.wiring import audit_display as say
 from dangpt.wiring.reports import NO_STORE, defused
 from patients.models import Patient
 from programs.models import Program

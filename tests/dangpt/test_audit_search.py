@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dangpt.audit.display import browser
 from dangpt.models import AccessKind, AccessLog
 from dangpt.roles import Role
-from dangpt.wiring.audit_display import browser
 from patients.services import appointment_cancel
 from tests.factories import PatientFactory
 from tests.patients.factories import AppointmentFactory

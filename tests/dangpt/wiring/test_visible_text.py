@@ -17,7 +17,9 @@ PATTERNS = {
     "a raw key or code": re.compile(r"\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b"),
     "a model label": re.compile(r"\b(?:patients|assessments|programs|dangpt|auth)\.[A-Z]\w+"),
     "a model's default name": re.compile(r"\b[A-Z]\w+ object \(\d+\)|\bAppointment \d+ at\b"),
-    "a Python None": re.compile(r"(?:^|:\s*)None\.?$"),  # a value shown as None; not "None recorded."
+    "a Python None": re.compile(
+        r"(?:^|:\s*)None\.?$"
+    ),  # a value shown as None; not "None recorded."
     'an "(s)" plural': re.compile(r"\w\(s\)"),
 }
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+/")

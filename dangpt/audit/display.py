@@ -106,11 +106,18 @@ def value_text(model_label: str, name: str, value, users: dict) -> str:
         return "another record"  # ids are not shown; the CSV has the raw change
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    choices = dict(getattr(field, "flatchoices", None) or ())
+    if isinstance(value, dict):
+        return f"{len(value)} entries" if len(value) != 1 else "1 entry"
+    base = getattr(field, "base_field", None)  # an ArrayField's items carry the choices
+    choices = dict(getattr(base or field, "flatchoices", None) or ())
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)
     if value in choices:
         return str(choices[value])
+    if isinstance(value, dt.datetime):
+        return us_moment(value)
+    if isinstance(value, dt.date):
+        return f"{value:%b} {value.day}, {value.year}"
     if isinstance(value, str):
         moment = parse_datetime(value) if "T" in value or " " in value[:11] else None
         if moment is not None and timezone.is_aware(moment):
