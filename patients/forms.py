@@ -249,6 +249,9 @@ class WaitlistForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["appointment_type"].queryset = AppointmentType.objects.filter(is_active=True)
         self.fields["preferred_therapist"].queryset = therapists()
+        self.fields["preferred_therapist"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
 
 
 class LocationForm(forms.ModelForm):

@@ -99,7 +99,7 @@ class Instrument:
     @property
     def button_label(self) -> str:
         """A short name for buttons and tables, e.g. LEFS or NPRS, worst in 24 h."""
-        return self.short_name or self.code.upper()
+        return self.short_name or self.code.upper().replace("_", "-")
 
     def translation(self, language: str | None) -> Translation | None:
         """The validated wording in ``language`` (e.g. ``es`` or ``es-mx``), or None."""

@@ -120,7 +120,7 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "assessments/record_history.html",
         {
-            "title": f"History of {INSTRUMENTS[result.instrument].name} result #{result.pk}",
+            "title": f"History of a {INSTRUMENTS[result.instrument].name} result",
             "back": reverse("assessments:patient_chart", args=[result.patient_id]),
             "rows": with_user_names(outcome_history(result=result)),
             "patient": result.patient,

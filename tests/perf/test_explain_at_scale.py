@@ -197,6 +197,8 @@ def test_hot_read_paths_use_indexes_at_scale(scale_data, client, make_user):
         ("audit, latest reads", {}),
         ("audit by patient", {"patient": patient.pk}),
         ("audit by user", {"user": reader.username}),
+        ("audit by patient name", {"patient": patient.last_name}),
+        ("audit by staff name", {"user": f"{reader.first_name} {reader.last_name}"}),
         ("audit by dates", {"date_from": "2024-01-01", "date_to": "2024-01-31"}),
         ("audit changes by patient", {"log": "changes", "patient": patient.pk}),
     ):
