@@ -164,10 +164,8 @@ def test_reschedule_through_the_picker(client_for, clinic):
     picker = client.get(url, {"date": tuesday.isoformat()}).content.decode()
     assert "9:00 AM" in picker
     new_start = at(tuesday, 9)
-    review = client.get(
-        url,
-        {"date": tuesday.isoformat(), "start": new_start.isoformat(), "therapist": clinic.therapist.pk},
-    ).content.decode()
+    picked = {"start": new_start.isoformat(), "therapist": clinic.therapist.pk}
+    review = client.get(url, {"date": tuesday.isoformat(), **picked}).content.decode()
     assert "Please check your new time" in review and "Tue, " in review
     response = client.post(url, {"start": new_start.isoformat(), "therapist": clinic.therapist.pk})
     assert response.status_code == 302
@@ -177,7 +175,7 @@ def test_reschedule_through_the_picker(client_for, clinic):
 
 
 def test_picker_offers_any_therapist_at_the_location(client_for, clinic, make_user):
-    """"Any therapist" lists another therapist's free times with their name."""
+    """ "Any therapist" lists another therapist's free times with their name."""
     from tests.patients.factories import WorkingHoursFactory
 
     other = make_user(Role.THERAPIST, first_name="Ian", last_name="Park")
@@ -347,4 +345,3 @@ def test_spanish_runner_reads_the_page_in_spanish(client_for, clinic):
     clinic.patient.save()
     body = client_for(clinic.runner).get(reverse("patients:my_appointments")).content.decode()
     assert "Mis citas" in body and "Agregar al calendario" in body
-
