@@ -29,7 +29,8 @@ PICKER_DAYS = 7  # days shown in the picker's row of day buttons
 
 
 def _mine(request):
-    return Appointment.objects.visible_to(request.user)
+    # The location's policy comes with each row: the list checks it per visit.
+    return Appointment.objects.visible_to(request.user).select_related("location__booking_policy")
 
 
 def _my_appointment(request, pk: int) -> Appointment:
