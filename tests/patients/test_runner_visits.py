@@ -97,10 +97,11 @@ def test_past_tab_lists_past_visits_with_their_status(client_for, clinic):
 
 
 def test_my_appointments_is_for_runners_only(client_for, clinic, front_desk):
-    """Staff get a 404; anonymous visitors are sent to sign in."""
-    url = reverse("patients:my_appointments")
-    assert Client().get(url).status_code == 302
-    assert client_for(front_desk).get(url).status_code == 404
+    """The list and the follow-up page: staff get a 404; anonymous visitors go to sign in."""
+    for url in (reverse("patients:my_appointments"), reverse("patients:my_follow_up")):
+        assert Client().get(url).status_code == 302
+        assert client_for(front_desk).get(url).status_code == 404
+        assert client_for(front_desk).post(url).status_code == 404
 
 
 def test_runner_cancels_inside_the_policy(client_for, clinic):
