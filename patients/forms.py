@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -290,6 +291,11 @@ class BookingPolicyForm(forms.ModelForm):
         "reschedule_cutoff_hours": (0, 336, "Choose between 0 and 336 hours (14 days)."),
         "hold_minutes": (5, 120, "Choose between 5 and 120 minutes, or leave it empty."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = settings.SELF_BOOKING_HOLD_MINUTES
+        self.fields["hold_minutes"].help_text = f"Leave empty for the default of {default} minutes."
 
     def clean(self):
         data = super().clean()
