@@ -40,7 +40,8 @@ def runner_cancel(
     now = now or timezone.now()
     appointment = _locked(appointment)
     _still_open(appointment)
-    policy.refuse(policy.cancel_refusal(appointment, now=now))
+    if appointment.start > now:  # a started visit gets the booking service's own refusal
+        policy.refuse(policy.cancel_refusal(appointment, now=now))
     return appointment_cancel(
         appointment=appointment, by=by, reason=reason or RUNNER_CANCEL_REASON, now=now
     )
