@@ -39,8 +39,8 @@ def runner_cancel(
     """The runner cancels their own visit, if the location's cancel cut-off has not passed."""
     now = now or timezone.now()
     appointment = _locked(appointment)
-    _still_open(appointment)
-    if appointment.start > now:  # a started visit gets the booking service's own refusal
+    # A closed or started visit gets the booking service's own refusal (400), not the policy's.
+    if appointment.is_active and appointment.start > now:
         policy.refuse(policy.cancel_refusal(appointment, now=now))
     return appointment_cancel(
         appointment=appointment, by=by, reason=reason or RUNNER_CANCEL_REASON, now=now
