@@ -19,7 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
 # Path prefix -> how many segments after it are secret.
-TOKEN_PREFIXES = {"/r/": 1, "/calendar/": 1, "/invite/": 2, "/accounts/reset/": 2}
+TOKEN_PREFIXES = {
+    "/r/": 1,
+    "/calendar/": 1,
+    "/invite/": 2,
+    "/accounts/reset/": 2,
+    "/offer/": 1,
+}
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-:.=%]+")
 _URL_IN_TEXT = re.compile(r"(?:https?://[^\s\"'<>]+|(?<![\w.])/[^\s\"'<>]*)")
 

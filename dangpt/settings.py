@@ -243,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {"task": "patients.tasks.dispatch_due_reminders", "schedule": 60.0},
     "sweep-reminders": {"task": "patients.tasks.sweep_stale_reminders", "schedule": 60.0},
     "expire-booking-holds": {"task": "patients.tasks.expire_booking_holds", "schedule": 60.0},
+    "sweep-waitlist-offers": {"task": "patients.tasks.sweep_waitlist_offers", "schedule": 60.0},
     "program-nudges": {"task": "programs.tasks.schedule_program_nudges", "schedule": 300.0},
     "questionnaire-nudges": {
         "task": "assessments.tasks.schedule_questionnaire_nudges",

@@ -3,12 +3,14 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
+    BookingPolicy,
     ConsentKind,
     Language,
     Location,
@@ -314,3 +316,52 @@ class AppointmentTypeForm(forms.ModelForm):
         if minutes < 15 or minutes % 5:
             raise ValidationError("At least 15 minutes, in steps of 5 minutes.")
         return minutes
+
+
+class BookingPolicyForm(forms.ModelForm):
+    """A location's booking policy, with each limit explained at its field."""
+
+    class Meta:
+        model = BookingPolicy
+        fields = [
+            "online_booking_enabled",
+            "horizon_days",
+            "min_notice_hours",
+            "cancel_cutoff_hours",
+            "reschedule_cutoff_hours",
+            "hold_minutes",
+        ]
+
+    LIMITS = {
+        "horizon_days": (1, 365, "Choose between 1 and 365 days."),
+        "min_notice_hours": (0, 336, "Choose between 0 and 336 hours (14 days)."),
+        "cancel_cutoff_hours": (0, 336, "Choose between 0 and 336 hours (14 days)."),
+        "reschedule_cutoff_hours": (0, 336, "Choose between 0 and 336 hours (14 days)."),
+        "hold_minutes": (5, 120, "Choose between 5 and 120 minutes, or leave it empty."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = settings.SELF_BOOKING_HOLD_MINUTES
+        self.fields["hold_minutes"].help_text = f"Leave empty for the default of {default} minutes."
+
+    def clean(self):
+        data = super().clean()
+        for name, (low, high, message) in self.LIMITS.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, message)
+        return data
+
+
+class OnlineTypeForm(forms.ModelForm):
+    """Whether runners can book a visit type online, and which kind of visit it is."""
+
+    class Meta:
+        model = AppointmentType
+        fields = ["bookable_online", "visit_kind"]
+
+
+OnlineTypeFormSet = forms.modelformset_factory(
+    AppointmentType, form=OnlineTypeForm, extra=0, can_delete=False
+)

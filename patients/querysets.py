@@ -105,20 +105,31 @@ class WaitlistEntryQuerySet(models.QuerySet):
 
     def matching(self, appointment):
         """Waiting entries that fit the slot a cancelled appointment freed, oldest first."""
-        tz = ZoneInfo(appointment.location.time_zone)
-        local_start = appointment.start.astimezone(tz)
-        freed_minutes = (appointment.end - appointment.start).total_seconds() / 60
+        return self.matching_slot(
+            location=appointment.location,
+            therapist_id=appointment.therapist_id,
+            start=appointment.start,
+            end=appointment.end,
+            exclude_patient_id=appointment.patient_id,
+        )
+
+    def matching_slot(self, *, location, therapist_id, start, end, exclude_patient_id=None):
+        """Waiting entries whose type fits [start, end) with this therapist at this location and
+        whose preferred days and times include the start, oldest first."""
+        local_start = start.astimezone(ZoneInfo(location.time_zone))
+        freed_minutes = (end - start).total_seconds() / 60
         candidates = (
             self.waiting()
             .filter(appointment_type__duration_minutes__lte=freed_minutes)
-            .filter(models.Q(location__isnull=True) | models.Q(location=appointment.location_id))
+            .filter(models.Q(location__isnull=True) | models.Q(location=location.pk))
             .filter(
                 models.Q(preferred_therapist__isnull=True)
-                | models.Q(preferred_therapist=appointment.therapist_id)
+                | models.Q(preferred_therapist=therapist_id)
             )
-            .exclude(patient=appointment.patient_id)
             .order_by("created_at", "id")
         )
+        if exclude_patient_id is not None:
+            candidates = candidates.exclude(patient=exclude_patient_id)
         return [entry for entry in candidates if _fits_preferences(entry, local_start)]
 
 

@@ -40,3 +40,25 @@ def sweep_stale_reminders() -> int:
 def expire_booking_holds() -> int:
     """Beat, every minute: online booking holds past their time give their slots back."""
     return booking_holds_expire()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def send_waitlist_offer(self, offer_id: int) -> str:
+    """Email one waitlist offer; an SMTP failure is tried again a little later."""
+    from patients.services.offers import waitlist_offer_send
+
+    outcome = waitlist_offer_send(offer_id=offer_id)
+    if outcome == "failed":
+        raise self.retry(countdown=retry_delay(self.request.retries + 1))
+    return outcome
+
+
+@shared_task
+def sweep_waitlist_offers() -> int:
+    """Beat, every minute: send offers whose task was lost (Redis away when the slot freed)."""
+    from patients.services.offers import waitlist_offers_unsent
+
+    ids = waitlist_offers_unsent()
+    for offer_id in ids:
+        send_waitlist_offer.delay(offer_id)
+    return len(ids)

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from patients.views import booking, calendar, desk, previsit, public_booking, schedule, setup, staff
+from patients.views import (
+    booking,
+    calendar,
+    desk,
+    offers,
+    previsit,
+    public_booking,
+    runner,
+    schedule,
+    setup,
+    staff,
+)
 
 app_name = "patients"
 urlpatterns = [
@@ -44,6 +55,20 @@ urlpatterns = [
     ),
     path("therapist/day/", staff.my_day, name="my_day"),
     path("therapist/calendar-feed/", staff.calendar_feed, name="calendar_feed"),
+    path("manager/booking/", offers.booking_settings, name="booking_settings"),
+    path("me/appointments/", runner.my_appointments, name="my_appointments"),
+    path("me/appointments/follow-up/", runner.my_follow_up, name="my_follow_up"),
+    path(
+        "me/appointments/<int:pk>/cancel/",
+        runner.my_appointment_cancel,
+        name="my_appointment_cancel",
+    ),
+    path(
+        "me/appointments/<int:pk>/reschedule/",
+        runner.my_appointment_reschedule,
+        name="my_appointment_reschedule",
+    ),
+    path("offer/<str:token>/", offers.offer_claim, name="offer_claim"),
     path("manager/", staff.clinic_overview, name="clinic_overview"),
     path("manager/setup/<str:kind>/", setup.setup_list, name="setup"),
     path("manager/setup/<str:kind>/new/", setup.setup_edit, name="setup_add"),

@@ -18,6 +18,7 @@ from patients import mine, services, slots
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Appointment, AppointmentType, Location, Patient, StaffProfile
 from patients.models.people import staff_locations
+from patients.policy import PolicyRefused
 from patients.querysets import local_days_window
 from patients.selectors import read_appointment, schedule_locations
 
@@ -293,9 +294,13 @@ def cancel_appointment(request, appointment_id: int, payload: CancelIn | None = 
     if role not in STAFF_ROLES and role != Role.RUNNER:
         raise Http404
     appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=appointment_id)
-    return services.appointment_cancel(
-        appointment=appointment, by=request.user, reason=payload.reason if payload else ""
-    )
+    reason = payload.reason if payload else ""
+    if role != Role.RUNNER:  # staff are not bound by the runners' cut-off
+        return services.appointment_cancel(appointment=appointment, by=request.user, reason=reason)
+    try:
+        return services.runner_cancel(appointment=appointment, by=request.user, reason=reason)
+    except PolicyRefused as exc:
+        return Status(422, {"detail": exc.messages[0], "errors": {"__all__": exc.messages}})
 
 
 @router.get("/me/appointments", response={200: list[AppointmentOut], **ERRORS})

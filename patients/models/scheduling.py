@@ -341,3 +341,67 @@ class BookingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Booking policy of location {self.location_id}"
+
+
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    CLAIMED = "claimed", "Claimed"
+    GONE = "gone", "Taken by someone else"
+    EXPIRED = "expired", "Expired"
+
+
+class WaitlistOffer(models.Model):
+    """A freed slot offered by email to one waiting patient; the first claim books it.
+
+    The row is also the email's outbox: ``sent_at`` stays empty until the message is out, and
+    the sweeper sends any row a lost task left behind.
+    """
+
+    Status = OfferStatus
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=OfferStatus.choices, default=OfferStatus.OFFERED
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["therapist", "start"], name="waitlist_offer_slot"),
+            models.Index(
+                fields=["created_at"],
+                name="waitlist_offer_unsent",
+                condition=Q(sent_at__isnull=True, status="offered"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="waitlist_offer_end_after_start"
+            ),
+            # One live offer of a slot per entry, however often the slot frees and fills.
+            models.UniqueConstraint(
+                fields=["entry", "therapist", "start"],
+                condition=Q(status="offered"),
+                name="waitlist_offer_one_live_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="claimed") | Q(appointment__isnull=False),
+                name="waitlist_offer_claimed_has_appointment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Waitlist offer {self.pk}"

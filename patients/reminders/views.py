@@ -14,6 +14,7 @@ from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import DESK_ROLES, Role, role_required
 from patients.models import Appointment, AppointmentStatus, Patient
+from patients.policy import cancel_refusal
 from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
 from patients.reminders.links import LinkExpired, LinkInvalid, epoch, read_link
 from patients.reminders.models import Reminder, ReminderKind, ReminderPreference
@@ -22,7 +23,7 @@ from patients.reminders.services import (
     reminder_retry,
     reminder_unsubscribe,
 )
-from patients.services import appointment_cancel, appointment_confirm, appointment_ics
+from patients.services import appointment_confirm, appointment_ics, runner_cancel
 
 LATE_WINDOW_HOURS = 24
 
@@ -52,6 +53,11 @@ def _appointment_link(request, target) -> HttpResponse:
         return _link_page(request, "link_expired", status=410, reason="started")
     late = (appointment.start - now).total_seconds() < LATE_WINDOW_HOURS * 3600
     context = {"appointment": appointment, "action": target.action, "late": late}
+    if target.action == "cancel" and appointment.is_active:
+        # Past the location's cut-off the link says so before offering a button.
+        refusal = cancel_refusal(appointment, now=now)
+        if refusal is not None:
+            return _link_page(request, "link_done", error=refusal, **context)
     if request.method == "POST":
         return _act(request, appointment, target.action, context)
     return _link_page(request, "link_action", **context)
@@ -66,7 +72,7 @@ def _act(request, appointment: Appointment, action: str, context: dict) -> HttpR
             if action == "confirm":
                 appointment = appointment_confirm(appointment=appointment)
             else:
-                appointment = appointment_cancel(
+                appointment = runner_cancel(
                     appointment=appointment, by=None, reason="Cancelled from the reminder email"
                 )
         except ValidationError as exc:

@@ -33,10 +33,29 @@ from patients.services.invitations import (
     runner_invitation_check,
     runner_invitation_send,
 )
-from patients.services.setup import clinic_setup_delete, clinic_setup_save
+from patients.services.offers import (
+    offer_claim,
+    slot_freed,
+    waitlist_offer_send,
+    waitlist_offers_unsent,
+)
+from patients.services.runner import runner_book_follow_up, runner_cancel, runner_reschedule
+from patients.services.setup import (
+    booking_settings_save,
+    clinic_setup_delete,
+    clinic_setup_save,
+)
 from patients.services.waitlist import waitlist_add, waitlist_book, waitlist_remove
 
 __all__ = [
+    "booking_settings_save",
+    "offer_claim",
+    "runner_book_follow_up",
+    "runner_cancel",
+    "runner_reschedule",
+    "slot_freed",
+    "waitlist_offer_send",
+    "waitlist_offers_unsent",
     "SlotTaken",
     "action_refusal",
     "appointment_actions",

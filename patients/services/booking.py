@@ -13,6 +13,7 @@ from dangpt.roles import Role, role_of
 from patients import availability, slots
 from patients.models import Appointment, AppointmentStatus, Location
 from patients.reminders.services import reminders_for_appointment
+from patients.services import offers
 from patients.services.slot_lock import held_by_someone
 
 THERAPIST_TAKEN = "appointment_no_therapist_overlap"
@@ -28,11 +29,31 @@ class SlotTaken(ValidationError):
     """The database refused an overlapping booking (the API answers 409)."""
 
 
-def _appointment_changed(*, appointment: Appointment, change: str) -> None:
-    """Called inside each booking, move and cancel transaction, after the row is written."""
+def _appointment_changed(
+    *, appointment: Appointment, change: str, freed: tuple | None = None
+) -> None:
+    """Called inside each booking, move and cancel transaction, after the row is written.
+
+    `freed` is the (therapist_id, location, start, end) a move left behind.
+    """
     # The reminders outbox: writing or voiding Reminder rows in this same transaction means a
     # rolled-back booking never leaves a reminder behind, and booking never talks to Redis.
     reminders_for_appointment(appointment=appointment, change=change)
+    # Waitlist offers: every path that frees time passes here, so none frees it silently; a
+    # booking makes the open offers of its time gone.
+    if change in ("booked", "rescheduled"):
+        offers.offers_gone_for(appointment)
+    if change == "cancelled":
+        freed = (appointment.therapist_id, appointment.location, appointment.start, appointment.end)
+    if freed is not None:
+        therapist_id, location, start, end = freed
+        offers.slot_freed(
+            therapist=therapist_id,
+            location=location,
+            start=start,
+            end=end,
+            freed_by_patient_id=appointment.patient_id,
+        )
 
 
 def _slot_taken(exc: IntegrityError, appointment: Appointment | None = None) -> SlotTaken | None:
@@ -262,6 +283,7 @@ def appointment_reschedule(
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": "Give the start time with its time zone offset."})
     duration = appointment.end - appointment.start
+    freed = (appointment.therapist_id, appointment.location, appointment.start, appointment.end)
     place = _place_for(
         therapist=therapist,
         start=start,
@@ -275,7 +297,7 @@ def appointment_reschedule(
     appointment.status = AppointmentStatus.BOOKED
     _refuse_if_held(therapist=therapist, start=appointment.start, end=appointment.end)
     _save_or_conflict(appointment)
-    _appointment_changed(appointment=appointment, change="rescheduled")
+    _appointment_changed(appointment=appointment, change="rescheduled", freed=freed)
     return appointment
 
 

@@ -34,6 +34,7 @@ from patients.models import (
 )
 from patients.policy import hold_minutes, policy_for
 from patients.services.booking import SLOT_TAKEN_MESSAGE, SlotTaken, appointment_book
+from patients.services import offers
 from patients.services.intake import normalise_phone, patient_register
 from patients.services.invitations import runner_invitation_send
 from patients.services.slot_lock import held_by_someone, therapist_lock
@@ -392,11 +393,10 @@ def booking_hold_confirm(*, token: str, now: dt.datetime | None = None) -> Appoi
 
 # --- Expiry --------------------------------------------------------------------------------
 def _slot_freed(*, hold: BookingHold) -> None:
-    """An expired hold gave its slot back: offer it to the waitlist.
-
-    SLOT-FREED HOOK: `patients.services.offers.slot_freed(...)` (branch runner-visits) is
-    called here once merged, with the hold's therapist, location, start and end.
-    """
+    """An expired hold gave its slot back: offer it to the waitlist (same transaction)."""
+    offers.slot_freed(
+        therapist=hold.therapist_id, location=hold.location, start=hold.start, end=hold.end
+    )
 
 
 def booking_holds_expire(*, now: dt.datetime | None = None) -> int:

@@ -20,3 +20,10 @@ def clinic_setup_delete(*, obj) -> None:
         raise ValidationError(
             "This is still used by appointments; mark it inactive instead."
         ) from exc
+
+
+@transaction.atomic
+def booking_settings_save(*, policy_form, types_formset) -> None:
+    """Save a location's booking policy and the online-booking choices of the visit types."""
+    policy_form.save()
+    types_formset.save()

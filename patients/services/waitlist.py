@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from patients.models import Appointment, WaitlistEntry, WaitlistStatus
+from patients.models import Appointment, OfferStatus, WaitlistEntry, WaitlistStatus
 from patients.services.booking import appointment_book
 
 ENTRY_FIELDS = set(WaitlistEntry.REQUEST_FIELDS)
@@ -30,6 +30,7 @@ def waitlist_remove(*, entry: WaitlistEntry, by=None) -> WaitlistEntry:
         raise ValidationError("This entry is no longer waiting.")
     entry.status = WaitlistStatus.REMOVED
     entry.save(update_fields=["status"])
+    entry.offers.filter(status=OfferStatus.OFFERED).update(status=OfferStatus.GONE)
     return entry
 
 

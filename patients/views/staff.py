@@ -21,7 +21,7 @@ from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
-from patients.models import Appointment, Location, Patient, WaitlistEntry
+from patients.models import Appointment, Location, Patient, WaitlistEntry, WaitlistOffer
 from patients.previsit import attach_readiness
 from patients.querysets import ACTIVE
 from patients.selectors import read_appointment
@@ -108,6 +108,9 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+RECENT_OFFERS = 30
+
+
 @require_GET
 @role_required(*DESK_ROLES)
 def waitlist(request: HttpRequest) -> HttpResponse:
@@ -115,9 +118,15 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     entries = WaitlistEntry.objects.waiting().visible_to(request.user)
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    shown = ((entry.patient_id, entry.pk) for entry in page.object_list)
+    offers = list(
+        WaitlistOffer.objects.filter(entry__in=WaitlistEntry.objects.visible_to(request.user))
+        .select_related("entry__patient", "therapist", "location")
+        .order_by("-created_at", "-id")[:RECENT_OFFERS]
+    )
+    shown = [(entry.patient_id, entry.pk) for entry in page.object_list]
+    shown += [(offer.entry.patient_id, f"offer {offer.pk}") for offer in offers]
     audit_patient_list(request, kind=AccessKind.WAITLIST, shown=shown)
-    return render(request, "patients/waitlist_list.html", {"page": page})
+    return render(request, "patients/waitlist_list.html", {"page": page, "offers": offers})
 
 
 @require_http_methods(["GET", "POST"])

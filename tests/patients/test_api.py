@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dangpt.services import api_token_create
-from patients.models import Appointment, Patient
+from patients.models import Appointment, BookingPolicy, Patient
 from tests.factories import PatientFactory
 from tests.patients.conftest import at
 from tests.patients.factories import AppointmentFactory
@@ -246,12 +246,14 @@ def test_runner_cannot_cancel_a_past_or_closed_appointment(
 
 
 def test_runner_can_cancel_a_future_appointment_late(api, runner, clinic):
-    """Inside 24 hours of a future start the runner's cancel counts as late."""
+    """Inside 24 hours of a future start, where the location's cut-off allows it (2 hours), the
+    runner's cancel counts as late."""
     appointment = AppointmentFactory(
         patient=runner.patient,
         therapist=clinic.therapist,
         start=timezone.now() + dt.timedelta(hours=3),
     )
+    BookingPolicy.objects.create(location=appointment.location, cancel_cutoff_hours=2)
     body = api(runner).post(f"/appointments/{appointment.pk}/cancel").json()
     assert (body["status"], body["late_cancel"]) == ("cancelled", True)
 

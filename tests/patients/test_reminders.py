@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangpt.roles import Role
-from patients.models import AppointmentStatus
+from patients.models import AppointmentStatus, BookingPolicy
 from patients.reminders.links import SALT as LINK_SALT
 from patients.reminders.links import UNSUBSCRIBE_DAYS, appointment_link, unsubscribe_link
 from patients.reminders.messages import build_message
@@ -218,6 +218,8 @@ def test_confirm_link_shows_then_confirms_once(booked, client):
 
 
 def test_cancel_link_inside_24_hours_is_a_late_cancel(clinic, client):
+    """Where the location's cut-off (2 hours) allows it, a cancel 5 hours ahead counts as late."""
+    BookingPolicy.objects.create(location=clinic.location, cancel_cutoff_hours=2)
     appointment = AppointmentFactory(
         therapist=clinic.therapist,
         location=clinic.location,

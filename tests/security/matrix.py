@@ -100,6 +100,9 @@ PAGES: dict[str, Entry] = {
     "patients:setup_add": Entry(MANAGERS, lambda s: {"kind": "locations"}),
     "patients:setup_edit": Entry(MANAGERS, lambda s: {"kind": "locations", "pk": s.location.pk}),
     "patients:setup_delete": Entry(MANAGERS, lambda s: {"kind": "locations", "pk": s.location.pk}),
+    "patients:my_appointment_cancel": Entry(RUNNER_OWN, lambda s: {"pk": s.a.appointment.pk}),
+    "patients:my_appointment_reschedule": Entry(RUNNER_OWN, lambda s: {"pk": s.a.appointment.pk}),
+    "patients:offer_claim": Entry(frozenset(), lambda s: {"token": "not-an-offer"}, public=True),
     "reminders:link": Entry(frozenset(), lambda s: {"token": "not-a-signed-link"}, public=True),
     "patients:public_book_confirm": Entry(
         frozenset(), lambda s: {"token": "not-a-signed-link"}, public=True

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from patients.reminders.links import appointment_link, unsubscribe_link
 from patients.services.calendar import calendar_feed_reset
+from patients.services.offers import offer_link
 from tests.security.matrix import (
     ACTORS,
     ADMIN_NAMESPACE,
@@ -208,6 +209,20 @@ def test_public_booking_posts_need_no_csrf_token_and_use_no_session(scenario):
 
 
 # --- No GET changes state ---------------------------------------------------------------------
+def _open_offer(scenario):
+    """An open waitlist offer to runner B of the slot runner A's cancelled visit freed."""
+    from patients.models import WaitlistOffer
+
+    freed = scenario.a.cancelled
+    return WaitlistOffer.objects.create(
+        entry=scenario.b.waitlist,
+        therapist=freed.therapist,
+        location=freed.location,
+        start=freed.start,
+        end=freed.end,
+    )
+
+
 def _signed_links(scenario) -> list[tuple[str, str]]:
     """Real tokens for the no-login pages, so their GET is asked with something that works."""
     feed = calendar_feed_reset(therapist=scenario.therapist)
@@ -221,6 +236,7 @@ def _signed_links(scenario) -> list[tuple[str, str]]:
             for action in ("confirm", "cancel", "calendar")
         ),
         ("unsubscribe", unsubscribe_link(patient_id=scenario.a.patient.pk, kind="reminder_24h")),
+        ("waitlist offer", offer_link(_open_offer(scenario))),
     ]
     return [
         (name, url.split("://", 1)[-1].split("/", 1)[-1].join(["/", ""])) for name, url in links
