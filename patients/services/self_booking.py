@@ -33,8 +33,8 @@ from patients.models import (
     Patient,
 )
 from patients.policy import hold_minutes, policy_for
-from patients.services.booking import SLOT_TAKEN_MESSAGE, SlotTaken, appointment_book
 from patients.services import offers
+from patients.services.booking import SLOT_TAKEN_MESSAGE, SlotTaken, appointment_book
 from patients.services.intake import normalise_phone, patient_register
 from patients.services.invitations import runner_invitation_send
 from patients.services.slot_lock import held_by_someone, therapist_lock
