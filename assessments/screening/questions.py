@@ -1,5 +1,7 @@
 """Screening questions and exam findings: keys, types, options and plain-language labels."""
 
+from dangpt.clinical_ranges import RANGES  # the bounds of the numeric answers
+
 # Hop tests are never offered to the runner, nor done by the clinician, for pain at these sites:
 # a hop can displace a bone stress injury at a high-risk site (clinical.md §0 item 3; Kaeding 2005;
 # Warden 2014): femoral neck, pelvis and sacrum, navicular and base of the 2nd metatarsal, anterior
@@ -135,7 +137,8 @@ QUESTIONS = (
         "key": "duration_weeks",
         "type": "number",
         "required": False,
-        "min": 0,
+        "min": RANGES["screening.duration_weeks"].low,
+        "max": RANGES["screening.duration_weeks"].high,
         "label": "How many weeks ago did it start?",
         "help": "An estimate is fine.",
         "options": (),
@@ -144,8 +147,8 @@ QUESTIONS = (
         "key": "pain_now",
         "type": "integer",
         "required": True,
-        "min": 0,
-        "max": 10,
+        "min": RANGES["screening.pain_now"].low,
+        "max": RANGES["screening.pain_now"].high,
         "label": "How bad is the pain right now?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -154,8 +157,8 @@ QUESTIONS = (
         "key": "pain_worst_24h",
         "type": "integer",
         "required": True,
-        "min": 0,
-        "max": 10,
+        "min": RANGES["screening.pain_worst_24h"].low,
+        "max": RANGES["screening.pain_worst_24h"].high,
         "label": "How bad was the pain at its worst in the last 24 hours?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -164,8 +167,8 @@ QUESTIONS = (
         "key": "pain_running",
         "type": "integer",
         "required": True,
-        "min": 0,
-        "max": 10,
+        "min": RANGES["screening.pain_running"].low,
+        "max": RANGES["screening.pain_running"].high,
         "label": "How bad was the pain during or after your last run?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -248,8 +251,8 @@ QUESTIONS = (
         "key": "bone_stress_injuries_2y",
         "type": "integer",
         "required": False,
-        "min": 0,
-        "max": None,
+        "min": RANGES["screening.bone_stress_injuries_2y"].low,
+        "max": RANGES["screening.bone_stress_injuries_2y"].high,
         "label": (
             "How many stress fractures or stress reactions have you had in the last two years?"
         ),

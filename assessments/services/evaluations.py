@@ -22,6 +22,7 @@ from assessments.note_fields import validate_note_json
 from assessments.selectors import running_profile_snapshot
 from assessments.services.attachments import attachments_lock
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
+from dangpt import clinical_ranges
 from dangpt.roles import Role, role_of
 
 AUTHOR_ONLY_MESSAGE = "Only the note's author can edit or sign it."
@@ -36,6 +37,12 @@ def _normalise(values: dict) -> dict:
         elif name in values:
             values[name] = validate_note_json(name, values[name])
     return values
+
+
+def _check_date(fields: dict) -> None:
+    problem = clinical_ranges.visit_date_problem(fields.get("evaluated_on"))
+    if problem:
+        raise ValidationError({"evaluated_on": [problem]})
 
 
 def _check_links(patient, fields: dict) -> None:
@@ -55,6 +62,7 @@ def evaluation_create(*, patient, therapist, fields: dict[str, Any]) -> Evaluati
     """Start a draft note for a patient; the running profile is snapshotted when not given."""
     require_clinician(therapist)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_date(values)
     _check_links(patient, values)
     if not values.get("running_profile"):
         values["running_profile"] = running_profile_snapshot(patient=patient)
@@ -74,6 +82,7 @@ def evaluation_update(*, evaluation: Evaluation, user, fields: dict[str, Any]) -
     if evaluation.is_signed:
         raise ValidationError(LOCKED_MESSAGE)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_date(values)
     _check_links(evaluation.patient, values)
     for key, value in values.items():
         setattr(evaluation, key, value)
