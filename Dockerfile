@@ -10,7 +10,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 
 
 RUN useradd --create-home --uid 10001 dangpt
 # ffmpeg/ffprobe: the worker makes a poster and a browser-safe MP4 of each uploaded video.
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg \
+# gettext: msgfmt compiles the Spanish catalogues at build time.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg gettext \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt ./
 COPY dangpt ./dangpt
@@ -25,7 +26,7 @@ COPY static ./static
 RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-xyz ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build EMAIL_URL=console:// \
     MFA_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtYnVpbGQtb24= \
-    python manage.py collectstatic --no-input
+    sh -c 'python manage.py collectstatic --no-input && python manage.py compilemessages --ignore=.venv' 
 
 # The attachments volume is mounted here: owned by the app's user, readable by no one else.
 RUN mkdir -p /app/.data/attachments && chown -R dangpt /app/.data && chmod 700 /app/.data/attachments

@@ -62,9 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the browser's language before sign-in
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "patients.language.LanguageMiddleware",  # a runner's saved language; staff in English
     "dangpt.middleware.HistoryMiddleware",  # pghistory's: user id and URL path, tokens redacted
     "django_otp.middleware.OTPMiddleware",
     "dangpt.mfa.factors.MfaRequiredMiddleware",
@@ -188,7 +190,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # --- Internationalisation ----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Runners read the portal, emails and forms in English or Spanish; staff pages are English.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = env_time_zone("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -247,6 +251,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Reminders (patients/reminders): tries before `failed`, first retry delay (doubling), how long
 # a row may sit in `sending` before the sweeper frees it, and when a queued row is queued again.
+# Online booking: minutes an unconfirmed booking holds its slot (a location's policy may differ).
+SELF_BOOKING_HOLD_MINUTES = env_int("SELF_BOOKING_HOLD_MINUTES", 15, minimum=1, maximum=240)
+
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
 REMINDER_STALE_SECONDS = env_int("REMINDER_STALE_SECONDS", 600, minimum=1)

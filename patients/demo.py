@@ -16,6 +16,7 @@ from patients.models import (
     Patient,
     ReferringProvider,
     StaffProfile,
+    VisitKind,
     WorkingHours,
 )
 from patients.slots import free_slots
@@ -93,11 +94,13 @@ def seed_people(*, password: str) -> dict:
     return {"location": location, "accounts": accounts}
 
 
+# name, minutes, colour, kind, bookable online (a gait analysis and a re-assessment are booked
+# by the therapist, who knows when they are due).
 DEMO_TYPES = [
-    ("Initial evaluation", 60, "#0d6efd"),
-    ("Follow-up", 45, "#198754"),
-    ("Gait analysis", 60, "#6f42c1"),
-    ("Re-assessment", 45, "#fd7e14"),
+    ("Initial evaluation", 60, "#0d6efd", VisitKind.NEW_PATIENT, True),
+    ("Follow-up", 45, "#198754", VisitKind.FOLLOW_UP, True),
+    ("Gait analysis", 60, "#6f42c1", VisitKind.FOLLOW_UP, False),
+    ("Re-assessment", 45, "#fd7e14", VisitKind.FOLLOW_UP, False),
 ]
 
 
@@ -106,9 +109,16 @@ def seed_schedule(*, location: Location) -> int:
     """Weekday hours 8-17 for both therapists, the four types, and appointments for the
     runners on the next working days unless they already have upcoming ones."""
     user_model = get_user_model()
-    for name, minutes, colour in DEMO_TYPES:
+    for name, minutes, colour, kind, online in DEMO_TYPES:
         AppointmentType.objects.update_or_create(
-            name=name, defaults={"duration_minutes": minutes, "colour": colour, "is_active": True}
+            name=name,
+            defaults={
+                "duration_minutes": minutes,
+                "colour": colour,
+                "is_active": True,
+                "visit_kind": kind,
+                "bookable_online": online,
+            },
         )
     therapists = list(user_model.objects.filter(username__in=["therapist1", "therapist2"]))
     for therapist in therapists:

@@ -147,6 +147,20 @@ class PatientQuerySet(models.QuerySet):
         )
 
 
+class Language(models.TextChoices):
+    """The languages a runner can read the portal, emails and forms in."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
+class DistanceUnit(models.TextChoices):
+    """How a runner thinks about distance; the database and the API keep kilometres."""
+
+    MILES = "mi", "Miles"
+    KILOMETRES = "km", "Kilometers"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -196,6 +210,12 @@ class Patient(models.Model):
     emergency_contact_phone = models.CharField(max_length=32, blank=True)
     email_opt_in = models.BooleanField("Email reminders", default=True)
     sms_opt_in = models.BooleanField("SMS reminders", default=False)
+    preferred_language = models.CharField(
+        "Language", max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    distance_unit = models.CharField(
+        "Distances in", max_length=2, choices=DistanceUnit.choices, default=DistanceUnit.MILES
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PatientQuerySet.as_manager()

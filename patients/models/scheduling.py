@@ -85,6 +85,14 @@ class TimeOff(models.Model):
         return f"Time off from {self.start:%Y-%m-%d %H:%M}"
 
 
+class VisitKind(models.TextChoices):
+    """Whether a type starts a course of care or continues one (online booking offers each to
+    the runners it fits)."""
+
+    NEW_PATIENT = "new_patient", "New patient evaluation"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
 class AppointmentType(models.Model):
     """What is booked (initial evaluation, follow-up...) and how long it takes."""
 
@@ -92,6 +100,12 @@ class AppointmentType(models.Model):
     duration_minutes = models.PositiveSmallIntegerField()
     colour = models.CharField(max_length=7, default="#198754")
     is_active = models.BooleanField(default=True)
+    visit_kind = models.CharField(
+        max_length=12, choices=VisitKind.choices, default=VisitKind.FOLLOW_UP
+    )
+    bookable_online = models.BooleanField(
+        "Runners can book it online", default=False, help_text="Shown on the public booking page"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -277,3 +291,61 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Waitlist entry {self.pk}"
+
+
+class BookingPolicy(models.Model):
+    """A location's rules for what runners may book, move and cancel themselves; a location
+    without a row follows the defaults (``patients.policy.policy_for``)."""
+
+    location = models.OneToOneField(
+        Location, on_delete=models.CASCADE, related_name="booking_policy"
+    )
+    online_booking_enabled = models.BooleanField("Online booking open", default=True)
+    horizon_days = models.PositiveSmallIntegerField(
+        "Runners can book up to (days ahead)", default=60
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "Minimum notice for online booking (hours)", default=12
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        "Runners can cancel until (hours before)", default=24
+    )
+    reschedule_cutoff_hours = models.PositiveSmallIntegerField(
+        "Runners can reschedule until (hours before)", default=24
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        "Hold an unconfirmed online booking for (minutes)",
+        null=True,
+        blank=True,
+        help_text="Empty: the SELF_BOOKING_HOLD_MINUTES setting (15 unless changed).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "booking policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_days__gte=1) & Q(horizon_days__lte=365),
+                name="booking_policy_horizon_1_365_days",
+                violation_error_message="Choose a booking horizon between 1 and 365 days.",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_notice_hours__lte=336),
+                name="booking_policy_notice_at_most_14_days",
+                violation_error_message="Minimum notice can be at most 336 hours (14 days).",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancel_cutoff_hours__lte=336) & Q(reschedule_cutoff_hours__lte=336),
+                name="booking_policy_cutoffs_at_most_14_days",
+                violation_error_message="Cut-offs can be at most 336 hours (14 days).",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_minutes__isnull=True)
+                | (Q(hold_minutes__gte=5) & Q(hold_minutes__lte=120)),
+                name="booking_policy_hold_5_120_minutes",
+                violation_error_message="Hold an online booking for 5 to 120 minutes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Booking policy of location {self.location_id}"
