@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0009_reminder_due_id_index"),
+        ("patients", "0010_language_units_online_booking_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
