@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.deconstruct import deconstructible
@@ -28,7 +29,7 @@ class Bound:
 
     label: str
     low: int | float
-    high: int | float
+    high: int | float | None  # None: no upper bound (a contract's "0 or more")
     unit: str = ""  # appended to the numbers: "°" or " cm"
     whole: bool = False
 
@@ -41,6 +42,8 @@ class Bound:
     @property
     def range_message(self) -> str:
         """ "Knee flexion must be between 0° and 160°." """
+        if self.high is None:
+            return f"{self.label} must be {self.shown(self.low)} or more."
         return f"{self.label} must be between {self.shown(self.low)} and {self.shown(self.high)}."
 
     @property
@@ -60,7 +63,8 @@ class Bound:
             return self.whole_message
         # Decimal on both sides: 0.1 as a float is not the 0.1 a person typed.
         exact = Decimal(str(value))
-        if not Decimal(str(self.low)) <= exact <= Decimal(str(self.high)):
+        too_high = self.high is not None and exact > Decimal(str(self.high))
+        if exact < Decimal(str(self.low)) or too_high:
             return self.range_message
         return None
 
@@ -152,12 +156,14 @@ RANGES: dict[str, Bound] = {
     "program_item.phase": _b("Phase", 1, 20, whole=True),
     # --- Screening answers (assessments/screening/questions.py; DESIGN.md contract) -----------
     # Symptoms lasting over 20 years are not a running injury to screen.
-    "screening.duration_weeks": _b("How long it has hurt", 0, 1040, " weeks"),
+    # Weeks and counts have no upper bound: the screening contract (DESIGN.md) says "≥ 0".
+    "screening.duration_weeks": _b("How long it has hurt", 0, None, " weeks"),
     "screening.pain_now": _b("Pain now", 0, 10, whole=True),  # NPRS 0-10
     "screening.pain_worst_24h": _b("Worst pain in 24 hours", 0, 10, whole=True),
     "screening.pain_running": _b("Pain when running", 0, 10, whole=True),
-    # Several bone stress injuries a year is already extreme; 20 in two years is a typo.
-    "screening.bone_stress_injuries_2y": _b("Bone stress injuries in 2 years", 0, 20, whole=True),
+    # The age question of the red-flag screen keeps its 0-120 (a child can be screened).
+    "screening.age_years": _b("Age", 0, 120, " years", whole=True),
+    "screening.bone_stress_injuries_2y": _b("Bone stress injuries in 2 years", 0, None, whole=True),
 }
 
 
@@ -202,11 +208,17 @@ class RangeValidator:
 def bound_form_field(field, key: str):
     """Give a form field the range: its validator, HTML min/max/step and plain error messages."""
     spec = RANGES[key]
-    if RangeValidator(key) not in field.validators:
-        field.validators.append(RangeValidator(key))
-    field.widget.attrs.update(
-        {"min": spec.low, "max": spec.high, "step": 1 if spec.whole else "any"}
-    )
+    # The range replaces the field's own limits (a positive integer column's "at least 0"),
+    # so one message is given, not two.
+    field.validators = [
+        v
+        for v in field.validators
+        if not isinstance(v, MinValueValidator | MaxValueValidator | RangeValidator)
+    ]
+    field.validators.append(RangeValidator(key))
+    field.widget.attrs.update({"min": spec.low, "step": 1 if spec.whole else "any"})
+    if spec.high is not None:
+        field.widget.attrs["max"] = spec.high
     field.error_messages.update(
         {
             "invalid": spec.whole_message if spec.whole else f"{spec.label} must be a number.",
@@ -257,7 +269,9 @@ def api_number(key: str):
         return value
 
     kind = int if spec.whole else float
-    limits = {"minimum": spec.low, "maximum": spec.high}
+    limits = {"minimum": spec.low}
+    if spec.high is not None:
+        limits["maximum"] = spec.high
     return Annotated[
         kind,
         Field(strict=True, allow_inf_nan=False, json_schema_extra=limits),
@@ -276,7 +290,9 @@ class RangeCheck(models.CheckConstraint):
 
     def __init__(self, *, key: str, field: str, name: str, null: bool = True):
         spec = RANGES[key]
-        condition = Q(**{f"{field}__gte": spec.low, f"{field}__lte": spec.high})
+        condition = Q(**{f"{field}__gte": spec.low})
+        if spec.high is not None:
+            condition &= Q(**{f"{field}__lte": spec.high})
         if null:
             condition = Q(**{f"{field}__isnull": True}) | condition
         super().__init__(condition=condition, name=name, violation_error_message=spec.range_message)
@@ -318,8 +334,25 @@ def _today():
     return timezone.localdate()
 
 
+def _as_date(value):
+    """A date from a date or ISO text; None for anything else (the field's own check names it)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def visit_date_problem(day, *, what: str = "The visit date") -> str | None:
     """A visit or recording date is today or earlier (within five years); else the message."""
+    day = _as_date(day)
     if day is None:
         return None
     today = _today()
@@ -332,6 +365,7 @@ def visit_date_problem(day, *, what: str = "The visit date") -> str | None:
 
 def birth_date_problem(born) -> str | None:
     """A date of birth that gives an age from 5 to 110 years; else the message."""
+    born = _as_date(born)
     if born is None:
         return None
     today = _today()
@@ -347,6 +381,7 @@ def birth_date_problem(born) -> str | None:
 
 def goal_race_date_problem(day) -> str | None:
     """A goal race still to come (today counts); a race already run is no goal."""
+    day = _as_date(day)
     if day is not None and day < _today():
         return "The goal race date is in the past; enter the next race, or leave it empty."
     return None

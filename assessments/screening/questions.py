@@ -1,6 +1,8 @@
 """Screening questions and exam findings: keys, types, options and plain-language labels."""
 
-from dangpt.clinical_ranges import RANGES  # the bounds of the numeric answers
+# The numeric answers' bounds equal the "screening.*" rows of dangpt/clinical_ranges.py (the
+# engine runs without Django, so it cannot import them; tests/dangpt/test_clinical_ranges.py
+# holds the two equal). Counts and weeks have no upper bound: the DESIGN.md contract.
 
 # Hop tests are never offered to the runner, nor done by the clinician, for pain at these sites:
 # a hop can displace a bone stress injury at a high-risk site (clinical.md §0 item 3; Kaeding 2005;
@@ -137,8 +139,7 @@ QUESTIONS = (
         "key": "duration_weeks",
         "type": "number",
         "required": False,
-        "min": RANGES["screening.duration_weeks"].low,
-        "max": RANGES["screening.duration_weeks"].high,
+        "min": 0,
         "label": "How many weeks ago did it start?",
         "help": "An estimate is fine.",
         "options": (),
@@ -147,8 +148,8 @@ QUESTIONS = (
         "key": "pain_now",
         "type": "integer",
         "required": True,
-        "min": RANGES["screening.pain_now"].low,
-        "max": RANGES["screening.pain_now"].high,
+        "min": 0,
+        "max": 10,
         "label": "How bad is the pain right now?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -157,8 +158,8 @@ QUESTIONS = (
         "key": "pain_worst_24h",
         "type": "integer",
         "required": True,
-        "min": RANGES["screening.pain_worst_24h"].low,
-        "max": RANGES["screening.pain_worst_24h"].high,
+        "min": 0,
+        "max": 10,
         "label": "How bad was the pain at its worst in the last 24 hours?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -167,8 +168,8 @@ QUESTIONS = (
         "key": "pain_running",
         "type": "integer",
         "required": True,
-        "min": RANGES["screening.pain_running"].low,
-        "max": RANGES["screening.pain_running"].high,
+        "min": 0,
+        "max": 10,
         "label": "How bad was the pain during or after your last run?",
         "help": "0 is no pain, 10 is the worst pain imaginable.",
         "options": (),
@@ -251,8 +252,8 @@ QUESTIONS = (
         "key": "bone_stress_injuries_2y",
         "type": "integer",
         "required": False,
-        "min": RANGES["screening.bone_stress_injuries_2y"].low,
-        "max": RANGES["screening.bone_stress_injuries_2y"].high,
+        "min": 0,
+        "max": None,
         "label": (
             "How many stress fractures or stress reactions have you had in the last two years?"
         ),

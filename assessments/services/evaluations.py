@@ -39,10 +39,22 @@ def _normalise(values: dict) -> dict:
     return values
 
 
-def _check_date(fields: dict) -> None:
+# The note's own numbers (the JSON fields have their schemas).
+PLAN_RANGES = {
+    "visits_per_week": "evaluation.visits_per_week",
+    "plan_weeks": "evaluation.plan_weeks",
+}
+
+
+def _check_values(fields: dict) -> None:
+    """The date and the plan's numbers, before the model would round a fraction to a whole."""
+    given = {name: key for name, key in PLAN_RANGES.items() if name in fields}
+    errors = clinical_ranges.problems(fields, given)
     problem = clinical_ranges.visit_date_problem(fields.get("evaluated_on"))
     if problem:
-        raise ValidationError({"evaluated_on": [problem]})
+        errors["evaluated_on"] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_links(patient, fields: dict) -> None:
@@ -62,7 +74,7 @@ def evaluation_create(*, patient, therapist, fields: dict[str, Any]) -> Evaluati
     """Start a draft note for a patient; the running profile is snapshotted when not given."""
     require_clinician(therapist)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
-    _check_date(values)
+    _check_values(values)
     _check_links(patient, values)
     if not values.get("running_profile"):
         values["running_profile"] = running_profile_snapshot(patient=patient)
@@ -82,7 +94,7 @@ def evaluation_update(*, evaluation: Evaluation, user, fields: dict[str, Any]) -
     if evaluation.is_signed:
         raise ValidationError(LOCKED_MESSAGE)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
-    _check_date(values)
+    _check_values(values)
     _check_links(evaluation.patient, values)
     for key, value in values.items():
         setattr(evaluation, key, value)

@@ -28,9 +28,7 @@ def summary_rows(*forms_shown) -> list[dict]:
             rows.append({"target": "", "label": "", "message": message})
         for bound in form:
             for message in bound.errors:
-                rows.append(
-                    {"target": _target(bound), "label": bound.label, "message": message}
-                )
+                rows.append({"target": _target(bound), "label": bound.label, "message": message})
     return rows
 
 

@@ -84,7 +84,11 @@ def _save_profile(patient: Patient, values: dict | None) -> None:
     for name, value in values.items():
         if name in PROFILE_FIELDS:
             setattr(profile, name, value)
-    errors = {}
+    # Checked before the model, which would round a fraction to a whole number.
+    errors = clinical_ranges.problems(
+        values,
+        {name: f"running_profile.{name}" for name in RunningProfile.NUMBERS if name in values},
+    )
     # A race date kept from an earlier visit may have passed; a new one must be to come.
     if profile.goal_race_date != stored_race_date:
         problem = clinical_ranges.goal_race_date_problem(profile.goal_race_date)
