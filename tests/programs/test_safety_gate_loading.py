@@ -341,7 +341,9 @@ def test_api_settings_scoping(api, make_user, therapist, runner):
     assert api(therapist, "patch", "/programs/999999", {}).status_code == 404
     response = api(therapist, "patch", f"/programs/{program.pk}", {"walk_run_stage": 12})
     assert response.status_code == 422
-    assert response.json()["errors"]["walk_run_stage"] == ["Walk-run stage must be between 0 and 8."]
+    assert response.json()["errors"]["walk_run_stage"] == [
+        "Walk-run stage must be between 0 and 8."
+    ]
 
 
 def test_a_femoral_neck_flag_refuses_hip_loading_until_cleared(therapist, runner, library):
