@@ -4,6 +4,7 @@ browser's language before sign-in."""
 import pytest
 from django.urls import reverse
 
+from patients.language import SESSION_KEY
 from patients.models import Language, Patient
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,23 @@ def test_runner_preference_wins_over_the_browser(client, runner):
     assert response["Content-Language"] == "es"
 
 
-def test_runner_language_is_read_once_per_session(client, runner):
-    """The preference is kept in the session: a second page does not read the patient row."""
+def test_runner_language_is_kept_in_the_session(client, runner):
+    """Chosen at sign-in and kept in the session: a later page does not read the patient row."""
     client.force_login(runner)
-    client.get(reverse("programs:home"))
     Patient.objects.filter(user=runner).update(preferred_language=Language.SPANISH)
     response = client.get(reverse("programs:home"))
     assert response["Content-Language"] == "en"
+
+
+def test_a_session_without_the_language_reads_it(client, runner):
+    """A session signed in before the preference existed still gets the runner's language."""
+    Patient.objects.filter(user=runner).update(preferred_language=Language.SPANISH)
+    client.force_login(runner)
+    session = client.session
+    del session[SESSION_KEY]
+    session.save()
+    response = client.get(reverse("programs:home"))
+    assert response["Content-Language"] == "es"
 
 
 def test_staff_read_english_whatever_the_browser(client, therapist):
