@@ -315,3 +315,20 @@ def test_no_summary_on_a_fresh_form(client_for, front_desk):
     """An unsent form shows no summary."""
     page = client_for(front_desk).get(reverse("patients:register")).content.decode()
     assert "error-summary" not in page
+
+
+def test_summary_speaks_spanish_to_runners():
+    """The summary's own words are translated (runners' forms use it too)."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    class Answers(forms.Form):
+        pain = forms.IntegerField(label="Dolor")
+
+    with translation.override("es"):
+        html = Template("{% load error_summary %}{% error_summary form %}").render(
+            Context({"form": Answers({})})
+        )
+    assert "Hay un problema" in html
+    assert "Hay 1 cosa que corregir antes de guardar:" in html
+    assert 'href="#id_pain"' in html
