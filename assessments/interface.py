@@ -10,3 +10,13 @@ def linkable_evaluations(patients):
         .select_related("patient")
         .order_by("-evaluated_on", "-id")
     )
+
+
+def due_questionnaires(*, patient) -> list:
+    """The questionnaires (outcome measures) a runner should fill now, for their home page.
+
+    Each has ``schedule``, ``timepoint``, ``instrument``, ``name`` and ``due_on`` (two queries).
+    """
+    from assessments.selectors import due_measures  # published through this module only
+
+    return due_measures(patient=patient)

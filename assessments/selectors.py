@@ -31,6 +31,7 @@ from assessments.proms.schedule import (
     measures_at,
     timepoint_dates,
 )
+from dangpt.audit import display
 from dangpt.conditions import Condition
 from patients.models import RunningProfile
 
@@ -64,7 +65,7 @@ def evaluation_history(*, evaluation: Evaluation) -> list[dict[str, Any]]:
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
-    return _diff_events(events, ignore={"updated_at", "created_at"})
+    return _diff_events(events, Evaluation, ignore={"updated_at", "created_at"})
 
 
 def outcome_history(*, result: OutcomeResult) -> list[dict[str, Any]]:
@@ -74,17 +75,21 @@ def outcome_history(*, result: OutcomeResult) -> list[dict[str, Any]]:
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
-    return _diff_events(events, ignore={"created_at"})
+    return _diff_events(events, OutcomeResult, ignore={"created_at"})
 
 
-def _diff_events(events, ignore: set[str]) -> list[dict[str, Any]]:
+# Keys of the record itself and of who it belongs to: the page is about that record already.
+HISTORY_KEYS = {"id", "patient_id"}
+
+
+def _diff_events(events, model, ignore: set[str]) -> list[dict[str, Any]]:
     """Rows of (when, who, which fields changed, values) from pghistory events."""
     if not events:
         return []
     tracked = [
         f.attname
         for f in events[0]._meta.fields
-        if not f.name.startswith("pgh_") and f.attname not in ignore
+        if not f.name.startswith("pgh_") and f.attname not in ignore | HISTORY_KEYS
     ]
     rows, previous = [], None
     for event in events:
@@ -94,12 +99,15 @@ def _diff_events(events, ignore: set[str]) -> list[dict[str, Any]]:
         else:
             changed = [name for name in tracked if values[name] != previous[name]]
         context = (event.pgh_context.metadata if event.pgh_context_id else None) or {}
+        diff = {name: [previous[name] if previous else None, values[name]] for name in changed}
         rows.append(
             {
                 "at": event.pgh_created_at,
-                "label": event.pgh_label,
+                "label": display.CHANGE_LABELS.get(event.pgh_label, event.pgh_label),
                 "user_id": context.get("user"),
-                "changed": changed,
+                "model": model._meta.label,
+                "diff": diff,
+                "first": previous is None,
                 "values": values,
             }
         )
@@ -346,10 +354,22 @@ def with_user_names(rows: list[dict]) -> list[dict]:
     """History rows with the name of who made each change (one query for all of them)."""
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.in_bulk({r["user_id"] for r in rows if r["user_id"]})
+    wanted = {r["user_id"] for r in rows if r["user_id"]}
+    for row in rows:
+        wanted |= display.user_ids_in(row.get("model", ""), row.get("diff"))
+    users = get_user_model().objects.in_bulk(wanted)
     for row in rows:
         user = users.get(row["user_id"])
-        row["user"] = (user.get_full_name() or user.get_username()) if user else "—"
+        row["user"] = display.person(user) or "—"
+        if "diff" in row:
+            row["changes"] = display.changes(row["model"], row["diff"], users, set())
+            row["shown"] = [
+                (
+                    display.field_label(row["model"], name),
+                    display.value_text(row["model"], name, v, users),
+                )
+                for name, v in row["values"].items()
+            ]
     return rows
 
 
@@ -382,3 +402,39 @@ def record_screenings(*, patient_ids=None):
     from assessments.models import Screening
 
     return _of(Screening.objects.all(), patient_ids)
+
+
+def screening_summaries(patient_ids, since: dt.datetime) -> list:
+    """The patients' screenings since a time, as the day views' summaries, in one query.
+
+    Registered with `patients.previsit` when the app starts: patients may not import this app.
+    """
+    from django.db.models import Func, IntegerField
+    from django.db.models.fields.json import KeyTransform
+    from django.urls import reverse
+
+    from assessments.models import Disposition, Screening
+    from patients.previsit import ScreeningSummary
+
+    flags = Func(
+        KeyTransform("red_flags", "result"),
+        function="jsonb_array_length",
+        output_field=IntegerField(),
+    )
+    rows = (
+        Screening.objects.filter(patient_id__in=list(patient_ids), created_at__gte=since)
+        .annotate(flag_count=flags)
+        .values("pk", "patient_id", "created_at", "disposition", "suspected_bsi", "flag_count")
+    )
+    return [
+        ScreeningSummary(
+            pk=row["pk"],
+            patient_id=row["patient_id"],
+            created_at=row["created_at"],
+            refer=row["disposition"] == Disposition.REFER,
+            red_flag=bool(row["flag_count"]),
+            suspected_bsi=row["suspected_bsi"],
+            url=reverse("assessments:screening_detail", args=[row["pk"]]),
+        )
+        for row in rows
+    ]

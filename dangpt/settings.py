@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dangpt.tasks.heartbeat", "schedule": 60.0},
     "dispatch-reminders": {"task": "patients.tasks.dispatch_due_reminders", "schedule": 60.0},
     "sweep-reminders": {"task": "patients.tasks.sweep_stale_reminders", "schedule": 60.0},
+    "expire-booking-holds": {"task": "patients.tasks.expire_booking_holds", "schedule": 60.0},
     "program-nudges": {"task": "programs.tasks.schedule_program_nudges", "schedule": 300.0},
     "questionnaire-nudges": {
         "task": "assessments.tasks.schedule_questionnaire_nudges",
@@ -253,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
 # a row may sit in `sending` before the sweeper frees it, and when a queued row is queued again.
 # Online booking: minutes an unconfirmed booking holds its slot (a location's policy may differ).
 SELF_BOOKING_HOLD_MINUTES = env_int("SELF_BOOKING_HOLD_MINUTES", 15, minimum=1, maximum=240)
+# Online booking attempts per hour from one client address and for one email, and confirm
+# emails per hour to one email address; past each the page and the API answer 429.
+SELF_BOOKING_ADDRESS_LIMIT = env_int("SELF_BOOKING_ADDRESS_LIMIT", 20, minimum=1)
+SELF_BOOKING_EMAIL_LIMIT = env_int("SELF_BOOKING_EMAIL_LIMIT", 6, minimum=1)
+SELF_BOOKING_MAILS_PER_EMAIL = env_int("SELF_BOOKING_MAILS_PER_EMAIL", 3, minimum=1)
 
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)

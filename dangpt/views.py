@@ -15,7 +15,7 @@ from dangpt.models import Heartbeat
 from dangpt.roles import Role, role_of
 
 ROLE_HOMES = {
-    Role.FRONT_DESK: "patients:schedule",
+    Role.FRONT_DESK: "patients:calendar",
     Role.THERAPIST: "patients:my_day",
     Role.MANAGER: "patients:clinic_overview",
     Role.RUNNER: "programs:home",

@@ -10,6 +10,7 @@ from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
     ConsentKind,
+    Language,
     Location,
     Patient,
     ReferringProvider,
@@ -143,21 +144,35 @@ class ReferringProviderForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
-    """One tick box per consent; the label carries the text and its version."""
+    """One tick box per consent: ticked and locked when given for the current text; when only an
+    older text was given, it says so and is left unticked, as the runner must be asked again."""
 
     def __init__(self, *args, given=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, (version, text) in CONSENT_TEXTS.items():
+        given = set(given)  # (kind, text_version) of the patient's consents
+        for kind, (version, texts) in CONSENT_TEXTS.items():
+            current = (kind.value, version) in given
+            older = sorted(v for k, v in given if k == kind.value and v != version)
+            label = f"{ConsentKind(kind).label} (v{version})"
+            if current:
+                label += " — signed, current"
+            elif older:
+                label += f" — outdated: signed version {older[-1]}, the text has changed since"
             self.fields[kind.value] = forms.BooleanField(
                 required=False,
-                label=f"{ConsentKind(kind).label} (v{version})",
-                help_text=text,
-                initial=kind.value in given,
-                disabled=kind.value in given,
+                label=label,
+                help_text=texts[Language.ENGLISH],
+                initial=current,
+                disabled=current,
             )
 
     def kinds(self) -> list[str]:
-        return [name for name, ticked in self.cleaned_data.items() if ticked]
+        """The consents ticked now; those already given for the current text are not among them."""
+        return [
+            name
+            for name, ticked in self.cleaned_data.items()
+            if ticked and not self.fields[name].disabled
+        ]
 
 
 class BookingForm(forms.Form):
@@ -175,19 +190,49 @@ class BookingForm(forms.Form):
         self.fields["therapist"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class SlotForm(forms.Form):
-    """The slot the desk clicked, posted back for booking."""
+class ReviewForm(forms.Form):
+    """The booking under review: what the desk picked, a scheduling note and how often."""
 
-    start = forms.DateTimeField()
-    therapist = forms.ModelChoiceField(queryset=None)
-    location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
-    appointment_type = forms.ModelChoiceField(AppointmentType.objects.filter(is_active=True))
+    patient = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    appointment_type = forms.ModelChoiceField(
+        AppointmentType.objects.filter(is_active=True), widget=forms.HiddenInput
+    )
+    therapist = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Scheduling note (optional)",
+        help_text="For the desk: parking, a ride, a preferred room. Nothing clinical.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     repeat_weeks = forms.TypedChoiceField(
         choices=[(1, "Just this one")] + [(n, f"Weekly × {n}") for n in range(2, 13)],
         coerce=int,
         initial=1,
         required=False,
+        label="Repeat",
     )
+
+    def __init__(self, *args, patients=None, locations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients
+        self.fields["therapist"].queryset = therapists()
+        self.fields["location"].queryset = locations
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start is not None and start.tzinfo is None:
+            raise forms.ValidationError("Give the start time with its time zone offset.")
+        return start
+
+
+class MoveForm(forms.Form):
+    """Where a visit goes: a start instant and, optionally, another therapist."""
+
+    start = forms.DateTimeField()
+    therapist = forms.ModelChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +265,9 @@ class WaitlistForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["appointment_type"].queryset = AppointmentType.objects.filter(is_active=True)
         self.fields["preferred_therapist"].queryset = therapists()
+        self.fields["preferred_therapist"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
 
 
 class LocationForm(forms.ModelForm):

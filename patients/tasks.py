@@ -1,4 +1,4 @@
-"""Celery tasks of the patients app: thin, ids only, each calling a reminders service."""
+"""Celery tasks of the patients app: thin, ids only, each calling a service."""
 
 from celery import shared_task
 
@@ -9,6 +9,7 @@ from patients.reminders.services import (
     reminder_sweep_stale,
     retry_delay,
 )
+from patients.services.self_booking import booking_holds_expire
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -33,3 +34,9 @@ def dispatch_due_reminders() -> int:
 def sweep_stale_reminders() -> int:
     """Beat, every minute: rows left in `sending` by a dead worker go back to `pending`."""
     return reminder_sweep_stale()
+
+
+@shared_task
+def expire_booking_holds() -> int:
+    """Beat, every minute: online booking holds past their time give their slots back."""
+    return booking_holds_expire()

@@ -8,10 +8,11 @@ from typing import Literal
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from dangpt import rowcache
-from dangpt.api import ErrorOut
+from dangpt.api import ErrorOut, error_response
 from dangpt.audit import audit_patient_access
 from dangpt.clinical_ranges import api_number
 from dangpt.models import AccessKind
@@ -21,6 +22,7 @@ from programs import selectors, services
 from programs.models import Program, RunLog, SessionLog
 from programs.portal import cache
 from programs.portal.items import version_items
+from programs.services.logs import runner_today
 from programs.versions import dose_text, snapshot_item
 
 router = Router(tags=["programs"])
@@ -99,9 +101,12 @@ class SessionOut(Schema):
     entries: list[EntryOut]
 
 
+KM_NOTE = "In kilometres: the API always uses km, whatever unit the runner reads on the pages."
+
+
 class RunIn(Schema):
-    date: dt.date
-    distance_km: float
+    date: dt.date = Field(description="The day of the run; not after today where the runner is.")
+    distance_km: float = Field(description=f"Distance run. {KM_NOTE}")
     duration_min: float
     rpe: int | None = None
     pain_during: int | None = None
@@ -122,7 +127,7 @@ class LoadWarningOut(Schema):
 class RunOut(Schema):
     id: int
     date: dt.date
-    distance_km: float
+    distance_km: float = Field(description=f"Distance run. {KM_NOTE}")
     duration_min: float
     rpe: int | None
     pain_during: int | None
@@ -303,8 +308,14 @@ def log_my_session(request, payload: SessionIn):
     "/me/runs", response={201: RunOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
 def log_my_run(request, payload: RunIn):
-    """Log a run; the answer carries the stored run and its `load_warning` (or null)."""
+    """Log a run (distance in km); the answer carries the stored run and its `load_warning`.
+
+    A date after today in the runner's time zone is refused with 422 naming `date`.
+    """
     patient = runner_patient(request.user)
+    if payload.date > runner_today(patient):
+        message = gettext("The date cannot be in the future.")
+        return error_response(request, 422, "The request has invalid fields.", {"date": [message]})
     run = services.run_log(patient=patient, **payload.dict())
     return Status(201, _run_out(run))
 

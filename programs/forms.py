@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.interface import linkable_evaluations
-from dangpt import clinical_ranges
+from dangpt import clinical_ranges, units
 from dangpt.conditions import Condition
 from programs.models import (
     DOSE_FIELDS,
@@ -110,32 +113,57 @@ class PublishForm(forms.Form):
 
 class MorningForm(forms.Form):
     next_morning_pain = forms.TypedChoiceField(
-        choices=PAIN_CHOICES[1:], coerce=int, label="Pain this morning (0–10)"
+        choices=PAIN_CHOICES[1:], coerce=int, label=_("Pain this morning (0–10)")
     )
+
+
+DISTANCE_LABELS = {units.MILES: _("Distance (miles)"), units.KILOMETRES: _("Distance (km)")}
 
 
 class RunForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    distance_km = forms.DecimalField(
-        min_value=0.01, max_value=999, decimal_places=2, label="Distance (km)"
+    """A run as the runner types it: the distance in their unit (miles or km), stored in km."""
+
+    # ISO in every language: a date input only takes YYYY-MM-DD.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    distance = forms.DecimalField(min_value=0.01, max_value=999, decimal_places=2)
     duration_min = forms.DecimalField(
-        min_value=0.1, max_value=9999, decimal_places=1, label="Duration (minutes)"
+        min_value=0.1, max_value=9999, decimal_places=1, label=_("Duration (minutes)")
     )
     rpe = forms.TypedChoiceField(
         choices=[("", "–")] + [(str(n), str(n)) for n in range(1, 11)],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Effort (1–10)",
+        label=_("Effort (1–10)"),
+        help_text=_("1 = very easy, 10 = as hard as you can."),
     )
     pain_during = forms.TypedChoiceField(
-        choices=PAIN_CHOICES, coerce=int, empty_value=None, required=False, label="Pain during"
+        choices=PAIN_CHOICES, coerce=int, empty_value=None, required=False, label=_("Pain during")
     )
     pain_after = forms.TypedChoiceField(
-        choices=PAIN_CHOICES, coerce=int, empty_value=None, required=False, label="Pain after"
+        choices=PAIN_CHOICES, coerce=int, empty_value=None, required=False, label=_("Pain after")
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate()})
+    def __init__(self, *args, unit: str = units.MILES, today: dt.date, **kwargs):
+        kwargs.setdefault("initial", {"date": today})
         super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.today = today
+        self.fields["distance"].label = DISTANCE_LABELS[unit]
+        # The picker offers no day after the runner's today; the server checks it all the same.
+        self.fields["date"].widget.attrs["max"] = today.isoformat()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.today:
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def run_values(self) -> dict:
+        """The cleaned run as ``run_log`` takes it: the distance in kilometres."""
+        data = dict(self.cleaned_data)
+        distance = data.pop("distance")
+        data["distance_km"] = units.to_km(distance, self.unit).quantize(Decimal("0.01"))
+        return data

@@ -1,9 +1,11 @@
 """Forms of evaluations: the SOAP note with its structured exam, and addenda."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 
 from assessments import exam as exam_fields
 from assessments.forms.widgets import DATE, TEXT
@@ -58,8 +60,14 @@ class EvaluationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.fields["appointment"].queryset = patient.appointments.order_by("-start")
+        # Visits that happened or are booked, newest first, named by their local date and type.
+        visits = patient.appointments.exclude(status__in=["cancelled", "no_show"])
+        self.fields["appointment"].queryset = visits.select_related(
+            "appointment_type", "location"
+        ).order_by("-start")
+        self.fields["appointment"].label_from_instance = visit_label
         self.fields["screening"].queryset = patient.screenings.order_by("-created_at")
+        self.fields["screening"].label_from_instance = screening_label
         self.fields[
             "working_diagnosis"
         ].help_text = "Pattern the findings are consistent with; decision support, not a diagnosis."
@@ -166,3 +174,19 @@ class AddendumForm(forms.ModelForm):
         fields = ["text"]
         widgets = {"text": TEXT}
         labels = {"text": "Addendum"}
+
+
+def visit_label(appointment) -> str:
+    """A visit as the therapist knows it: "Fri, Dec 18, 2026, 9:00 AM · Follow-up"."""
+    local = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))
+    hour = local.hour % 12 or 12
+    return (
+        f"{local:%a}, {local:%b} {local.day}, {local.year}, {hour}:{local:%M} {local:%p}"
+        f" · {appointment.appointment_type.name}"
+    )
+
+
+def screening_label(screening) -> str:
+    """A screening by its date: "Screening of Dec 4, 2026"."""
+    day = timezone.localdate(screening.created_at)
+    return f"Screening of {day:%b} {day.day}, {day.year}"

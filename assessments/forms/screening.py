@@ -1,6 +1,7 @@
 """Forms of screening: the questionnaire (runner and therapist), acknowledgement, diagnosis."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
 
 from assessments.screening import EXAM_FINDINGS, NO_SELF_PRESS_REGIONS, QUESTIONS
 from dangpt.conditions import Diagnosis
@@ -27,30 +28,35 @@ SHOW_WHEN = {
 # is hidden, and its answer is ignored if given anyway (no JavaScript).
 RUNNER_SELF_CHECKS = ("focal_bone_tenderness",)
 RUNNER_LABELS = {
-    "focal_bone_tenderness": (
+    "focal_bone_tenderness": gettext_noop(
         "Can you point to one spot on the bone that hurts when you press it gently with one "
         "finger? Skip this for the pubic bone and for the buttock or base of the spine."
     ),
 }
 RUNNER_HELP = {
-    "focal_bone_tenderness": "Do not hop or jump to test it. If unsure, choose Not sure.",
-    "aggravators": "Tick only what you have already noticed. Please do not try anything to check.",
+    "focal_bone_tenderness": gettext_noop(
+        "Do not hop or jump to test it. If unsure, choose Not sure."
+    ),
+    "aggravators": gettext_noop(
+        "Tick only what you have already noticed. Please do not try anything to check."
+    ),
 }
-RUNNER_OPTION_LABELS = {"hopping": "Hopping or jumping (only if you have noticed it)"}
+RUNNER_OPTION_LABELS = {"hopping": gettext_noop("Hopping or jumping (only if you have noticed it)")}
 
 GROUPS = (
     (
-        "Where and when",
+        gettext_noop("Where and when"),
         ("regions", "side", "onset", "onset_pop", "weak_push_off", "duration_weeks"),
     ),
-    ("How much it hurts", ("pain_now", "pain_worst_24h", "pain_running")),
-    ("What it is like", ("timing", "aggravators", "swelling")),
-    ("Self-check", ("focal_bone_tenderness",)),
+    (gettext_noop("How much it hurts"), ("pain_now", "pain_worst_24h", "pain_running")),
+    (gettext_noop("What it is like"), ("timing", "aggravators", "swelling")),
+    (gettext_noop("Self-check"), ("focal_bone_tenderness",)),
 )
+OTHER_QUESTIONS = gettext_noop("Other questions")
 
 EXAM_PREFIX = "exam_"
 EXAM_CHOICES = (("", "Not tested"), ("yes", "Positive"), ("no", "Negative"))
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", gettext_noop("Yes")), ("no", gettext_noop("No")))
 # Questions the therapist form shows that are not on the screening schema's answer list.
 ANSWER_QUESTIONS = tuple(q for q in QUESTIONS if q["type"] != "exam")
 
@@ -64,19 +70,30 @@ def _choice_value(value):
     return value
 
 
+def _runner_text(text: str) -> str:
+    """The runner's wording in the active language (the English text is the catalogue key)."""
+    return gettext(text) if text else text
+
+
 def _field_for(question, *, runner: bool) -> forms.Field:
-    """Build the form field that asks one question."""
+    """Build the form field that asks one question; the runner's in their language."""
     key, kind = question["key"], question["type"]
-    label = RUNNER_LABELS.get(key, question["label"]) if runner else question["label"]
-    help_text = RUNNER_HELP.get(key, question["help"]) if runner else question["help"]
+    if runner:
+        label = _runner_text(RUNNER_LABELS.get(key, question["label"]))
+        help_text = _runner_text(RUNNER_HELP.get(key, question["help"]))
+    else:
+        label, help_text = question["label"], question["help"]
     common = {"label": label, "help_text": help_text, "required": question["required"]}
     if kind == "boolean":
-        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+        yes_no = [(value, _runner_text(text)) for value, text in YES_NO] if runner else YES_NO
+        return forms.ChoiceField(choices=yes_no, widget=forms.RadioSelect, **common)
     if kind in ("choice", "multi_choice"):
         choices = [
             (
                 _choice_value(o["value"]),
-                RUNNER_OPTION_LABELS.get(o["value"], o["label"]) if runner else o["label"],
+                _runner_text(RUNNER_OPTION_LABELS.get(o["value"], o["label"]))
+                if runner
+                else o["label"],
             )
             for o in question["options"]
         ]
@@ -167,6 +184,7 @@ class ScreeningAnswersForm(forms.Form):
         placed = set()
         sections = []
         for title, keys in GROUPS:
+            title = _runner_text(title) if self.runner else title
             section = {"title": title, "fields": [self._item(k) for k in keys]}
             if self.runner and set(keys) <= set(RUNNER_SELF_CHECKS):
                 # The whole self-check section disappears at a high-risk site, heading and all.
@@ -176,7 +194,8 @@ class ScreeningAnswersForm(forms.Form):
             sections.append(section)
             placed.update(keys)
         rest = [self._item(q["key"]) for q in ANSWER_QUESTIONS if q["key"] not in placed]
-        sections.append({"title": "Other questions", "fields": rest})
+        other = _runner_text(OTHER_QUESTIONS) if self.runner else OTHER_QUESTIONS
+        sections.append({"title": other, "fields": rest})
         if not self.runner:
             exam = [self._item(EXAM_PREFIX + f["key"]) for f in EXAM_FINDINGS]
             sections.append({"title": "Exam findings", "fields": exam, "exam": True})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0012_gait_cadence_optional"),
-        ("patients", "0011_running_profile_ranges_and_constraint_messages"),
+        ("patients", "0013_running_profile_ranges_and_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

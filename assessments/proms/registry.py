@@ -7,7 +7,9 @@ Each JSON file describes one instrument and is named after its ``id``. Keys: ``i
 ``mdc`` (``value``, ``confidence``, ``reference``, or null when unknown), ``licence``, ``source``,
 ``notes`` (uncertain figures are marked UNCERTAIN), optional ``option_sets`` and ``items``,
 optional ``short_name`` (for buttons) and ``retired`` (kept for scoring and old results, not
-offered for new recordings).
+offered for new recordings), optional ``translations`` (``{"es": {"name", "items"}}``, the same
+form as a language section of the clinic's wording file, see ``WORDING.md``; only instruments
+that are not licensed, the NPRS, ship one).
 
 Options are ``[value, points, label]`` triples, inline or named from ``option_sets``; ``points``
 is ``null`` for a "not applicable" answer. Items that share a ``branch`` (VISA-A 8A/8B/8C) are
@@ -19,6 +21,7 @@ start-up rather than producing a wrong score later.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +33,10 @@ from .errors import UnknownInstrument
 Direction = Literal["higher_better", "lower_better"]
 DIRECTIONS = ("higher_better", "lower_better")
 METHODS = ("sum", "percent_of_answered")
+#: Languages besides English that an instrument can be shown in (validated versions only).
+TRANSLATED_LANGUAGES = ("es",)
+_TRANSLATION_KEYS = {"name", "version", "items"}
+_ITEM_KEYS = {"label", "options"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,16 @@ class Item:
     @property
     def max_points(self) -> int:
         return max(o.points for o in self.options if o.points is not None)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An instrument's wording in another language: every item and option, same ids and values."""
+
+    language: str
+    name: str
+    items: tuple[Item, ...]
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,29 @@ class Instrument:
     wording_version: str | None = None
     short_name: str = ""
     retired: bool = False
+    translations: tuple[Translation, ...] = ()
 
     @property
     def button_label(self) -> str:
         """A short name for buttons and tables, e.g. LEFS or NPRS, worst in 24 h."""
-        return self.short_name or self.code.upper()
+        return self.short_name or self.code.upper().replace("_", "-")
+
+    def translation(self, language: str | None) -> Translation | None:
+        """The validated wording in ``language`` (e.g. ``es`` or ``es-mx``), or None."""
+        code = (language or "").split("-")[0].lower()
+        return next((t for t in self.translations if t.language == code), None)
+
+    def name_in(self, language: str | None) -> str:
+        """The instrument's name in ``language`` when it has that wording, else in English."""
+        translation = self.translation(language)
+        return translation.name if translation else self.name
+
+    def wording_version_in(self, language: str | None) -> str:
+        """Which text a respondent saw: the translation's version, or the English one's."""
+        translation = self.translation(language)
+        if translation is not None:
+            return f"{translation.language}: {translation.version or 'shipped translation'}"
+        return self.wording_version or ""
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
@@ -130,6 +165,12 @@ def parse_definition(data: dict[str, Any]) -> Instrument:
         retired=bool(data.get("retired", False)),
     )
     problems = definition_problems(instrument)
+    translations = []
+    for language, spec in (data.get("translations") or {}).items():
+        translation = translation_from_spec(instrument, language, spec, language, problems)
+        if translation is not None:
+            translations.append(translation)
+    instrument = dataclasses.replace(instrument, translations=tuple(translations))
     if problems:
         raise ValueError(f"PROM definition {instrument.code!r} is inconsistent: {problems}")
     return instrument
@@ -168,6 +209,82 @@ def definition_problems(instrument: Instrument) -> list[str]:
     if instrument.scoring.method == "percent_of_answered" and instrument.max != 100:
         problems.append("percent_of_answered instruments have max 100")
     return problems
+
+
+def translation_from_spec(
+    instrument: Instrument, language: str, spec: Any, where: str, problems: list[str]
+) -> Translation | None:
+    """A complete translation of ``instrument`` from its spec, or None with ``problems`` added.
+
+    Strict, as a validated version is all or nothing: every item needs its label and every option
+    its label (numerals such as NPRS "3" may be left out), unknown items, options and keys are
+    errors, and labels must be non-empty text.
+    """
+    if language not in TRANSLATED_LANGUAGES:
+        problems.append(f"{where}: unknown language (known: {', '.join(TRANSLATED_LANGUAGES)})")
+        return None
+    if not isinstance(spec, dict):
+        problems.append(f"{where}: must be an object")
+        return None
+    before = len(problems)
+    problems.extend(f"{where}.{key}: unknown key" for key in sorted(set(spec) - _TRANSLATION_KEYS))
+    for key in ("name", "version"):
+        if key in spec and not is_text(spec[key]):
+            problems.append(f"{where}.{key}: must be a non-empty string")
+    item_specs = spec.get("items")
+    if not isinstance(item_specs, dict):
+        problems.append(f"{where}.items: must be an object keyed by item id")
+        return None
+    known = {item.id for item in instrument.items}
+    problems.extend(
+        f"{where}.items.{item_id}: unknown item" for item_id in item_specs if item_id not in known
+    )
+    items = tuple(
+        _translated_item(item, item_specs.get(item.id), f"{where}.items.{item.id}", problems)
+        for item in instrument.items
+    )
+    if len(problems) > before:
+        return None
+    name = spec["name"] if is_text(spec.get("name")) else instrument.name
+    version = spec["version"] if is_text(spec.get("version")) else None
+    return Translation(language=language, name=name, items=items, version=version)
+
+
+def _translated_item(item: Item, spec: Any, where: str, problems: list[str]) -> Item:
+    if spec is None:
+        problems.append(f"{where}: missing (a translation gives every item)")
+        return item
+    if not isinstance(spec, dict):
+        problems.append(f"{where}: must be an object")
+        return item
+    problems.extend(f"{where}.{key}: unknown key" for key in sorted(set(spec) - _ITEM_KEYS))
+    if not is_text(spec.get("label")):
+        problems.append(f"{where}.label: missing or blank")
+    labels = spec.get("options", {})
+    if not isinstance(labels, dict):
+        problems.append(f"{where}.options: must be an object keyed by option value")
+        labels = {}
+    by_value = {str(option.value): option for option in item.options}
+    for value, text in labels.items():
+        if value not in by_value:
+            problems.append(f"{where}.options.{value}: unknown option value")
+        elif not is_text(text):
+            problems.append(f"{where}.options.{value}: must be a non-empty string")
+    for value, option in by_value.items():
+        if value not in labels and not option.label.strip().isdigit():
+            problems.append(f"{where}.options.{value}: missing")
+    options = tuple(
+        dataclasses.replace(option, label=labels[str(option.value)])
+        if is_text(labels.get(str(option.value)))
+        else option
+        for option in item.options
+    )
+    return dataclasses.replace(item, label=spec.get("label") or item.label, options=options)
+
+
+def is_text(value: Any) -> bool:
+    """A non-empty string."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _sum_maximum(instrument: Instrument) -> int:
@@ -213,9 +330,15 @@ def get_instrument(code: object) -> Instrument:
     return _active[code]
 
 
-def describe(code: str) -> dict[str, Any]:
-    """The instrument as JSON-ready data, items and options in the instrument's own order."""
+def describe(code: str, language: str | None = None) -> dict[str, Any]:
+    """The instrument as JSON-ready data, items and options in the instrument's own order.
+
+    With ``language``, the labels are those of its validated translation when it has one (ids,
+    values and points never change); without it, or with none, the English labels.
+    """
     instrument = get_instrument(code)
+    translation = instrument.translation(language) if language else None
+    items = translation.items if translation is not None else instrument.items
     return {
         "instrument": instrument.code,
         "items": [
@@ -226,7 +349,7 @@ def describe(code: str) -> dict[str, Any]:
                     {"value": o.value, "points": o.points, "label": o.label} for o in item.options
                 ],
             }
-            for item in instrument.items
+            for item in items
         ],
         "max": instrument.max,
         "direction": instrument.direction,

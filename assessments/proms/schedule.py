@@ -24,15 +24,23 @@ MEASURES_BY_CONDITION: dict[str, tuple[str, ...]] = {
     "bone_stress_injury": GENERIC,
 }
 
+
+def gettext_noop(text: str) -> str:
+    """Mark a label for the catalogue; the runner's pages translate it when shown."""
+    return text
+
+
 #: (code, label, days after the start); discharge has no fixed offset.
 TIMEPOINTS = (
-    ("baseline", "Baseline", 0),
-    ("week_2", "2 weeks", 14),
-    ("week_6", "6 weeks", 42),
-    ("week_12", "12 weeks", 84),
+    ("baseline", gettext_noop("Baseline"), 0),
+    ("week_2", gettext_noop("2 weeks"), 14),
+    ("week_6", gettext_noop("6 weeks"), 42),
+    ("week_12", gettext_noop("12 weeks"), 84),
 )
 DISCHARGE = "discharge"
-TIMEPOINT_LABELS = {code: label for code, label, _ in TIMEPOINTS} | {DISCHARGE: "Discharge"}
+TIMEPOINT_LABELS = {code: label for code, label, _ in TIMEPOINTS} | {
+    DISCHARGE: gettext_noop("Discharge")
+}
 
 
 @dataclass(frozen=True)

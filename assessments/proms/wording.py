@@ -25,6 +25,12 @@ repository) of this shape::
 - Unknown instruments, items, options or keys are errors, so a typo never silently falls back
   to the paraphrase. Nothing is applied unless the whole file is valid.
 
+A language section (``"es": {"version", "name", "items"}`` inside an instrument) is a validated
+translation, shown to a runner who reads that language. It is all or nothing: every item and
+option label must be given (numerals may be left out), checked as strictly as the English text.
+Without one, a Spanish-speaking runner sees the English wording with a note, never an ad-hoc
+translation.
+
 Only labels change. Item ids, option values, points, and therefore scores never depend on the
 wording file. The SHA-256 of the file is kept on each overlaid instrument
 (``INSTRUMENTS[code].wording_sha256``) so an administration can record which text was shown.
@@ -40,9 +46,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import WordingError
-from .registry import INSTRUMENTS, SHIPPED, Instrument, Item, install
+from .registry import (
+    INSTRUMENTS,
+    SHIPPED,
+    TRANSLATED_LANGUAGES,
+    Instrument,
+    Item,
+    install,
+    is_text,
+    translation_from_spec,
+)
 
-_INSTRUMENT_KEYS = {"items", "version"}
+_INSTRUMENT_KEYS = {"items", "version", *TRANSLATED_LANGUAGES}
 _ITEM_KEYS = {"label", "options"}
 
 
@@ -104,8 +119,21 @@ def _overlay_instrument(
         for item in instrument.items
     )
     version = spec.get("version") if isinstance(spec.get("version"), str) else None
+    translations = {t.language: t for t in instrument.translations}
+    for language in TRANSLATED_LANGUAGES:
+        if language in spec:
+            where = f"{code}.{language}"
+            translated = translation_from_spec(
+                instrument, language, spec[language], where, problems
+            )
+            if translated is not None:
+                translations[language] = translated
     return dataclasses.replace(
-        instrument, items=items, wording_sha256=digest, wording_version=version
+        instrument,
+        items=items,
+        wording_sha256=digest,
+        wording_version=version,
+        translations=tuple(translations.values()),
     )
 
 
@@ -115,7 +143,7 @@ def _overlay_item(item: Item, spec: Any, where: str, problems: list[str]) -> Ite
         return item
     problems.extend(f"{where}.{key}: unknown key" for key in sorted(set(spec) - _ITEM_KEYS))
     label = spec.get("label", item.label)
-    if not _is_text(label):
+    if not is_text(label):
         problems.append(f"{where}.label: must be a non-empty string")
         label = item.label
     option_labels = spec.get("options", {})
@@ -126,16 +154,12 @@ def _overlay_item(item: Item, spec: Any, where: str, problems: list[str]) -> Ite
     for value, text in option_labels.items():
         if value not in by_value:
             problems.append(f"{where}.options.{value}: unknown option value")
-        elif not _is_text(text):
+        elif not is_text(text):
             problems.append(f"{where}.options.{value}: must be a non-empty string")
     options = tuple(
         dataclasses.replace(option, label=option_labels[str(option.value)])
-        if _is_text(option_labels.get(str(option.value)))
+        if is_text(option_labels.get(str(option.value)))
         else option
         for option in item.options
     )
     return dataclasses.replace(item, label=label, options=options)
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())

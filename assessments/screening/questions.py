@@ -1,4 +1,9 @@
-"""Screening questions and exam findings: keys, types, options and plain-language labels."""
+"""Screening questions and exam findings: keys, types, options and plain-language labels.
+
+Runner-facing texts are marked with ``gettext_noop`` so they reach the assessments catalogue; the
+runner's form translates them when it is built (the therapist's form keeps the English). Keys and
+option values never change with the language.
+"""
 
 # The numeric answers' bounds equal the "screening.*" rows of dangpt/clinical_ranges.py (the
 # engine runs without Django, so it cannot import them; tests/dangpt/test_clinical_ranges.py
@@ -26,6 +31,11 @@ HIGH_RISK_REGIONS = frozenset(
 NO_SELF_PRESS_REGIONS = frozenset({"pubic_bone", "buttock_sacrum"})
 
 
+def gettext_noop(text: str) -> str:
+    """Mark a runner-facing text for the catalogue; the runner's form translates it when shown."""
+    return text
+
+
 def _options(*pairs):
     """Build an options tuple from (value, label) pairs."""
     return tuple({"value": value, "label": label} for value, label in pairs)
@@ -39,62 +49,65 @@ def _yes_no(key, label, help_text="", required=False):
         "required": required,
         "label": label,
         "help": help_text,
-        "options": _options((True, "Yes"), (False, "No")),
+        "options": _options((True, gettext_noop("Yes")), (False, gettext_noop("No"))),
     }
 
 
 REGION_OPTIONS = _options(
-    ("anterior_knee", "Front of the knee, around or behind the kneecap"),
-    ("lateral_knee", "Outside of the knee"),
-    ("medial_knee", "Inside of the knee"),
-    ("posterior_knee", "Back of the knee"),
-    ("medial_shin", "Inside edge of the shin bone"),
-    ("anterior_shin", "Front of the shin bone"),
-    ("calf", "Calf muscle"),
-    ("achilles", "Achilles tendon, above the heel"),
-    ("posterior_heel", "Back of the heel, where the tendon attaches"),
-    ("plantar_heel", "Underside of the heel"),
-    ("arch", "Arch of the foot"),
-    ("dorsal_midfoot", "Top of the midfoot"),
-    ("outer_midfoot", "Outside edge of the foot, halfway along"),
-    ("forefoot", "Front of the foot or toes"),
-    ("under_big_toe", "Ball of the foot, under the big toe joint"),
-    ("medial_ankle", "Inside of the ankle, on the bony bump"),
-    ("ankle_joint", "Deep in the ankle joint, or at the front of the ankle"),
-    ("groin_hip", "Groin or front of the hip"),
-    ("pubic_bone", "Pubic bone, low at the front between the legs"),
-    ("buttock_sacrum", "Buttock or the flat bone at the base of the spine"),
-    ("lateral_hip", "Outside of the hip"),
-    ("thigh", "Thigh"),
-    ("lower_back", "Lower back"),
-    ("other", "Somewhere else"),
+    ("anterior_knee", gettext_noop("Front of the knee, around or behind the kneecap")),
+    ("lateral_knee", gettext_noop("Outside of the knee")),
+    ("medial_knee", gettext_noop("Inside of the knee")),
+    ("posterior_knee", gettext_noop("Back of the knee")),
+    ("medial_shin", gettext_noop("Inside edge of the shin bone")),
+    ("anterior_shin", gettext_noop("Front of the shin bone")),
+    ("calf", gettext_noop("Calf muscle")),
+    ("achilles", gettext_noop("Achilles tendon, above the heel")),
+    ("posterior_heel", gettext_noop("Back of the heel, where the tendon attaches")),
+    ("plantar_heel", gettext_noop("Underside of the heel")),
+    ("arch", gettext_noop("Arch of the foot")),
+    ("dorsal_midfoot", gettext_noop("Top of the midfoot")),
+    ("outer_midfoot", gettext_noop("Outside edge of the foot, halfway along")),
+    ("forefoot", gettext_noop("Front of the foot or toes")),
+    ("under_big_toe", gettext_noop("Ball of the foot, under the big toe joint")),
+    ("medial_ankle", gettext_noop("Inside of the ankle, on the bony bump")),
+    ("ankle_joint", gettext_noop("Deep in the ankle joint, or at the front of the ankle")),
+    ("groin_hip", gettext_noop("Groin or front of the hip")),
+    ("pubic_bone", gettext_noop("Pubic bone, low at the front between the legs")),
+    ("buttock_sacrum", gettext_noop("Buttock or the flat bone at the base of the spine")),
+    ("lateral_hip", gettext_noop("Outside of the hip")),
+    ("thigh", gettext_noop("Thigh")),
+    ("lower_back", gettext_noop("Lower back")),
+    ("other", gettext_noop("Somewhere else")),
 )
 
 TIMING_OPTIONS = _options(
-    ("first_steps_morning", "First steps in the morning, or after sitting"),
-    ("morning_stiffness", "Stiff in the morning"),
-    ("start_of_run_eases", "At the start of a run, then it eases as I warm up"),
-    ("builds_at_predictable_distance", "Comes on at about the same distance each run and builds"),
-    ("during_whole_run", "During the whole run"),
-    ("after_running", "After running"),
-    ("next_morning", "The morning after a run"),
-    ("with_walking", "When walking"),
-    ("at_rest", "At rest, when not moving"),
-    ("at_night", "At night"),
+    ("first_steps_morning", gettext_noop("First steps in the morning, or after sitting")),
+    ("morning_stiffness", gettext_noop("Stiff in the morning")),
+    ("start_of_run_eases", gettext_noop("At the start of a run, then it eases as I warm up")),
+    (
+        "builds_at_predictable_distance",
+        gettext_noop("Comes on at about the same distance each run and builds"),
+    ),
+    ("during_whole_run", gettext_noop("During the whole run")),
+    ("after_running", gettext_noop("After running")),
+    ("next_morning", gettext_noop("The morning after a run")),
+    ("with_walking", gettext_noop("When walking")),
+    ("at_rest", gettext_noop("At rest, when not moving")),
+    ("at_night", gettext_noop("At night")),
 )
 
 AGGRAVATOR_OPTIONS = _options(
-    ("squatting", "Squatting"),
-    ("stairs_down", "Going down stairs"),
-    ("stairs_up", "Going up stairs"),
-    ("prolonged_sitting", "Sitting for a long time with bent knees"),
-    ("downhill", "Running downhill"),
-    ("uphill", "Running uphill"),
-    ("hopping", "Hopping or jumping"),
-    ("prolonged_standing", "Standing for a long time"),
-    ("heel_raise", "Rising up on my toes"),
-    ("speed_work", "Fast running or intervals"),
-    ("barefoot", "Walking barefoot"),
+    ("squatting", gettext_noop("Squatting")),
+    ("stairs_down", gettext_noop("Going down stairs")),
+    ("stairs_up", gettext_noop("Going up stairs")),
+    ("prolonged_sitting", gettext_noop("Sitting for a long time with bent knees")),
+    ("downhill", gettext_noop("Running downhill")),
+    ("uphill", gettext_noop("Running uphill")),
+    ("hopping", gettext_noop("Hopping or jumping")),
+    ("prolonged_standing", gettext_noop("Standing for a long time")),
+    ("heel_raise", gettext_noop("Rising up on my toes")),
+    ("speed_work", gettext_noop("Fast running or intervals")),
+    ("barefoot", gettext_noop("Walking barefoot")),
 )
 
 QUESTIONS = (
@@ -103,36 +116,40 @@ QUESTIONS = (
         "type": "multi_choice",
         "required": True,
         "min_items": 1,
-        "label": "Where does it hurt?",
-        "help": "Choose every area that hurts.",
+        "label": gettext_noop("Where does it hurt?"),
+        "help": gettext_noop("Choose every area that hurts."),
         "options": REGION_OPTIONS,
     },
     {
         "key": "side",
         "type": "choice",
         "required": True,
-        "label": "Which side?",
+        "label": gettext_noop("Which side?"),
         "help": "",
-        "options": _options(("left", "Left"), ("right", "Right"), ("both", "Both sides")),
+        "options": _options(
+            ("left", gettext_noop("Left")),
+            ("right", gettext_noop("Right")),
+            ("both", gettext_noop("Both sides")),
+        ),
     },
     {
         "key": "onset",
         "type": "choice",
         "required": True,
-        "label": "How did it start?",
+        "label": gettext_noop("How did it start?"),
         "help": "",
         "options": _options(
-            ("gradual", "Gradually, over days or weeks"),
-            ("sudden", "Suddenly, during a run or activity"),
-            ("trauma", "With a fall, twist, knock or other injury"),
+            ("gradual", gettext_noop("Gradually, over days or weeks")),
+            ("sudden", gettext_noop("Suddenly, during a run or activity")),
+            ("trauma", gettext_noop("With a fall, twist, knock or other injury")),
         ),
     },
-    _yes_no("onset_pop", "Did you feel or hear a pop when it started?"),
+    _yes_no("onset_pop", gettext_noop("Did you feel or hear a pop when it started?")),
     _yes_no(
         "weak_push_off",
-        (
-            "Since it started, is pushing off or rising onto your toes on that leg alone weak or "
-            "impossible?"
+        gettext_noop(
+            "Since it started, is pushing off or rising onto your toes on that leg alone weak "
+            "or impossible?"
         ),
     ),
     {
@@ -140,8 +157,8 @@ QUESTIONS = (
         "type": "number",
         "required": False,
         "min": 0,
-        "label": "How many weeks ago did it start?",
-        "help": "An estimate is fine.",
+        "label": gettext_noop("How many weeks ago did it start?"),
+        "help": gettext_noop("An estimate is fine."),
         "options": (),
     },
     {
@@ -150,8 +167,8 @@ QUESTIONS = (
         "required": True,
         "min": 0,
         "max": 10,
-        "label": "How bad is the pain right now?",
-        "help": "0 is no pain, 10 is the worst pain imaginable.",
+        "label": gettext_noop("How bad is the pain right now?"),
+        "help": gettext_noop("0 is no pain, 10 is the worst pain imaginable."),
         "options": (),
     },
     {
@@ -160,8 +177,8 @@ QUESTIONS = (
         "required": True,
         "min": 0,
         "max": 10,
-        "label": "How bad was the pain at its worst in the last 24 hours?",
-        "help": "0 is no pain, 10 is the worst pain imaginable.",
+        "label": gettext_noop("How bad was the pain at its worst in the last 24 hours?"),
+        "help": gettext_noop("0 is no pain, 10 is the worst pain imaginable."),
         "options": (),
     },
     {
@@ -170,83 +187,98 @@ QUESTIONS = (
         "required": True,
         "min": 0,
         "max": 10,
-        "label": "How bad was the pain during or after your last run?",
-        "help": "0 is no pain, 10 is the worst pain imaginable.",
+        "label": gettext_noop("How bad was the pain during or after your last run?"),
+        "help": gettext_noop("0 is no pain, 10 is the worst pain imaginable."),
         "options": (),
     },
     {
         "key": "timing",
         "type": "multi_choice",
         "required": False,
-        "label": "When does it hurt?",
-        "help": "Choose all that apply, or none.",
+        "label": gettext_noop("When does it hurt?"),
+        "help": gettext_noop("Choose all that apply, or none."),
         "options": TIMING_OPTIONS,
     },
     {
         "key": "aggravators",
         "type": "multi_choice",
         "required": False,
-        "label": "What makes it worse?",
-        "help": "Choose all that apply, or none.",
+        "label": gettext_noop("What makes it worse?"),
+        "help": gettext_noop("Choose all that apply, or none."),
         "options": AGGRAVATOR_OPTIONS,
     },
     {
         "key": "focal_bone_tenderness",
         "type": "choice",
         "required": False,
-        "label": "Can you point to one spot on the bone that hurts when you press it?",
-        "help": "Press gently with one finger. Do not hop to test it.",
+        "label": gettext_noop(
+            "Can you point to one spot on the bone that hurts when you press it?"
+        ),
+        "help": gettext_noop("Press gently with one finger. Do not hop to test it."),
         # "unsure" is an answer, but it tells the engine nothing either way.
         "options": (
-            {"value": "yes", "label": "Yes"},
-            {"value": "no", "label": "No"},
-            {"value": "unsure", "label": "Not sure", "unknown": True},
+            {"value": "yes", "label": gettext_noop("Yes")},
+            {"value": "no", "label": gettext_noop("No")},
+            {"value": "unsure", "label": gettext_noop("Not sure"), "unknown": True},
         ),
     },
     {
         "key": "swelling",
         "type": "choice",
         "required": False,
-        "label": "Is there any swelling?",
+        "label": gettext_noop("Is there any swelling?"),
         "help": "",
         "options": _options(
-            ("none", "No swelling"),
-            ("local", "Swelling in one spot"),
-            ("joint", "The whole joint is swollen"),
+            ("none", gettext_noop("No swelling")),
+            ("local", gettext_noop("Swelling in one spot")),
+            ("joint", gettext_noop("The whole joint is swollen")),
         ),
     },
-    _yes_no("locking_or_giving_way", "Does the knee lock, catch or give way under you?"),
-    _yes_no("tendon_thickening", "Is the tendon thicker or lumpier than on the other side?"),
+    _yes_no(
+        "locking_or_giving_way", gettext_noop("Does the knee lock, catch or give way under you?")
+    ),
+    _yes_no(
+        "tendon_thickening",
+        gettext_noop("Is the tendon thicker or lumpier than on the other side?"),
+    ),
     _yes_no(
         "exertional_burning_tightness",
-        "During runs, do you get burning, tightness or numbness that stops soon after you stop?",
+        gettext_noop(
+            "During runs, do you get burning, tightness or numbness that stops soon after you stop?"
+        ),
     ),
-    _yes_no("numbness_tingling", "Do you have numbness, tingling or pins and needles?"),
-    _yes_no("calf_swelling_warmth", "Is your calf swollen, warm or red?"),
-    _yes_no("fever_or_unwell", "Do you have a fever or feel generally unwell?"),
-    _yes_no("unexplained_weight_loss", "Have you lost weight without trying?"),
-    _yes_no("history_of_cancer", "Have you ever had cancer?"),
-    _yes_no("unable_to_bear_weight", "Are you unable to put weight on the leg?"),
-    _yes_no("limp", "Are you limping?"),
+    _yes_no(
+        "numbness_tingling", gettext_noop("Do you have numbness, tingling or pins and needles?")
+    ),
+    _yes_no("calf_swelling_warmth", gettext_noop("Is your calf swollen, warm or red?")),
+    _yes_no("fever_or_unwell", gettext_noop("Do you have a fever or feel generally unwell?")),
+    _yes_no("unexplained_weight_loss", gettext_noop("Have you lost weight without trying?")),
+    _yes_no("history_of_cancer", gettext_noop("Have you ever had cancer?")),
+    _yes_no("unable_to_bear_weight", gettext_noop("Are you unable to put weight on the leg?")),
+    _yes_no("limp", gettext_noop("Are you limping?")),
     _yes_no(
         "recent_load_increase",
-        "Did you recently increase how far, how often or how fast you run?",
+        gettext_noop("Did you recently increase how far, how often or how fast you run?"),
     ),
-    _yes_no("new_shoes_or_surface", "Did you recently change shoes or running surface?"),
-    _yes_no("previous_bone_stress_injury", "Have you had a stress fracture before?"),
+    _yes_no(
+        "new_shoes_or_surface", gettext_noop("Did you recently change shoes or running surface?")
+    ),
+    _yes_no("previous_bone_stress_injury", gettext_noop("Have you had a stress fracture before?")),
     _yes_no(
         "recent_fluoroquinolone",
-        "Have you taken a quinolone antibiotic (such as ciprofloxacin) in the last few months?",
+        gettext_noop(
+            "Have you taken a quinolone antibiotic (such as ciprofloxacin) in the last few months?"
+        ),
     ),
     _yes_no(
         "missed_periods_3_months",
-        "Have you missed your period for 3 months or more?",
-        "Only if you have periods. Hormonal contraception can hide missed periods.",
+        gettext_noop("Have you missed your period for 3 months or more?"),
+        gettext_noop("Only if you have periods. Hormonal contraception can hide missed periods."),
     ),
     _yes_no(
         "periods_never_started_by_15",
-        "Had your periods still not started by the age of 15?",
-        "Only if you were born female and are 15 or older.",
+        gettext_noop("Had your periods still not started by the age of 15?"),
+        gettext_noop("Only if you were born female and are 15 or older."),
     ),
     {
         "key": "bone_stress_injuries_2y",
@@ -255,28 +287,39 @@ QUESTIONS = (
         "min": 0,
         "max": None,
         "label": (
-            "How many stress fractures or stress reactions have you had in the last two years?"
+            gettext_noop(
+                "How many stress fractures or stress reactions have you had in the last two years?"
+            )
         ),
-        "help": "Count each one a doctor told you about. 0 if none.",
+        "help": gettext_noop("Count each one a doctor told you about. 0 if none."),
         "options": (),
     },
     _yes_no(
         "bone_stress_injury_hip_pelvis_2y",
         (
-            "Was any stress fracture or stress reaction in the last two years in the hip, the "
-            "pelvis or the bone at the base of the spine?"
+            gettext_noop(
+                "Was any stress fracture or stress reaction in the last two years in the hip, the "
+                "pelvis or the bone at the base of the spine?"
+            )
         ),
-        "Only if you have had one in the last two years.",
+        gettext_noop("Only if you have had one in the last two years."),
     ),
     _yes_no(
         "low_libido_or_morning_erections",
-        "For men: have you had less interest in sex, or fewer morning erections, than usual?",
-        "Only if it applies to you. It can be a sign that your body is short of energy for "
-        "training.",
+        gettext_noop(
+            "For men: have you had less interest in sex, or fewer morning erections, than usual?"
+        ),
+        gettext_noop(
+            "Only if it applies to you. It can be a sign that your body is short of energy for "
+            "training."
+        ),
     ),
     _yes_no(
         "restrictive_eating_or_weight_loss",
-        "Do you restrict what you eat, worry about gaining weight, or have you lost weight lately?",
+        gettext_noop(
+            "Do you restrict what you eat, worry about gaining weight, or have you lost weight "
+            "lately?"
+        ),
     ),
     # Extra questions beyond the minimum set in DESIGN.md, for red flags of clinical.md §2.1 and §3.
     {
@@ -285,18 +328,22 @@ QUESTIONS = (
         "required": False,
         "min": 0,
         "max": 120,
-        "label": "How old are you?",
+        "label": gettext_noop("How old are you?"),
         "help": "",
         "options": (),
     },
     _yes_no(
         "inflammatory_features",
-        "Do you have psoriasis, inflammatory bowel disease, uveitis, or back pain with long "
-        "morning stiffness?",
+        gettext_noop(
+            "Do you have psoriasis, inflammatory bowel disease, uveitis, or back pain with long "
+            "morning stiffness?"
+        ),
     ),
     _yes_no(
         "foot_cold_pale_or_weak",
-        "Has the foot turned cold or pale, or does it slap or drag because it is weak?",
+        gettext_noop(
+            "Has the foot turned cold or pale, or does it slap or drag because it is weak?"
+        ),
     ),
     {
         "key": "exam",

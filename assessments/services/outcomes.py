@@ -36,8 +36,13 @@ def outcome_record(
     taken_at: dt.datetime | None = None,
     schedule: PromSchedule | None = None,
     timepoint: str = "",
+    language: str | None = None,
 ) -> OutcomeResult:
-    """Score and store one administration; invalid answers are refused naming each bad item."""
+    """Score and store one administration; invalid answers are refused naming each bad item.
+
+    ``language`` is the one the items were shown in: the stored wording version names the
+    validated translation when there was one (scores never depend on it).
+    """
     apply_clinic_wording()
     if instrument not in INSTRUMENTS:
         raise ValidationError({"instrument": [f"Unknown instrument {instrument!r}."]})
@@ -59,7 +64,7 @@ def outcome_record(
         collected_by=collected_by,
         schedule=schedule,
         timepoint=timepoint,
-        wording_version=INSTRUMENTS[instrument].wording_version or "",
+        wording_version=INSTRUMENTS[instrument].wording_version_in(language)[:200],
     )
     try:
         with transaction.atomic(), pghistory.context(user=collected_by.pk):
@@ -71,7 +76,14 @@ def outcome_record(
 
 @transaction.atomic
 def outcome_fill_due(
-    *, patient, user, schedule_id: int, timepoint: str, instrument: str, answers: dict
+    *,
+    patient,
+    user,
+    schedule_id: int,
+    timepoint: str,
+    instrument: str,
+    answers: dict,
+    language: str | None = None,
 ) -> OutcomeResult:
     """The runner fills a measure that is due now; anything else is refused."""
     due = {(d.schedule.pk, d.timepoint, d.instrument) for d in due_measures(patient=patient)}
@@ -86,6 +98,7 @@ def outcome_fill_due(
         source=OutcomeSource.PORTAL,
         schedule=schedule,
         timepoint=timepoint,
+        language=language,
     )
 
 

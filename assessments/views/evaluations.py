@@ -179,11 +179,13 @@ def evaluation_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every saved version of a note, with what changed and who changed it."""
     evaluation = get_evaluation_for_user(request, pk, kind=AccessKind.EVALUATION_HISTORY)
     rows = evaluation_history(evaluation=evaluation)
+    on = evaluation.evaluated_on
+    day = f"{on:%b} {on.day}, {on.year}"
     return render(
         request,
         "assessments/record_history.html",
         {
-            "title": f"History of evaluation #{evaluation.pk}",
+            "title": f"History of the {evaluation.get_kind_display().lower()} of {day}",
             "back": reverse("assessments:evaluation_detail", args=[evaluation.pk]),
             "rows": with_user_names(rows),
             "patient": evaluation.patient,

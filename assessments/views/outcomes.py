@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.forms import DischargeForm, PromAnswersForm, ScheduleForm
@@ -37,13 +38,22 @@ from dangpt.roles import CLINICIAN_ROLES, Role, role_of, role_required
 from patients.selectors import runner_patient
 
 
-def _definition(instrument: str) -> dict:
-    """The instrument's items in the clinic's wording, with its name; 404 for an unknown one."""
+def _definition(instrument: str, language: str | None = None) -> dict:
+    """The instrument's items in the clinic's wording, with its name; 404 for an unknown one.
+
+    With ``language`` (the runner's), the validated translation when the instrument has one;
+    otherwise the English wording, marked ``english_only`` when another language was asked for,
+    so the page says so instead of translating a validated instrument ad hoc.
+    """
     apply_clinic_wording()
     if instrument not in INSTRUMENTS:
         raise Http404
-    definition = describe(instrument)
-    definition["name"] = INSTRUMENTS[instrument].name
+    active = INSTRUMENTS[instrument]
+    definition = describe(instrument, language)
+    definition["name"] = active.name_in(language)
+    definition["english_only"] = (
+        not (language or "en").startswith("en") and active.translation(language) is None
+    )
     return definition
 
 
@@ -83,6 +93,9 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
     """A chart of one measure over time with the MCID band and the change label."""
     patient = get_patient_for_outcomes(request, patient_id, instrument=instrument)
     trend = outcome_trend(patient=patient, instrument=instrument)
+    is_runner = role_of(request.user) == Role.RUNNER
+    if is_runner and instrument in INSTRUMENTS:
+        trend["name"] = INSTRUMENTS[instrument].name_in(get_language())
     chart = {key: trend[key] for key in ("instrument", "name", "max", "direction", "points")}
     chart["band"] = trend["band"]
     return render(
@@ -92,7 +105,7 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
             "patient": patient,
             "trend": trend,
             "chart": chart,
-            "is_runner": role_of(request.user) == Role.RUNNER,
+            "is_runner": is_runner,
             "timepoints": TIMEPOINT_LABELS,
         },
     )
@@ -107,7 +120,7 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "assessments/record_history.html",
         {
-            "title": f"History of {INSTRUMENTS[result.instrument].name} result #{result.pk}",
+            "title": f"History of a {INSTRUMENTS[result.instrument].name} result",
             "back": reverse("assessments:patient_chart", args=[result.patient_id]),
             "rows": with_user_names(outcome_history(result=result)),
             "patient": result.patient,
@@ -184,10 +197,18 @@ def my_measures(request: HttpRequest) -> HttpResponse:
         "assessments/measure_list.html",
         {
             "patient": patient,
-            "due": due_measures(patient=patient),
-            "charts": [(code, INSTRUMENTS[code].name) for code in instruments],
+            "due": _named(due_measures(patient=patient)),
+            "charts": [(code, INSTRUMENTS[code].name_in(get_language())) for code in instruments],
         },
     )
+
+
+def _named(due: list) -> list:
+    """Due measures named in the runner's language where the instrument has that wording."""
+    language = get_language()
+    for measure in due:
+        measure.name = INSTRUMENTS[measure.instrument].name_in(language)
+    return due
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,7 +225,8 @@ def my_measure_fill(
     ]
     if not due:
         raise Http404
-    definition = _definition(instrument)
+    language = get_language()
+    definition = _definition(instrument, language)
     form = PromAnswersForm(request.POST or None, definition=definition)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,11 +237,13 @@ def my_measure_fill(
                 timepoint=timepoint,
                 instrument=instrument,
                 answers=form.answers(),
+                language=language,
             )
         except ValidationError as exc:
             add_service_errors(exc, form, prefix="answers.")
         else:
-            messages.success(request, f"Thank you — {definition['name']} saved.")
+            saved = gettext("Thank you — %(name)s saved.") % {"name": definition["name"]}
+            messages.success(request, saved)
             return redirect("assessments:my_measures")
     return render(
         request,

@@ -3,27 +3,35 @@
 Project wiring, not core: naming the patient of a change reads the patients and programs models.
 """
 
+import csv
 import datetime as dt
+import re
+from collections.abc import Iterator
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from pghistory.models import Events
 
 from assessments.models import Evaluation
+from dangpt.audit import display as say
 from dangpt.models import AccessKind, AccessLog
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
+from dangpt.wiring.reports import NO_STORE, defused
 from patients.models import Patient
 from programs.models import Program
 
 PAGE_SIZE = 50
+MAX_MATCHES = 50  # people a name may match before the search asks for more of it
+CSV_ROWS_CAP = 100_000  # rows in one export; narrow the dates for more
+CSV_CHUNK = 500
 ROWS_CAP = 5_000  # access-log rows counted for the pager; narrow the search to see older ones
 
 # Object kind -> (event model, tracked model label). The tracked label is what pghistory reports.
@@ -61,8 +69,15 @@ class AuditSearchForm(forms.Form):
     log = forms.ChoiceField(
         choices=[("access", "Chart reads"), ("changes", "Changes")], required=False
     )
-    patient = forms.IntegerField(label="Patient id", min_value=1, required=False)
-    user = forms.CharField(label="Username", max_length=150, required=False)
+    patient = forms.CharField(
+        label="Patient",
+        max_length=120,
+        required=False,
+        help_text="Name, or #number from the patient's record",
+    )
+    user = forms.CharField(
+        label="Staff member or runner", max_length=150, required=False, help_text="Name"
+    )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -77,12 +92,44 @@ class AuditSearchForm(forms.Form):
         required=False,
     )
 
+    def clean_patient(self):
+        """The ids of the patients the words name (every word in the first or last name)."""
+        text = self.cleaned_data["patient"].strip()
+        if not text:
+            return None
+        number = re.fullmatch(r"#?\s*(\d{1,12})", text)
+        if number:
+            return [int(number.group(1))]
+        ids = _ids_matching(Patient.objects.all(), text)
+        if not ids:
+            raise forms.ValidationError("No patient has that name. Check the spelling.")
+        if len(ids) > MAX_MATCHES:
+            raise forms.ValidationError(
+                f"More than {MAX_MATCHES} patients match. Type more of the name."
+            )
+        return ids
 
-def _user_ids(username: str) -> list[int]:
-    """Ids of the accounts with this username (any case): one small query, then index lookups."""
-    return list(
-        get_user_model().objects.filter(username__iexact=username).values_list("pk", flat=True)
-    )
+    def clean_user(self):
+        """The ids of the accounts the words name (a username, or first and last name)."""
+        text = self.cleaned_data["user"].strip()
+        if not text:
+            return None
+        accounts = get_user_model().objects.all()
+        ids = list(accounts.filter(username__iexact=text).values_list("pk", flat=True))
+        ids = ids or _ids_matching(accounts, text)
+        if not ids:
+            raise forms.ValidationError("No account has that name.")
+        if len(ids) > MAX_MATCHES:
+            raise forms.ValidationError(f"More than {MAX_MATCHES} people match. Type more.")
+        return ids
+
+
+def _ids_matching(rows, text: str) -> list[int]:
+    """Ids of the rows whose first or last name contains every word (at most one over the cap,
+    so the caller can tell "too many" apart; the trigram indexes serve the search)."""
+    for word in text.split()[:4]:
+        rows = rows.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(rows.order_by().values_list("pk", flat=True)[: MAX_MATCHES + 1])
 
 
 def _within_dates(column: str, data: dict) -> Q:
@@ -102,9 +149,9 @@ def _within_dates(column: str, data: dict) -> Q:
 def _access_rows(data: dict):
     rows = AccessLog.objects.with_related()
     if data.get("patient"):
-        rows = rows.filter(patient_id=data["patient"])
+        rows = rows.filter(patient_id__in=data["patient"])
     if data.get("user"):
-        rows = rows.filter(user__in=_user_ids(data["user"]))
+        rows = rows.filter(user__in=data["user"])
     rows = rows.filter(_within_dates("created_at", data))
     if data.get("kind"):
         kind = _access_kind(data["kind"])
@@ -120,14 +167,18 @@ def _access_kind(choice: str) -> str | None:
     return next((k.value for k in AccessKind if k.label.lower() == choice), None)
 
 
-def _patient_events(patient_id: int) -> Q:
-    """Events of the patient's own record and of everything that names the patient."""
-    found = Q(pgh_obj_model="patients.Patient", pgh_obj_id=str(patient_id))
-    found |= Q(pgh_data__patient_id=patient_id)
-    program_ids = list(Program.objects.filter(patient_id=patient_id).values_list("pk", flat=True))
+def _patient_events(patient_ids: list[int]) -> Q:
+    """Events of the patients' own records and of everything that names them."""
+    found = Q(pgh_obj_model="patients.Patient", pgh_obj_id__in=[str(p) for p in patient_ids])
+    found |= Q(pgh_data__patient_id__in=patient_ids)
+    program_ids = list(
+        Program.objects.filter(patient_id__in=patient_ids).values_list("pk", flat=True)
+    )
     if program_ids:
         found |= Q(pgh_obj_model__in=PROGRAM_PARTS, pgh_data__program_id__in=program_ids)
-    note_ids = list(Evaluation.objects.filter(patient_id=patient_id).values_list("pk", flat=True))
+    note_ids = list(
+        Evaluation.objects.filter(patient_id__in=patient_ids).values_list("pk", flat=True)
+    )
     if note_ids:
         found |= Q(pgh_obj_model__in=NOTE_PARTS, pgh_data__evaluation_id__in=note_ids)
     return found
@@ -141,7 +192,7 @@ def _change_rows(data: dict):
     if data.get("patient"):
         rows = rows.filter(_patient_events(data["patient"]))
     if data.get("user"):
-        rows = rows.filter(pgh_context__user__in=_user_ids(data["user"]))
+        rows = rows.filter(pgh_context__user__in=data["user"])
     rows = rows.filter(_within_dates("pgh_created_at", data))
     return rows.order_by("-pgh_created_at", "-pgh_id")
 
@@ -149,6 +200,11 @@ def _change_rows(data: dict):
 def _describe_changes(events: list) -> list[dict]:
     """Who, which patient and which fields, with one query for users, programs and patients."""
     context_users = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    for event in events:
+        context_users |= say.user_ids_in(event.pgh_obj_model, event.pgh_diff)
+        if event.pgh_obj_model == ROLE_CHANGES:
+            context_users.add((event.pgh_data or {}).get("user_id"))
+    context_users.discard(None)
     users = get_user_model().objects.in_bulk(context_users)
     program_ids = {e.pgh_data.get("program_id") for e in events if e.pgh_obj_model in PROGRAM_PARTS}
     program_patient = dict(
@@ -172,17 +228,20 @@ def _describe_changes(events: list) -> list[dict]:
             patient_id = note_patient.get(data.get("evaluation_id"))
         else:
             patient_id = data.get("patient_id")
-        fields = sorted(set(event.pgh_diff or {}) - QUIET_FIELDS)
         context = event.pgh_context or {}
+        model = event.pgh_obj_model
         rows.append(
             {
                 "event": event,
-                "kind": KIND_OF_MODEL.get(event.pgh_obj_model, event.pgh_obj_model),
+                "when": say.us_moment(event.pgh_created_at),
+                "kind": KIND_OF_MODEL.get(model, "record"),
                 "patient_id": patient_id,
-                "fields": fields,
-                "user": users.get(context.get("user")),
+                "changes": say.changes(model, event.pgh_diff, users, QUIET_FIELDS),
+                "change": say.CHANGE_LABELS.get(event.pgh_label, event.pgh_label.capitalize()),
+                "who": say.person(users.get(context.get("user"))) or "System",
                 "url": context.get("url", ""),
-                "record": _record(event, roles),
+                "source": say.source(context.get("url", "")),
+                "record": _record(event, roles, users),
             }
         )
     names = Patient.objects.in_bulk({r["patient_id"] for r in rows} - {None})
@@ -191,27 +250,159 @@ def _describe_changes(events: list) -> list[dict]:
     return rows
 
 
-def _record(event, roles: dict) -> str:
-    """Which record changed: its id, or for a role change the account and the role."""
+def _record(event, roles: dict, users: dict) -> str:
+    """For a role change, whose role and which; other records are named by kind alone."""
     if event.pgh_obj_model != ROLE_CHANGES:
-        return f"#{event.pgh_obj_id}"
+        return ""
     name = roles.get(event.pgh_data.get("group_id"))
     role = Role(name).label if name else "another group"
-    return f"of user #{event.pgh_data.get('user_id')}: {role}"
+    account = say.person(users.get(event.pgh_data.get("user_id"))) or "a removed account"
+    return f"of {account}: {role}"
+
+
+def _describe_reads(reads: list) -> list[dict]:
+    """A page of access-log rows in words (users and patients came with the rows)."""
+    return [
+        {
+            "row": read,
+            "when": say.us_moment(read.created_at),
+            "who": say.person(read.user) or "Unknown account",
+            "role": say.role_label(read.role),
+            "patient": read.patient,
+            "what": AccessKind(read.kind).label if read.kind in AccessKind.values else "Record",
+            "channel": "API" if read.view.startswith("api") else "Web app",
+            "browser": say.browser(read.user_agent),
+        }
+        for read in reads
+    ]
 
 
 @require_GET
 @role_required(Role.MANAGER)
 def audit_search(request: HttpRequest) -> HttpResponse:
-    """Search who read which chart, and who changed which record, 50 rows a page."""
+    """Search who read which chart, and who changed which record, 50 rows a page; ?format=csv
+    exports every matching row."""
     form = AuditSearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return render(request, "dangpt/audit_search.html", {"form": form, "page": None})
+    data = form.cleaned_data if form.is_bound else {}
     log = data.get("log") or "access"
+    if request.GET.get("format") == "csv":
+        return _csv_response(log, data)
     if log == "changes":
         page = Paginator(_change_rows(data), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _describe_changes(list(page.object_list))
     else:
         paginator = CappedPaginator(_access_rows(data), PAGE_SIZE, cap=ROWS_CAP)
         page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "log": log}
+        page.object_list = _describe_reads(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    context = {"form": form, "page": page, "log": log, "csv_query": query.urlencode()}
     return render(request, "dangpt/audit_search.html", context)
+
+
+READ_COLUMNS = [
+    "When (UTC)",
+    "Who",
+    "Username",
+    "Role",
+    "Patient",
+    "Patient number",
+    "What",
+    "Record",
+    "Method",
+    "Address",
+    "Browser",
+    "User agent",
+]
+CHANGE_COLUMNS = [
+    "When (UTC)",
+    "Who",
+    "Patient",
+    "Patient number",
+    "Record",
+    "Record number",
+    "Change",
+    "Field",
+    "From",
+    "To",
+    "Made in",
+    "Path",
+]
+
+
+def _read_lines(data: dict) -> Iterator[list]:
+    rows = _access_rows(data)[:CSV_ROWS_CAP].iterator(chunk_size=CSV_CHUNK)
+    for read in rows:
+        yield [
+            read.created_at.isoformat(),
+            say.person(read.user),
+            read.user.username if read.user else "",
+            say.role_label(read.role),
+            str(read.patient or ""),
+            read.patient_id,
+            AccessKind(read.kind).label if read.kind in AccessKind.values else "",
+            read.what,
+            read.method,
+            read.ip_address or "",
+            say.browser(read.user_agent),
+            read.user_agent,
+        ]
+
+
+def _change_lines(data: dict) -> Iterator[list]:
+    rows = _change_rows(data)[:CSV_ROWS_CAP].iterator(chunk_size=CSV_CHUNK)
+    chunk = []
+    for event in rows:
+        chunk.append(event)
+        if len(chunk) == CSV_CHUNK:
+            yield from _change_chunk(chunk)
+            chunk = []
+    yield from _change_chunk(chunk)
+
+
+def _change_chunk(events: list) -> Iterator[list]:
+    for row in _describe_changes(events) if events else []:
+        event = row["event"]
+        start = [
+            event.pgh_created_at.isoformat(),
+            row["who"],
+            str(row["patient"] or ""),
+            row["patient_id"] or "",
+            f"{row['kind'].capitalize()} {row['record']}".strip(),
+            event.pgh_obj_id,
+            row["change"],
+        ]
+        end = [row["source"], row["url"]]
+        if not row["changes"]:
+            yield [*start, "", "", "", *end]
+        for change in row["changes"]:
+            yield [*start, change["label"], change["old_full"], change["new_full"], *end]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(log: str, data: dict) -> StreamingHttpResponse:
+    """Every matching row as CSV, streamed; cells a spreadsheet would run are kept as text."""
+    writer = csv.writer(_Echo())
+    header, lines = (
+        (CHANGE_COLUMNS, _change_lines(data))
+        if log == "changes"
+        else (READ_COLUMNS, _read_lines(data))
+    )
+
+    def stream():
+        yield writer.writerow(header)
+        for line in lines:
+            yield writer.writerow([defused(str(cell)) for cell in line])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    name = "audit-changes" if log == "changes" else "audit-chart-reads"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate()}.csv"'
+    response["Cache-Control"] = NO_STORE
+    return response

@@ -184,8 +184,8 @@ def read_rows(report: Report, query: ReportQuery) -> list[dict]:
         return report.rows(query)
 
 
-def _defused(text: str) -> str:
-    # A cell a spreadsheet would run as a formula is kept as text.
+def defused(text: str) -> str:
+    """A cell a spreadsheet would run as a formula, kept as text."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -202,7 +202,7 @@ def _csv_lines(report: Report, query: ReportQuery) -> Iterator[str]:
     for row in rows:
         yield writer.writerow(
             [
-                _defused(cell(row[c.key], c.kind)) if c.kind == "text" else cell(row[c.key], c.kind)
+                defused(cell(row[c.key], c.kind)) if c.kind == "text" else cell(row[c.key], c.kind)
                 for c in report.columns
             ]
         )

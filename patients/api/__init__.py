@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from patients.api import people, scheduling
+from patients.api import people, public, scheduling
 
 router = Router(tags=["patients"])
 router.add_router("", people.router)
 router.add_router("", scheduling.router)
+router.add_router("", public.router)

@@ -9,6 +9,7 @@ from dangpt.audit import audit_patient_list
 from dangpt.clinical_ranges import api_number
 from dangpt.models import AccessKind
 from dangpt.pagination import keyset_page, set_next_headers
+from dangpt.security import client_ip
 from patients import services
 from patients.api.common import ERRORS, MAX_OFFSET, referenced, require_staff
 from patients.models import Location, Patient
@@ -205,6 +206,7 @@ def create_patient(request, payload: PatientIn):
         fields=fields,
         running_profile=profile,
         consents=payload.consents,
+        consent_address=client_ip(request),
         by=request.user,
         allow_duplicate=payload.allow_duplicate,
         referring_provider=_referrer(payload, partial=False),
@@ -231,6 +233,7 @@ def update_patient(request, patient_id: int, payload: PatientPatch):
         fields=fields,
         running_profile=profile,
         consents=payload.consents,
+        consent_address=client_ip(request),
         by=request.user,
         referring_provider=_referrer(payload, partial=True),
     )

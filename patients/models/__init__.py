@@ -1,9 +1,11 @@
 """Models of the patients app: people and places (`people`), time (`scheduling`), and the
 reminder outbox (`patients.reminders.models`, imported here so Django registers it)."""
 
+from patients.models.holds import BookingHold, BookingHoldQuerySet, HoldStatus
 from patients.models.people import (
     Consent,
     ConsentKind,
+    ConsentMethod,
     DistanceUnit,
     Language,
     Location,
@@ -38,10 +40,14 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "AppointmentType",
+    "BookingHold",
+    "BookingHoldQuerySet",
     "BookingPolicy",
     "Consent",
     "ConsentKind",
+    "ConsentMethod",
     "DistanceUnit",
+    "HoldStatus",
     "Language",
     "Location",
     "Patient",

@@ -308,9 +308,15 @@ class ConsentKind(models.TextChoices):
     COMMUNICATIONS = "communications", "Consent to reminders and messages"
 
 
+class ConsentMethod(models.TextChoices):
+    DESK = "desk", "At the front desk"
+    ELECTRONIC = "electronic", "Signed electronically"
+
+
 @track()
 class Consent(models.Model):
-    """A consent as given: which text (by version) and when; a new version is a new row."""
+    """A consent as given: which text (version, language and SHA-256 of the exact words shown),
+    when, how and by whom; a new version is a new row and an old row is never rewritten."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
@@ -319,13 +325,32 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Rows from before electronic consent carry no hash: the text they were given for is only
+    # known by its version.
+    text_sha256 = models.CharField("Text fingerprint (SHA-256)", max_length=64, blank=True)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    method = models.CharField(
+        max_length=12, choices=ConsentMethod.choices, default=ConsentMethod.DESK
+    )
+    typed_name = models.CharField(max_length=160, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["patient", "kind", "-given_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "kind", "text_version"], name="consent_once_per_version"
-            )
+            ),
+            # An electronic signature is the typed name over the exact text: both must be kept.
+            models.CheckConstraint(
+                condition=~Q(method="electronic")
+                | (Q(text_sha256__regex=r"^[0-9a-f]{64}$") & ~Q(typed_name="")),
+                name="consent_electronic_has_name_and_hash",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_sha256="") | Q(text_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="consent_hash_is_sha256_hex",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -186,6 +186,9 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     series_id = models.UUIDField(null=True, blank=True, db_index=True)
+    scheduling_note = models.CharField(
+        max_length=200, blank=True, help_text="Scheduling only (parking, a ride); nothing clinical."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

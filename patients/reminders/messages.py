@@ -14,6 +14,7 @@ SUBJECTS = {
     ReminderKind.CONFIRMATION: "Your appointment is booked: {when}",
     ReminderKind.REMINDER_24H: "Reminder: your appointment {when}",
     ReminderKind.CANCELLATION: "Your appointment on {when} is cancelled",
+    ReminderKind.MOVED: "Your appointment has moved: {when}",
     ReminderKind.PROGRAM_NUDGE: "Your exercises for today",
     ReminderKind.QUESTIONNAIRE_DUE: "A short questionnaire is due",
 }
@@ -21,6 +22,7 @@ INTROS = {
     ReminderKind.CONFIRMATION: "Your appointment is booked.",
     ReminderKind.REMINDER_24H: "This is a reminder of your appointment.",
     ReminderKind.CANCELLATION: "Your appointment has been cancelled.",
+    ReminderKind.MOVED: "Your appointment has moved. Here is the new time, place and therapist.",
     ReminderKind.PROGRAM_NUDGE: "You have not logged today's exercises yet.",
     ReminderKind.QUESTIONNAIRE_DUE: "Your therapist asks you to fill in a short questionnaire.",
 }

@@ -12,15 +12,19 @@ __all__ = [
     "ReminderStatus",
 ]
 
-APPOINTMENT_KINDS = ("confirmation", "reminder_24h", "cancellation")
+APPOINTMENT_KINDS = ("confirmation", "reminder_24h", "cancellation", "moved")
 
 
 class ReminderKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Booking confirmation"
     REMINDER_24H = "reminder_24h", "Reminder the day before"
     CANCELLATION = "cancellation", "Cancellation notice"
+    MOVED = "moved", "Change of time notice"
     PROGRAM_NUDGE = "program_nudge", "Daily program nudge"
     QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire due"
+
+
+PREFERENCE_OF = {ReminderKind.MOVED: "confirmation"}
 
 
 class Channel(models.TextChoices):
@@ -143,4 +147,5 @@ class ReminderPreference(models.Model):
         return f"Reminder preferences of patient {self.patient_id}"
 
     def wants(self, kind: str) -> bool:
-        return bool(getattr(self, kind, False))
+        # A change-of-time notice follows the booking-confirmation choice: both say when to come.
+        return bool(getattr(self, PREFERENCE_OF.get(kind, kind), False))

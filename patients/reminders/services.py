@@ -76,8 +76,16 @@ def _upsert(*, appointment: Appointment, kind: str, due_at: dt.datetime) -> None
 def reminders_for_appointment(*, appointment: Appointment, change: str, now=None) -> None:
     """Write the outbox rows of a booking, move or cancellation in the caller's transaction."""
     now = now or timezone.now()
-    if change in ("booked", "rescheduled"):
+    if change == "booked":
         _upsert(appointment=appointment, kind=ReminderKind.CONFIRMATION, due_at=now)
+    if change == "rescheduled":
+        # The runner hears "your visit moved" (new time, place, therapist), not a second
+        # "booked"; a confirmation still waiting to go out is moot and is skipped.
+        appointment.reminders.filter(kind=ReminderKind.CONFIRMATION, status__in=OPEN).update(
+            status=ReminderStatus.SKIPPED, last_error="Appointment moved before it was sent."
+        )
+        _upsert(appointment=appointment, kind=ReminderKind.MOVED, due_at=now)
+    if change in ("booked", "rescheduled"):
         _upsert(
             appointment=appointment,
             kind=ReminderKind.REMINDER_24H,

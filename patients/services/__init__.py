@@ -2,6 +2,8 @@
 
 from patients.services.booking import (
     SlotTaken,
+    action_refusal,
+    appointment_actions,
     appointment_book,
     appointment_book_series,
     appointment_cancel,
@@ -10,6 +12,8 @@ from patients.services.booking import (
     appointment_confirm,
     appointment_mark_no_show,
     appointment_reschedule,
+    appointment_status_undo,
+    conflict_message,
 )
 from patients.services.calendar import (
     appointment_ics,
@@ -34,6 +38,8 @@ from patients.services.waitlist import waitlist_add, waitlist_book, waitlist_rem
 
 __all__ = [
     "SlotTaken",
+    "action_refusal",
+    "appointment_actions",
     "appointment_book",
     "appointment_book_series",
     "appointment_cancel",
@@ -43,11 +49,13 @@ __all__ = [
     "appointment_ics",
     "appointment_mark_no_show",
     "appointment_reschedule",
+    "appointment_status_undo",
     "calendar_feed_ics",
     "calendar_feed_reset",
     "calendar_feed_revoke",
     "calendar_feed_therapist",
     "clinic_setup_delete",
+    "conflict_message",
     "clinic_setup_save",
     "normalise_phone",
     "patient_duplicates",

@@ -14,6 +14,7 @@ from dangpt.text import text_within
 from patients import availability, slots
 from patients.models import Appointment, AppointmentStatus, Location
 from patients.reminders.services import reminders_for_appointment
+from patients.services.slot_lock import held_by_someone
 
 THERAPIST_TAKEN = "appointment_no_therapist_overlap"
 PATIENT_TAKEN = "appointment_no_patient_overlap"
@@ -35,13 +36,48 @@ def _appointment_changed(*, appointment: Appointment, change: str) -> None:
     reminders_for_appointment(appointment=appointment, change=change)
 
 
-def _slot_taken(exc: IntegrityError) -> SlotTaken | None:
+def _slot_taken(exc: IntegrityError, appointment: Appointment | None = None) -> SlotTaken | None:
     constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
     if constraint == THERAPIST_TAKEN:
-        return SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken")
+        words = appointment and conflict_message(appointment=appointment, who="therapist")
+        return SlotTaken(words or SLOT_TAKEN_MESSAGE, code="slot_taken")
     if constraint == PATIENT_TAKEN:
-        return SlotTaken(PATIENT_BUSY_MESSAGE, code="patient_busy")
+        words = appointment and conflict_message(appointment=appointment, who="patient")
+        return SlotTaken(words or PATIENT_BUSY_MESSAGE, code="patient_busy")
     return None
+
+
+def _when(instant: dt.datetime, location: Location) -> str:
+    """ "3:30 PM on Fri, Dec 4" in the location's time zone."""
+    local = instant.astimezone(ZoneInfo(location.time_zone))
+    return f"{local:%-I:%M %p} on {local:%a, %b %-d}"
+
+
+def conflict_message(*, appointment: Appointment, who: str) -> str | None:
+    """The database's refusal in words: whose visit is in the way, and when it starts.
+
+    Said plainly rather than "just taken": the slot may never have been free (a drag onto a
+    booked time, a typed time), and the desk needs to know who holds it.
+    """
+    field = "therapist" if who == "therapist" else "patient"
+    other = (
+        Appointment.objects.active()
+        .filter(**{f"{field}_id": getattr(appointment, f"{field}_id")})
+        .overlapping(appointment.start, appointment.end)
+        .exclude(pk=appointment.pk)
+        .select_related("therapist", "location")
+        .order_by("start")
+        .first()
+    )
+    if other is None:
+        return None
+    when = _when(other.start, other.location)
+    if field == "therapist":
+        name = other.therapist.get_full_name() or "The therapist"
+        return f"{name} already has a visit at {when}."
+    with_whom = other.therapist.get_full_name()
+    suffix = f" with {with_whom}" if with_whom else ""
+    return f"The patient already has a visit then ({when}{suffix})."
 
 
 def _save_or_conflict(appointment: Appointment) -> None:
@@ -57,7 +93,7 @@ def _save_or_conflict(appointment: Appointment) -> None:
                 appointment.save()
             return
         except IntegrityError as exc:
-            conflict = _slot_taken(exc)
+            conflict = _slot_taken(exc, appointment)
             if conflict is None:
                 raise
             raise conflict from exc
@@ -66,6 +102,12 @@ def _save_or_conflict(appointment: Appointment) -> None:
                 raise
             if attempt == DEADLOCK_TRIES:
                 raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken") from exc
+
+
+def _refuse_if_held(*, therapist, start: dt.datetime, end: dt.datetime) -> None:
+    """Under the therapist's advisory lock, refuse a slot an online booking is holding."""
+    if held_by_someone(therapist_id=therapist.pk, start=start, end=end, now=timezone.now()):
+        raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken")
 
 
 def _check_people(*, patient, therapist, appointment_type) -> None:
@@ -106,6 +148,7 @@ def appointment_book(
     by=None,
     series_id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
+    note: str = "",
 ) -> Appointment:
     """Book a slot if the therapist works then, is not off, and neither person is already busy."""
     _check_people(patient=patient, therapist=therapist, appointment_type=appointment_type)
@@ -125,7 +168,9 @@ def appointment_book(
         end=(start + duration).astimezone(dt.UTC),
         created_by=by,
         series_id=series_id,
+        scheduling_note=(note or "").strip()[:200],
     )
+    _refuse_if_held(therapist=therapist, start=appointment.start, end=appointment.end)
     _save_or_conflict(appointment)
     _appointment_changed(appointment=appointment, change="booked")
     return appointment
@@ -143,6 +188,7 @@ def appointment_book_series(
     location: Location | None = None,
     by=None,
     now: dt.datetime | None = None,
+    note: str = "",
 ) -> list[Appointment]:
     """Book a recurring series all-or-nothing; on any problem nothing is booked and every
     conflicting date is named."""
@@ -171,10 +217,11 @@ def appointment_book_series(
                         by=by,
                         series_id=series_id,
                         now=now,
+                        note=note,
                     )
                 )
         except ValidationError as exc:
-            problems.append(f"{wall:%a %d %b %Y %H:%M}: {' '.join(exc.messages)}")
+            problems.append(f"{wall:%a, %b %-d, %Y %-I:%M %p}: {' '.join(exc.messages)}")
     if problems:
         raise ValidationError(
             {"start": [f"Nothing was booked. Conflicting dates — {'; '.join(problems)}"]}
@@ -195,7 +242,13 @@ def _locked(appointment: Appointment) -> Appointment:
 
 @transaction.atomic
 def appointment_reschedule(
-    *, appointment: Appointment, start: dt.datetime, therapist=None, by=None, now=None
+    *,
+    appointment: Appointment,
+    start: dt.datetime,
+    therapist=None,
+    by=None,
+    now=None,
+    location: Location | None = None,
 ) -> Appointment:
     """Move an appointment in one step: the old slot frees as the new one is taken, or neither."""
     appointment = _locked(appointment)
@@ -214,13 +267,14 @@ def appointment_reschedule(
         therapist=therapist,
         start=start,
         duration=duration,
-        location=appointment.location,
+        location=location or appointment.location,
         now=now or timezone.now(),
     )
     appointment.therapist, appointment.location = therapist, place
     appointment.start = start.astimezone(dt.UTC)
     appointment.end = appointment.start + duration
     appointment.status = AppointmentStatus.BOOKED
+    _refuse_if_held(therapist=therapist, start=appointment.start, end=appointment.end)
     _save_or_conflict(appointment)
     _appointment_changed(appointment=appointment, change="rescheduled")
     return appointment
@@ -304,3 +358,72 @@ def appointment_mark_no_show(*, appointment: Appointment, by=None, now=None) -> 
         allowed=[AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED],
         to=AppointmentStatus.NO_SHOW,
     )
+
+
+# --- The desk's front-of-visit actions: offered only near the start, each one undoable ---------
+CHECK_IN_OPENS = dt.timedelta(minutes=60)
+UNDOABLE = (AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW)
+BEFORE_VISIT = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+
+
+def appointment_actions(*, appointment: Appointment, now: dt.datetime | None = None) -> set[str]:
+    """Which of check_in, no_show and undo make sense now.
+
+    Check-in from an hour before the start to the end (runners come early; a late one is still
+    seen); no-show only once the start has passed; undo from a check-in or a no-show.
+    """
+    now = now or timezone.now()
+    actions = set()
+    if appointment.status in BEFORE_VISIT:
+        if appointment.start - CHECK_IN_OPENS <= now < appointment.end:
+            actions.add("check_in")
+        if appointment.start <= now:
+            actions.add("no_show")
+    if appointment.status in UNDOABLE:
+        actions.add("undo")
+    return actions
+
+
+def action_refusal(action: str, appointment: Appointment, now: dt.datetime | None = None) -> str:
+    """Why an action is not offered now, in the desk's words."""
+    now = now or timezone.now()
+    if action == "check_in" and appointment.status in BEFORE_VISIT:
+        if now < appointment.start - CHECK_IN_OPENS:
+            opens = _when(appointment.start - CHECK_IN_OPENS, appointment.location)
+            return f"Check-in opens an hour before the visit, at {opens}."
+        return "This visit has ended; check-in is closed. Mark it a no-show or ask a manager."
+    if action == "no_show" and appointment.status in BEFORE_VISIT:
+        return "A no-show can only be recorded after the start time."
+    if action == "undo":
+        return "Only a check-in or a no-show can be undone."
+    status = appointment.get_status_display().lower()
+    return f"This {status} appointment cannot be changed that way."
+
+
+def _status_before(appointment: Appointment) -> str:
+    """The status the appointment had before its current one, from its change history."""
+    from django.apps import apps
+
+    events = apps.get_model("patients", "AppointmentEvent").objects.filter(pgh_obj=appointment.pk)
+    earlier = (
+        events.exclude(status=appointment.status)
+        .filter(status__in=BEFORE_VISIT)
+        .order_by("-pgh_id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return earlier or AppointmentStatus.BOOKED
+
+
+@transaction.atomic
+def appointment_status_undo(*, appointment: Appointment, by=None) -> Appointment:
+    """Take back a check-in or a no-show: the visit returns to its status before (audited by the
+    appointment's change history like any other change)."""
+    appointment = _locked(appointment)
+    if appointment.status not in UNDOABLE:
+        raise ValidationError(action_refusal("undo", appointment))
+    appointment.status = _status_before(appointment)
+    appointment.checked_in_at = None
+    appointment.save()
+    _appointment_changed(appointment=appointment, change="undone")
+    return appointment

@@ -11,19 +11,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangpt import clinical_ranges
-from patients.consents import version_of
 from patients.models import (
-    Consent,
-    ConsentKind,
     Location,
     Patient,
     ReferringProvider,
     RunningProfile,
 )
 from patients.models.people import staff_locations
+from patients.services.consents import record_desk_consents
 
 DEFAULT_REGION = "US"
-PATIENT_FIELDS = set(Patient.INTAKE_FIELDS)
+# The runner also keeps their own language and distance unit (the desk form does not ask them).
+PATIENT_FIELDS = {*Patient.INTAKE_FIELDS, "preferred_language", "distance_unit"}
 PROFILE_FIELDS = set(RunningProfile.INTAKE_FIELDS)
 
 
@@ -137,19 +136,6 @@ def _save_referrer(patient: Patient, values: dict | None) -> None:
     provider.save()
 
 
-def _record_consents(patient: Patient, kinds: Iterable[str], by) -> None:
-    now = timezone.now()
-    for kind in kinds:
-        if kind not in ConsentKind.values:
-            raise ValidationError({"consents": f"Unknown consent '{kind}'."})
-        Consent.objects.get_or_create(
-            patient=patient,
-            kind=kind,
-            text_version=version_of(kind),
-            defaults={"given_at": now, "recorded_by": by},
-        )
-
-
 @transaction.atomic
 def move_login_email(*, patient: Patient, old_email: str) -> None:
     """Give the patient's portal login the patient's current email (and username if it was it)."""
@@ -175,6 +161,7 @@ def patient_register(
     by=None,
     allow_duplicate: bool = False,
     referring_provider: dict | None = None,
+    consent_address: str = "",
 ) -> Patient:
     """Register a patient; a likely duplicate is refused unless the desk confirmed it."""
     patient = Patient(**{k: v for k, v in fields.items() if k in PATIENT_FIELDS})
@@ -206,7 +193,7 @@ def patient_register(
     patient.save()
     _save_profile(patient, running_profile or {})
     _save_referrer(patient, referring_provider)
-    _record_consents(patient, consents, by)
+    record_desk_consents(patient=patient, kinds=consents, by=by, address=consent_address)
     return patient
 
 
@@ -219,8 +206,13 @@ def patient_update(
     consents: Iterable[str] = (),
     by=None,
     referring_provider: dict | None = None,
+    consent_address: str = "",
 ) -> Patient:
-    """Change a patient's details; only the given fields change (None: the part is kept)."""
+    """Change a patient's details; only the given fields change (None: the part is kept).
+
+    `consents` are the kinds given now; one already given for its current text is not recorded
+    again, and a consent given for an older text is left as it was.
+    """
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     old_email = patient.email
     for name, value in fields.items():
@@ -232,5 +224,5 @@ def patient_update(
         move_login_email(patient=patient, old_email=old_email)
     _save_profile(patient, running_profile)
     _save_referrer(patient, referring_provider)
-    _record_consents(patient, consents, by)
+    record_desk_consents(patient=patient, kinds=consents, by=by, address=consent_address)
     return patient

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt import auth_backend
@@ -16,9 +17,11 @@ from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
+from dangpt.security import client_ip
 from patients import services
 from patients.forms import ConsentForm, PatientForm, ReferringProviderForm, RunningProfileForm
 from patients.models import Appointment, Patient
+from patients.previsit import consent_rows, previsit_checklist
 from patients.selectors import read_patient
 from patients.views.common import get_patient_for_user
 
@@ -43,7 +46,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def _intake_forms(request, patient=None):
     profile = getattr(patient, "running_profile", None) if patient else None
     referrer = getattr(patient, "referring_provider", None) if patient else None
-    given = set(patient.consents.values_list("kind", flat=True)) if patient else set()
+    given = patient.consents.values_list("kind", "text_version") if patient else ()
     data = request.POST if request.method == "POST" else None
     return (
         PatientForm(data, instance=patient, prefix="p"),
@@ -68,6 +71,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
                 fields=fields,
                 running_profile=profile_form.cleaned_data,
                 consents=consent_form.kinds(),
+                consent_address=client_ip(request),
                 by=request.user,
                 allow_duplicate=patient_form.cleaned_data["confirm_duplicate"],
                 referring_provider=referrer_form.values(),
@@ -115,6 +119,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=fields,
                 running_profile=profile_form.cleaned_data,
                 consents=consent_form.kinds(),
+                consent_address=client_ip(request),
                 by=request.user,
                 referring_provider=referrer_form.values(),
             )
@@ -170,7 +175,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": patient,
         "profile": getattr(patient, "running_profile", None),
         "referrer": getattr(patient, "referring_provider", None),
-        "consents": patient.consents.all(),
+        "consents": consent_rows(patient),
         "appointments": history,
         "no_show_count": patient.no_show_count,
         "late_cancel_count": patient.late_cancel_count,
@@ -198,7 +203,8 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """The runner chooses a password from the invitation link and lands on their portal."""
+    """The runner chooses a password from the invitation link and lands on their portal (on the
+    pre-visit checklist while something on it is still to do)."""
     user = services.runner_invitation_check(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "patients/invitation_invalid.html", status=404)
@@ -212,6 +218,9 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
             add_service_errors(exc, form)
         else:
             login(request, user, backend=auth_backend.PATH)
-            messages.success(request, "Welcome! Your password is set.")
+            messages.success(request, _("Welcome! Your password is set."))
+            # Something still to do before the first visit: the checklist, not the program page.
+            if not previsit_checklist(user.patient).complete:
+                return redirect("patients:previsit")
             return redirect("home")
     return render(request, "patients/invitation_accept.html", {"form": form})

@@ -1,4 +1,4 @@
-"""The day schedule, booking, and what the desk does to an appointment."""
+"""The day schedule as a list, an appointment's page, cancelling and the freed slot."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -7,20 +7,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_list
-from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
-from dangpt.roles import DESK_ROLES, STAFF_ROLES, role_required
-from patients import services, slots
-from patients.forms import BookingForm, CancelForm, RescheduleForm, SlotForm
-from patients.models import Appointment, Location, Patient, WaitlistEntry, WorkingHours
+from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
+from patients import services
+from patients.forms import CancelForm, RescheduleForm
+from patients.models import Appointment, Location, WaitlistEntry, WorkingHours
+from patients.previsit import attach_readiness
 from patients.selectors import read_appointment
+from patients.views.booking import _detail_extras
 from patients.views.common import (
     get_appointment_for_user,
-    get_patient_for_user,
     location_from,
     parse_day,
     schedule_locations,
@@ -30,6 +29,7 @@ from patients.views.common import (
 def _columns(location: Location, day: dt.date) -> list[dict]:
     """One column per therapist working there that day or holding an appointment there."""
     appointments = list(Appointment.objects.for_day(location, day).order_by("start"))
+    attach_readiness(appointments)
     working = WorkingHours.objects.filter(location=location, weekday=day.weekday())
     people = {h.therapist_id: h.therapist for h in working.select_related("therapist")}
     for appointment in appointments:
@@ -62,76 +62,11 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "next_day": day + dt.timedelta(days=1),
         "columns": columns,
         "tz": tz,
+        "show_screening": role_of(request.user) in CLINICIAN_ROLES,
     }
     if request.headers.get("HX-Request"):
         return render(request, "patients/_schedule_day.html", context)
     return render(request, "patients/schedule.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(*DESK_ROLES)
-def book_appointment(request: HttpRequest) -> HttpResponse:
-    """Patient → type → therapist or first available → date → click a free slot."""
-    patient = None
-    if request.GET.get("patient", "").isdigit():
-        patient = get_patient_for_user(request, int(request.GET["patient"]))
-    query = request.GET.get("q", "").strip()
-    matches = list(Patient.objects.visible_to(request.user).search(query)[:20]) if query else []
-    audit_patient_list(request, kind=AccessKind.PATIENT_LIST, shown=((p.pk, p.pk) for p in matches))
-    choice = BookingForm(request.GET if "appointment_type" in request.GET else None)
-    found, slot_form = [], SlotForm(_slot_data(request.POST) if request.method == "POST" else None)
-    slot_form.fields["location"].queryset = schedule_locations(request.user)
-    if request.method == "POST" and patient is not None and slot_form.is_valid():
-        booked = _book_from(request, patient, slot_form)
-        if booked:
-            return redirect(booked)
-    if patient and choice.is_bound and choice.is_valid():
-        found = slots.free_slots(
-            appointment_type=choice.cleaned_data["appointment_type"],
-            day=choice.cleaned_data["date"],
-            therapist=choice.cleaned_data["therapist"],
-        )
-    context = {
-        "patient": patient,
-        "query": query,
-        "matches": matches,
-        "choice": choice,
-        "slots": found,
-        "slot_form": slot_form,
-    }
-    return render(request, "patients/appointment_book.html", context)
-
-
-def _slot_data(post):
-    """The clicked slot button carries "start|therapist|location" in one value."""
-    data = post.copy()
-    parts = data.get("slot", "").split("|")
-    if len(parts) == 3:
-        data["start"], data["therapist"], data["location"] = parts
-    return data
-
-
-def _book_from(request, patient, form: SlotForm) -> str | None:
-    data = form.cleaned_data
-    common = {
-        "patient": patient,
-        "therapist": data["therapist"],
-        "appointment_type": data["appointment_type"],
-        "start": data["start"],
-        "location": data["location"],
-        "by": request.user,
-    }
-    try:
-        if (data.get("repeat_weeks") or 1) > 1:
-            booked = services.appointment_book_series(count=data["repeat_weeks"], **common)
-            messages.success(request, f"Booked {len(booked)} weekly appointments.")
-            return reverse("patients:detail", args=[patient.pk])
-        appointment = services.appointment_book(**common)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return None
-    messages.success(request, "Appointment booked.")
-    return reverse("patients:appointment", args=[appointment.pk])
 
 
 @require_GET
@@ -143,6 +78,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "tz": ZoneInfo(appointment.location.time_zone),
         "move_form": RescheduleForm(),
+        **_detail_extras(appointment),
     }
     return render(request, "patients/appointment_detail.html", context)
 
@@ -169,51 +105,6 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "tz": ZoneInfo(appointment.location.time_zone),
     }
     return render(request, "patients/appointment_cancel.html", context)
-
-
-STATUS_ACTIONS = {
-    "confirm": services.appointment_confirm,
-    "check_in": services.appointment_check_in,
-    "complete": services.appointment_complete,
-    "no_show": services.appointment_mark_no_show,
-}
-
-
-@require_POST
-@role_required(*DESK_ROLES)
-def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm, check in, complete or mark a no-show."""
-    appointment = get_appointment_for_user(request, pk)
-    action = STATUS_ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, "Unknown action.")
-        return redirect("patients:appointment", pk=pk)
-    try:
-        action(appointment=appointment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("patients:appointment", pk=pk)
-
-
-@require_POST
-@role_required(*DESK_ROLES)
-def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move the appointment to another local date and time in one step."""
-    appointment = get_appointment_for_user(request, pk)
-    tz = ZoneInfo(appointment.location.time_zone)
-    form = RescheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appointment_reschedule(
-                appointment=appointment, start=form.local_start(tz), by=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        else:
-            messages.success(request, "Appointment moved.")
-            return redirect("patients:appointment", pk=pk)
-    context = {"appointment": appointment, "tz": tz, "move_form": form}
-    return render(request, "patients/appointment_detail.html", context, status=400)
 
 
 @require_GET

@@ -22,6 +22,7 @@ from dangpt.roles import DESK_ROLES, STAFF_ROLES, Role, role_required
 from patients import services
 from patients.forms import WaitlistForm
 from patients.models import Appointment, Location, Patient, WaitlistEntry
+from patients.previsit import attach_readiness
 from patients.querysets import ACTIVE
 from patients.selectors import read_appointment
 from patients.views.common import (
@@ -48,6 +49,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         .overlapping(start, end)
         .order_by("start")
     )
+    attach_readiness(rows)
     audit_patient_list(
         request, kind=AccessKind.SCHEDULE, shown=((a.patient_id, a.pk) for a in rows)
     )
@@ -58,6 +60,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         "last": last - dt.timedelta(days=1),
         "week": week,
         "appointments": rows,
+        "show_screening": True,
         "previous_day": day - step,
         "next_day": day + step,
         "has_feed": bool(

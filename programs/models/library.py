@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from dangpt.conditions import Condition
 from programs.rules.progression import Tissue
@@ -33,6 +34,9 @@ class TissueChoice(models.TextChoices):
     BONE = Tissue.BONE.value, "Bone (no pain)"
     GENERAL = Tissue.GENERAL.value, "General (as soft tissue)"
 
+
+# What a runner reads of an exercise, with a Spanish column each (``<field>_es``).
+LOCALIZED_FIELDS = ("name", "instructions", "cues")
 
 # Tags that the screening safety gate blocks until a therapist acknowledges the screening.
 IMPACT_TAGS = ("impact", "running")
@@ -70,6 +74,12 @@ class Exercise(models.Model):
     )
     instructions = models.TextField()
     cues = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    # Spanish of what the runner reads (programs/library/exercises_es.json); blank: English shown.
+    name_es = models.CharField("name (Spanish)", max_length=120, blank=True)
+    instructions_es = models.TextField("instructions (Spanish)", blank=True)
+    cues_es = ArrayField(
+        models.CharField(max_length=200), default=list, blank=True, verbose_name="cues (Spanish)"
+    )
     target = models.CharField(max_length=200, blank=True)
     default_dosage = models.JSONField(default=dict, blank=True)
     progression = models.ForeignKey(
@@ -93,6 +103,15 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def localized(self, field: str, language: str | None = None):
+        """``name``, ``instructions`` or ``cues`` in the runner's language, else in English."""
+        if field not in LOCALIZED_FIELDS:
+            raise ValueError(f"{field!r} has no translation")
+        code = (language or get_language() or "en").split("-")[0].lower()
+        if code == "es":
+            return getattr(self, f"{field}_es") or getattr(self, field)
+        return getattr(self, field)
 
     @property
     def is_impact(self) -> bool:

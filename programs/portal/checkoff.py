@@ -11,23 +11,31 @@ import functools
 from django import forms
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from programs.forms import PAIN_CHOICES
 from programs.models import DifficultyChoice
 
-DIFFICULTY_CHOICES = [("", "–"), *DifficultyChoice.choices]
-
-# Each exercise's check-off fields: (name prefix, label with the exercise name, choices).
+# Each exercise's check-off fields: (name prefix, visible label, choices). The exercise's name is
+# shown once, on its card; each label carries it only for screen readers, so every control
+# still has a name of its own ("Pain during, Calf raise").
 SCORE_FIELDS = (
-    ("pain_during", "Pain during {}", PAIN_CHOICES),
-    ("pain_after", "Pain after {}", PAIN_CHOICES),
-    ("difficulty", "How hard was {}", DIFFICULTY_CHOICES),
+    ("pain_during", _("Pain during"), PAIN_CHOICES),
+    ("pain_after", _("Pain after"), PAIN_CHOICES),
+    ("difficulty", _("How hard"), None),
 )
-# The same choices as text pairs, made once, for the <option> tags (and their cache key).
-_OPTION_TEXT = {
-    prefix: tuple((str(value), str(text)) for value, text in choices)
-    for prefix, _, choices in SCORE_FIELDS
-}
+
+
+def _difficulty_choices() -> list[tuple[str, str]]:
+    return [("", "–"), *((value, _(label)) for value, label in DifficultyChoice.choices)]
+
+
+@functools.cache
+def _option_text(prefix: str, language: str) -> tuple[tuple[str, str], ...]:
+    """A field's choices as text pairs in ``language``, made once (and part of the tags' key)."""
+    choices = _difficulty_choices() if prefix == "difficulty" else PAIN_CHOICES
+    return tuple((str(value), str(text)) for value, text in choices)
 
 
 @functools.cache
@@ -56,19 +64,22 @@ def session_rows(items: list, values: dict, errors: dict | None = None) -> list[
     initial values from today's entries); ``errors`` maps field names to their messages.
     """
     errors = errors or {}
+    language = get_language()
     rows = []
     for item in items:
         name = item.data["exercise_name"]
         done = f"done_{item.item_id}"
         scores = []
-        for prefix, label, _ in SCORE_FIELDS:
+        for prefix, label, _choices in SCORE_FIELDS:
             field = f"{prefix}_{item.item_id}"
+            options = _option_text(prefix, language)
             scores.append(
                 {
                     "name": field,
                     "id": f"id_{field}",
-                    "label": label.format(name),
-                    "options": _option_tags(_OPTION_TEXT[prefix], _as_text(values.get(field))),
+                    "label": str(label),
+                    "hidden": name,
+                    "options": _option_tags(options, _as_text(values.get(field))),
                     "errors": errors.get(field, []),
                 }
             )
@@ -78,7 +89,8 @@ def session_rows(items: list, values: dict, errors: dict | None = None) -> list[
                 "done": {
                     "name": done,
                     "id": f"id_{done}",
-                    "label": f"Done: {name}",
+                    "label": _("I did it"),
+                    "hidden": name,
                     "checked": bool(values.get(done)),
                 },
                 "scores": scores,
@@ -96,13 +108,13 @@ class SessionForm(forms.Form):
         for item in items:
             pk = item.item_id
             name = item.data["exercise_name"]
-            self.fields[f"done_{pk}"] = forms.BooleanField(required=False, label=f"Done: {name}")
+            self.fields[f"done_{pk}"] = forms.BooleanField(required=False, label=name)
             for prefix, label, choices in SCORE_FIELDS:
-                shared = {"choices": choices, "required": False, "label": label.format(name)}
+                shared = {"required": False, "label": f"{label}, {name}"}
                 self.fields[f"{prefix}_{pk}"] = (
-                    forms.TypedChoiceField(coerce=int, empty_value=None, **shared)
+                    forms.TypedChoiceField(choices=choices, coerce=int, empty_value=None, **shared)
                     if choices is PAIN_CHOICES
-                    else forms.ChoiceField(**shared)
+                    else forms.ChoiceField(choices=_difficulty_choices(), **shared)
                 )
 
     def rows(self) -> list[dict]:
@@ -113,7 +125,7 @@ class SessionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not any(data.get(f"done_{item.item_id}") for item in self.items):
-            raise forms.ValidationError("Tick at least one exercise you did.")
+            raise forms.ValidationError(_("Tick at least one exercise you did."))
         return data
 
     def entries(self) -> list[dict]:

@@ -9,15 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from assessments.interface import due_questionnaires
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
+from patients.models import Appointment
 from patients.selectors import runner_patient
 from programs import forms, selectors
 from programs.portal import cache
@@ -40,7 +45,8 @@ def home_page(request: HttpRequest, *, session_form: SessionForm | None = None) 
         patient, program = selectors.read_runner_record(request, kind=AccessKind.PROGRAM)
         context = _context(patient, program, today, session_form)
         body = render_to_string(BODY_TEMPLATE, context, request=request)
-        return _page(request, body, patient.first_name, status=400 if invalid else 200)
+        status = 400 if invalid else 200
+        return _page(request, body, patient.first_name, patient.pk, status=status)
     # The fingerprint scoped the program to this runner: it is the read the access log records.
     audit_patient_access(
         request, patient_id=found.patient_id, kind=AccessKind.PROGRAM, ref=found.program_id
@@ -50,10 +56,11 @@ def home_page(request: HttpRequest, *, session_form: SessionForm | None = None) 
         today,
         found,
         part="home",
-        version=_templates_hash(),
+        # The body is in the runner's language: a change of language is a new body.
+        version=f"{_templates_hash()}-{get_language()}",
         build=lambda: _cached_body(request, today),
     )
-    return _page(request, cache.with_token(request, body), found.first_name)
+    return _page(request, cache.with_token(request, body), found.first_name, found.patient_id)
 
 
 def _cached_body(request: HttpRequest, today: dt.date) -> str:
@@ -64,9 +71,40 @@ def _cached_body(request: HttpRequest, today: dt.date) -> str:
     return render_to_string(BODY_TEMPLATE, context | {"csrf_token": cache.CSRF_PLACEHOLDER})
 
 
-def _page(request: HttpRequest, body: str, first_name: str, status: int = 200) -> HttpResponse:
-    context = {"body": mark_safe(body), "first_name": first_name}  # noqa: S308 - our template
+def _page(
+    request: HttpRequest, body: str, first_name: str, patient_id: int, status: int = 200
+) -> HttpResponse:
+    # The appointment and the questionnaires are read on each visit, outside the cached body:
+    # their rows are not in the body's fingerprint.
+    context = {
+        "body": mark_safe(body),  # noqa: S308 - our template
+        "first_name": first_name,
+        "next_appointment": next_appointment(request.user),
+        "due": due_questionnaires(patient=patient_id),
+    }
     return render(request, "programs/home.html", context, status=status)
+
+
+def next_appointment(user) -> dict | None:
+    """The runner's next appointment as the home shows it, in its location's time (one query)."""
+    appointment = (
+        Appointment.objects.visible_to(user)
+        .active()
+        .filter(end__gte=timezone.now())
+        .order_by("start", "id")
+        .first()
+    )
+    if appointment is None:
+        return None
+    start = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))
+    therapist = appointment.therapist.get_full_name()
+    return {
+        "date": date_format(start.date(), "D, M j, Y"),
+        "time": date_format(start, "g:i A"),
+        "place": appointment.location.name,
+        "address": appointment.location.address,
+        "therapist": therapist,
+    }
 
 
 @functools.cache

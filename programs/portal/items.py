@@ -6,9 +6,10 @@ import functools
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from programs.models import Exercise
-from programs.versions import dose_text
+from programs.portal.dose import dose_words
 
 CARD_TEMPLATE = "programs/_exercise_card_body.html"
 
@@ -27,24 +28,44 @@ class TodayItem:
         return self.data["item_id"]
 
     @property
+    def name(self) -> str:
+        """The exercise's name in the runner's language (the published name in English)."""
+        if self.exercise is not None and self.exercise.localized("name") != self.exercise.name:
+            return self.exercise.localized("name")
+        return self.data["exercise_name"]
+
+    @property
+    def instructions(self) -> str:
+        """How to do it, in the runner's language."""
+        return self.exercise.localized("instructions") if self.exercise else ""
+
+    @property
+    def cues(self) -> tuple[str, ...]:
+        """The coaching cues, in the runner's language."""
+        return tuple(self.exercise.localized("cues") or ()) if self.exercise else ()
+
+    @property
     def card_html(self) -> str:
         """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
-        for the same content: the runner home shows ten of them on every visit."""
+        for the same content and language: the runner home shows ten of them on every visit."""
         exercise = self.exercise
         return _card_html(
-            self.data["exercise_name"],
+            self.name,
             self.dose,
             self.data.get("notes") or "",
             exercise is not None,
             exercise.illustration if exercise else "",
-            exercise.instructions if exercise else "",
-            tuple(exercise.cues or ()) if exercise else (),
+            self.instructions,
+            self.cues,
             exercise.video_url if exercise else "",
+            get_language(),
         )
 
 
 @functools.lru_cache(maxsize=4096)
-def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues, video_url):
+def _card_html(
+    name, dose, notes, has_exercise, illustration, instructions, cues, video_url, language
+):
     """A pure function of what the card shows, so a cached copy is never stale."""
     card = {
         "name": name,
@@ -60,7 +81,16 @@ def _card_html(name, dose, notes, has_exercise, illustration, instructions, cues
 
 
 # What an exercise card shows (TodayItem.card_html): all the runner home loads of the library.
-CARD_FIELDS = ("illustration", "instructions", "cues", "video_url")
+CARD_FIELDS = (
+    "illustration",
+    "name",
+    "instructions",
+    "cues",
+    "name_es",
+    "instructions_es",
+    "cues_es",
+    "video_url",
+)
 
 
 def version_items(
@@ -76,5 +106,6 @@ def version_items(
         exercises = exercises.only(*exercise_fields)
     exercises = exercises.in_bulk([i["exercise_id"] for i in data])
     return [
-        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
+        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_words(i))
+        for i in data
     ]

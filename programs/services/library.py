@@ -16,6 +16,28 @@ def _read_library(name: str) -> dict:
     return json.loads((LIBRARY_DIR / name).read_text(encoding="utf-8"))
 
 
+def _spanish_fields(exercises: list[dict]) -> dict[str, dict]:
+    """exercises_es.json by slug as model fields; every exercise needs its Spanish, cue for cue."""
+    spanish = _read_library("exercises_es.json")["exercises"]
+    slugs = {data["slug"] for data in exercises}
+    problems = [f"{slug}: not in exercises.json" for slug in sorted(set(spanish) - slugs)]
+    problems += [f"{slug}: no Spanish text" for slug in sorted(slugs - set(spanish))]
+    for data in exercises:
+        text = spanish.get(data["slug"], {})
+        if text and len(text["cues"]) != len(data["cues"]):
+            problems.append(
+                f"{data['slug']}: {len(text['cues'])} Spanish cues for {len(data['cues'])}"
+            )
+        if text and not (text["name"].strip() and text["instructions"].strip()):
+            problems.append(f"{data['slug']}: blank Spanish name or instructions")
+    if problems:
+        raise ValueError("exercises_es.json: " + "; ".join(problems))
+    return {
+        slug: {"name_es": t["name"], "instructions_es": t["instructions"], "cues_es": t["cues"]}
+        for slug, t in spanish.items()
+    }
+
+
 def _exercise_fields(data: dict) -> dict:
     return {
         "name": data["name"],
@@ -36,22 +58,28 @@ def _exercise_fields(data: dict) -> dict:
 
 @transaction.atomic
 def library_load(*, update_existing: bool = False) -> dict[str, int]:
-    """Load exercises.json and templates.json into the tables; safe to run again.
+    """Load exercises.json (with its Spanish, exercises_es.json) and templates.json; safe to
+    run again.
 
     Existing exercises keep the managers' edits unless ``update_existing``; templates are
     always refreshed from the files, since they are not edited in the app.
     """
     exercises = _read_library("exercises.json")["exercises"]
+    spanish = _spanish_fields(exercises)
     created: set[str] = set()
     by_slug = {}
     for data in exercises:
-        exercise, was_created = Exercise.objects.get_or_create(
-            slug=data["slug"], defaults=_exercise_fields(data)
-        )
+        fields = _exercise_fields(data) | spanish[data["slug"]]
+        exercise, was_created = Exercise.objects.get_or_create(slug=data["slug"], defaults=fields)
         if update_existing and not was_created:
-            for field, value in _exercise_fields(data).items():
+            for field, value in fields.items():
                 setattr(exercise, field, value)
             exercise.save()
+        elif not was_created and not exercise.name_es:
+            # An exercise loaded before the Spanish existed gets it; a manager's Spanish is kept.
+            for field, value in spanish[data["slug"]].items():
+                setattr(exercise, field, value)
+            exercise.save(update_fields=list(spanish[data["slug"]]))
         if was_created:
             created.add(exercise.slug)
         by_slug[data["slug"]] = exercise

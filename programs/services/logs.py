@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patients.models import Patient, RunningProfile
 from programs.models import (
@@ -28,7 +31,7 @@ def _pain(errors: dict, name: str, value) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        errors.setdefault(name, []).append("Pain is a whole number from 0 to 10.")
+        errors.setdefault(name, []).append(_("Pain is a whole number from 0 to 10."))
         return None
     return value
 
@@ -37,18 +40,25 @@ def _morning_pain(pain) -> int:
     errors: dict[str, list[str]] = {}
     value = _pain(errors, "next_morning_pain", pain)
     if value is None and not errors:
-        errors["next_morning_pain"] = ["Give the pain this morning, 0 to 10."]
+        errors["next_morning_pain"] = [_("Give the pain this morning, 0 to 10.")]
     if errors:
         raise ValidationError(errors)
     return value
 
 
-def _check_day(errors: dict, name: str, day: dt.date) -> None:
-    today = timezone.localdate()
+def runner_today(patient: Patient) -> dt.date:
+    """Today where the runner is: their location's time zone, else the clinic's."""
+    location = patient.preferred_location if patient.preferred_location_id else None
+    zone = location.time_zone if location else settings.TIME_ZONE
+    return timezone.localdate(timezone.now(), ZoneInfo(zone))
+
+
+def _check_day(errors: dict, name: str, day: dt.date, today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
     if day > today:
-        errors.setdefault(name, []).append("The date cannot be in the future.")
+        errors.setdefault(name, []).append(_("The date cannot be in the future."))
     elif day < today - dt.timedelta(days=365):
-        errors.setdefault(name, []).append("The date is more than a year ago.")
+        errors.setdefault(name, []).append(_("The date is more than a year ago."))
 
 
 def _entry_rows(items: dict[int, dict], entries: list[dict], errors: dict) -> dict[int, dict]:
@@ -57,11 +67,13 @@ def _entry_rows(items: dict[int, dict], entries: list[dict], errors: dict) -> di
     for entry in entries:
         item_id = entry.get("item_id")
         if item_id not in items:
-            errors.setdefault("entries", []).append(f"Item {item_id} is not in today's program.")
+            errors.setdefault("entries", []).append(
+                _("Item %(item)s is not in today's program.") % {"item": item_id}
+            )
             continue
         difficulty = entry.get("difficulty") or ""
         if difficulty and difficulty not in DifficultyChoice.values:
-            errors.setdefault("difficulty", []).append("Choose easy, about right or hard.")
+            errors.setdefault("difficulty", []).append(_("Choose easy, about right or hard."))
         rows[item_id] = {
             "done": bool(entry.get("done")),
             "pain_during": _pain(errors, "pain_during", entry.get("pain_during")),
@@ -69,7 +81,7 @@ def _entry_rows(items: dict[int, dict], entries: list[dict], errors: dict) -> di
             "difficulty": difficulty,
         }
     if not rows and not errors:
-        errors["entries"] = ["Log at least one exercise."]
+        errors["entries"] = [_("Log at least one exercise.")]
     return rows
 
 
@@ -79,7 +91,7 @@ def session_log(
 ) -> SessionLog:
     """Store (or update) the day's session: per item done, pain during/after and difficulty."""
     if program.current_version_id is None or program.status != ProgramStatus.ACTIVE:
-        raise ValidationError({"__all__": ["There is no active program to log against."]})
+        raise ValidationError({"__all__": [_("There is no active program to log against.")]})
     errors: dict[str, list[str]] = {}
     _check_day(errors, "date", date)
     version = program.current_version
@@ -87,7 +99,7 @@ def session_log(
     rows = _entry_rows(items, entries, errors)
     if errors:
         raise ValidationError(errors)
-    session, _ = SessionLog.objects.update_or_create(
+    session, _created = SessionLog.objects.update_or_create(
         program=program, date=date, defaults={"version": version, "notes": notes[:500]}
     )
     existing_items = set(ProgramItem.objects.filter(pk__in=rows).values_list("pk", flat=True))
@@ -119,13 +131,13 @@ def _decimal(errors: dict, name: str, value, *, places: int, top: int) -> Decima
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        errors.setdefault(name, []).append("Enter a number.")
+        errors.setdefault(name, []).append(_("Enter a number."))
         return None
     if not number.is_finite() or number <= 0:
-        errors.setdefault(name, []).append("Must be more than 0.")
+        errors.setdefault(name, []).append(_("Must be more than 0."))
         return None
     if number >= top:
-        errors.setdefault(name, []).append(f"Must be less than {top}.")
+        errors.setdefault(name, []).append(_("Must be less than %(top)s.") % {"top": top})
         return None
     return number.quantize(Decimal(1).scaleb(-places))
 
@@ -144,7 +156,7 @@ def run_log(
 ) -> RunLog:
     """Store a run with the single-run spike warning (``load_warning``) it gets on that day."""
     errors: dict[str, list[str]] = {}
-    _check_day(errors, "date", date)
+    _check_day(errors, "date", date, runner_today(patient))
     distance = _decimal(errors, "distance_km", distance_km, places=2, top=1000)
     duration = _decimal(errors, "duration_min", duration_min, places=1, top=10000)
     _check_rpe(errors, rpe)
@@ -157,7 +169,7 @@ def run_log(
         )
     }
     if distance is not None and distance == 0:  # more than 0 but rounds to 0.00
-        errors.setdefault("distance_km", []).append("Must be more than 0.")
+        errors.setdefault("distance_km", []).append(_("Must be more than 0."))
     if errors:
         raise ValidationError(errors)
     warning = _spike_warning(patient, date, distance)
@@ -178,7 +190,7 @@ def _check_rpe(errors: dict, rpe) -> None:
     if rpe not in (None, "") and (
         isinstance(rpe, bool) or not isinstance(rpe, int) or not 1 <= rpe <= 10
     ):
-        errors.setdefault("rpe", []).append("Effort is a whole number from 1 to 10.")
+        errors.setdefault("rpe", []).append(_("Effort is a whole number from 1 to 10."))
 
 
 def _spike_warning(patient, date: dt.date, distance: Decimal) -> dict | None:

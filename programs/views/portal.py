@@ -10,18 +10,24 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import safety
+from dangpt import units
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
 from programs import forms, selectors, services
 from programs.models import Program, RunLog, SessionLog
+from programs.portal.advice import advice_text, over_limit
 from programs.portal.checkoff import SessionForm
 from programs.portal.home import home_page
 from programs.portal.items import version_items
+from programs.portal.runs import SPIKE_SOURCE_URL, load_warning_label, load_warning_text
 from programs.rules import load, walkrun
+from programs.services.logs import runner_today
 from programs.services.walkrun import walk_run_suggestion
 
 
@@ -35,33 +41,54 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.RUNNER)
 def log_session(request: HttpRequest) -> HttpResponse:
-    """Store today's session from the check-off form."""
+    """Store today's session from the check-off form; pain over the limit gets the plan's advice."""
     program = selectors.get_runner_program(request)
     if program is None:
         raise Http404
     form = SessionForm(request.POST, items=version_items(program.current_version))
     if form.is_valid():
+        entries = form.entries()
         try:
-            services.session_log(program=program, date=timezone.localdate(), entries=form.entries())
+            session = services.session_log(
+                program=program, date=timezone.localdate(), entries=entries
+            )
         except ValidationError as error:
             add_service_errors(error, form)
         else:
-            messages.success(request, "Session saved. Well done!")
+            logged = {e["item_id"] for e in entries}
+            rows = session.entries.filter(item_id__in=logged).select_related("exercise")
+            _after_pain(request, program, over_limit(program, rows), _("Session saved. Well done!"))
             return redirect("programs:home")
     return home_page(request, session_form=form)
+
+
+def _after_pain(request, program, found, praise: str, *, morning: bool = False) -> None:
+    """The plan's advice when pain passed the limit; otherwise ``praise``."""
+    if found:
+        messages.warning(request, advice_text(program, found, morning=morning))
+    else:
+        messages.success(request, praise)
 
 
 @require_POST
 @role_required(Role.RUNNER)
 def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
     """Record how a session's exercises felt the next morning."""
-    session = get_object_or_404(SessionLog, pk=pk, program__patient__user=request.user)
+    session = get_object_or_404(
+        SessionLog.objects.select_related("program__patient"),
+        pk=pk,
+        program__patient__user=request.user,
+    )
     form = forms.MorningForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+        messages.error(request, _("Choose your pain this morning, from 0 to 10."))
         return redirect("programs:home")
     services.session_next_morning(session=session, pain=form.cleaned_data["next_morning_pain"])
-    messages.success(request, "Thanks, next-morning pain saved.")
+    rows = session.entries.select_related("exercise")
+    found = over_limit(session.program, rows, morning=True)
+    _after_pain(
+        request, session.program, found, _("Thanks, next-morning pain saved."), morning=True
+    )
     return redirect("programs:home")
 
 
@@ -87,6 +114,7 @@ def session_calendar(request: HttpRequest) -> HttpResponse:
     context = {
         "weeks": selectors.month_calendar(patient=patient, program=program, year=year, month=month),
         "month_start": first,
+        "unit": patient.distance_unit,
         "previous_month": f"{previous:%Y-%m}",
         "next_month": f"{following:%Y-%m}",
     }
@@ -108,37 +136,65 @@ def _walk_run(program: Program | None, runs: list[RunLog]):
     }
 
 
+def _run_errors(error: ValidationError, form: forms.RunForm) -> None:
+    """The service's errors on the form; its ``distance_km`` is the form's ``distance``."""
+    if hasattr(error, "error_dict"):
+        renamed = {
+            ("distance" if field == "distance_km" else field): messages_
+            for field, messages_ in error.message_dict.items()
+        }
+        error = ValidationError(renamed)
+    add_service_errors(error, form)
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(Role.RUNNER)
 def runs(request: HttpRequest) -> HttpResponse:
     """The run log: log a run (with the spike warning), recent runs and the weekly volume chart."""
     patient, program = selectors.read_runner_record(request, kind=AccessKind.RUN_LOG)
-    form = forms.RunForm(request.POST or None)
+    unit = patient.distance_unit
+    today = runner_today(patient)
+    form = forms.RunForm(request.POST or None, unit=unit, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            run = services.run_log(patient=patient, **form.cleaned_data)
+            run = services.run_log(patient=patient, **form.run_values())
         except ValidationError as error:
-            add_service_errors(error, form)
+            _run_errors(error, form)
         else:
-            if run.load_warning:
-                messages.warning(request, run.load_warning["message"])
+            text = load_warning_text(run.load_warning, run_km=run.distance_km, unit=unit)
+            if text:
+                messages.warning(request, text)
             else:
-                messages.success(request, "Run saved.")
+                messages.success(request, _("Run saved."))
             return redirect("programs:runs")
-    today = timezone.localdate()
     recent = list(RunLog.objects.filter(patient=patient, date__gte=today - dt.timedelta(weeks=8)))
     volume = load.weekly_volume([(r.date, float(r.distance_km)) for r in recent], today=today)
     running_on_hold = safety.running_hold(patient_id=patient.pk)
     page = Paginator(RunLog.objects.filter(patient=patient), 20).get_page(request.GET.get("page"))
+    for run in page:
+        run.warning_label = load_warning_label(run.load_warning)
+    unit_name = _("miles") if unit == units.MILES else _("km")
+    weeks = [
+        (
+            date_format(w.week_start, "M j"),
+            float(units.one_decimal(units.from_km(w.distance_km, unit))),
+        )
+        for w in volume
+    ]
     context = {
         "form": form,
         "page": page,
+        "unit": unit,
+        "unit_name": unit_name,
         "chart": {
-            "labels": [f"{w.week_start:%-d %b}" for w in volume],
-            "km": [w.distance_km for w in volume],
-            "rows": [(f"{w.week_start:%-d %b}", w.distance_km) for w in volume],
-            "this_week": volume[-1].distance_km,
+            "labels": [label for label, _value in weeks],
+            "km": [value for _label, value in weeks],
+            "rows": weeks,
+            "this_week": units.distance_text(volume[-1].distance_km, unit),
+            "unit_label": unit_name,
+            "series_label": _("%(unit)s per week") % {"unit": unit_name},
         },
+        "spike_source": SPIKE_SOURCE_URL,
         # No plan while running is blocked (a red flag, or a bone stress injury not yet cleared).
         "running_on_hold": running_on_hold,
         "walk_run": None if running_on_hold else _walk_run(program, recent),
@@ -156,7 +212,7 @@ def run_morning(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MorningForm(request.POST)
     if form.is_valid():
         services.run_next_morning(run=run, pain=form.cleaned_data["next_morning_pain"])
-        messages.success(request, "Thanks, next-morning pain saved.")
+        messages.success(request, _("Thanks, next-morning pain saved."))
     else:
-        messages.error(request, "Choose your pain this morning, from 0 to 10.")
+        messages.error(request, _("Choose your pain this morning, from 0 to 10."))
     return redirect("programs:runs")

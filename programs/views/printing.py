@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from dangpt.roles import Role, role_required
 from programs import selectors
 from programs.models import Program
+from programs.portal.advice import clinic_phone
 from programs.portal.items import version_items
 
 
@@ -16,7 +17,12 @@ def _print(request: HttpRequest, program: Program) -> HttpResponse:
     version = program.current_version
     if version is None:
         raise Http404
-    context = {"program": program, "version": version, "items": version_items(version)}
+    context = {
+        "program": program,
+        "version": version,
+        "items": version_items(version),
+        "clinic_phone": clinic_phone(program.patient),
+    }
     return render(request, "programs/program_print.html", context)
 
 

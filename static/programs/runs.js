@@ -11,14 +11,14 @@
     type: "bar",
     data: {
       labels: data.labels,
-      datasets: [{ label: "km per week", data: data.km, backgroundColor: "#0b5d5e" }]
+      datasets: [{ label: data.series_label, data: data.km, backgroundColor: "#0b5d5e" }]
     },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
       plugins: { legend: { display: false } },
-      scales: { y: { beginAtZero: true, title: { display: true, text: "km" } } }
+      scales: { y: { beginAtZero: true, title: { display: true, text: data.unit_label } } }
     }
   });
   canvas.setAttribute("data-rendered", String(chart.data.datasets[0].data.length));

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from assessments.models import Evaluation, EvaluationAddendum, EvaluationStatus
 from assessments.selectors import evaluation_history
@@ -115,10 +116,10 @@ def test_history_keeps_every_version_with_the_author(draft, therapist):
     evaluation_update(evaluation=draft, user=therapist, fields={"history": "Second"})
     evaluation_sign(evaluation=draft, user=therapist)
     rows = evaluation_history(evaluation=draft)
-    assert [r["label"] for r in rows] == ["insert", "update", "update"]
+    assert [r["label"] for r in rows] == ["Created", "Changed", "Changed"]
     assert [r["values"]["history"] for r in rows] == ["Knee pain", "Second", "Second"]
-    assert "history" in rows[1]["changed"]
-    assert "status" in rows[2]["changed"]
+    assert rows[1]["diff"]["history"] == ["Knee pain", "Second"]
+    assert "status" in rows[2]["diff"]
     assert {r["user_id"] for r in rows} == {therapist.pk}
 
 
@@ -131,3 +132,14 @@ def test_only_the_author_edits_or_signs_a_draft(draft, make_user):
         evaluation_sign(evaluation=draft, user=colleague)
     draft.refresh_from_db()
     assert (draft.history, draft.status) == ("Knee pain", "draft")
+
+
+def test_history_page_shows_changes_in_words(client_for, draft, therapist):
+    """The history page names each changed field and its old and new value, not column keys."""
+    evaluation_update(evaluation=draft, user=therapist, fields={"history": "Second"})
+    evaluation_sign(evaluation=draft, user=therapist)
+    page = client_for(therapist).get(reverse("assessments:evaluation_history", args=[draft.pk]))
+    text = page.content.decode()
+    assert "Knee pain" in text and "Second" in text and "changed to" in text
+    assert "Status:" in text and "Draft" in text and "Signed" in text
+    assert "signed_by_id" not in text and "patient_id" not in text

@@ -464,7 +464,7 @@ def test_object_pages_anonymous_goes_to_login(client, method, name):
 
 
 def test_nav_links_per_role(client_for, therapist, runner):
-    """Therapists see Screenings; runners see the symptom questionnaire."""
+    """Therapists see Screenings; runners reach the symptom questionnaire from Questionnaires."""
     from django.test import Client
 
     html = client_for(therapist).get(url("screening_list")).content.decode()
@@ -472,7 +472,9 @@ def test_nav_links_per_role(client_for, therapist, runner):
     runner_client = Client()
     runner_client.force_login(runner)
     html = runner_client.get(url("questionnaire")).content.decode()
-    assert "Symptom questionnaire</a>" in html
+    assert 'href="/me/measures/">Questionnaires</a>' in html
+    html = runner_client.get(url("my_measures")).content.decode()
+    assert 'href="/me/questionnaire/">Symptom questionnaire</a>' in html
 
 
 def test_runner_is_asked_the_issue_15_questions(client_for, runner):

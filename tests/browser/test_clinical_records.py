@@ -96,8 +96,8 @@ def test_evaluation_gait_sign_portal_lefs_and_trend(live_server, page, transacti
     sign_in(page, base, runner.username)
     page.goto(f"{base}/me/measures/")
     page.get_by_role("link", name="Lower Extremity Functional Scale (LEFS) · 6 weeks").click()
-    for fieldset in page.locator("[data-testid=prom-form] fieldset").all():
-        fieldset.get_by_label("A little difficulty").check()
+    for row in page.locator("[data-testid=prom-grid] tbody tr").all():
+        row.get_by_role("radio", name="A little difficulty").check()
     page.get_by_role("button", name="Save answers").click()
     page.get_by_text("saved").first.wait_for()
     latest = OutcomeResult.objects.filter(patient=patient, instrument="lefs").latest("taken_at")

@@ -24,7 +24,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
     day = clinic.monday.isoformat()
 
     sign_in(page, live_server.url, desk)
-    page.wait_for_url(f"{live_server.url}/desk/schedule/")
+    page.wait_for_url(f"{live_server.url}/desk/calendar/")
 
     page.get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Register a runner").click()
@@ -40,13 +40,14 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
     page.locator("#main").get_by_role("link", name="Book an appointment").click()
     page.get_by_label("Appointment type").select_option(label="Initial evaluation (60 min)")
     page.get_by_label("Date").fill(day)
-    page.get_by_role("button", name="Show free times").click()
-    page.locator(".slot-button").first.click()
-    page.get_by_text("Appointment booked.").wait_for()
+    page.get_by_role("button", name="Find next available").click()
+    page.locator(".slot-link").first.click()
+    page.get_by_role("button", name="Book").click()
+    page.locator(".alert-success", has_text="Booked ").wait_for()
     booked = Appointment.objects.get(patient__last_name="Newrunner")
     assert booked.appointment_type == clinic.evaluation
     assert booked.start == at(clinic.monday, 8)  # the first free slot of the day
-    assert "08:00" in page.locator("#appointment-when").inner_text()
+    assert "8:00 AM" in page.locator("#appointment-when").inner_text()
 
     page.goto(f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={day}")
     card = page.locator(".appointment-card", has_text="Nadia Newrunner")

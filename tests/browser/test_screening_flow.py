@@ -26,6 +26,7 @@ def test_questionnaire_to_acknowledged_red_flag(
     # The runner, on a phone.
     sign_in(phone_page, base, runner)
     phone_page.get_by_role("button", name="Toggle navigation").click()
+    phone_page.get_by_role("link", name="Questionnaires").click()
     phone_page.get_by_role("link", name="Symptom questionnaire").click()
     self_check = phone_page.get_by_role("group", name="Self-check")
     expect(self_check).to_be_visible()

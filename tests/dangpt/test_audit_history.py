@@ -115,5 +115,5 @@ def test_audit_page_shows_role_changes_and_screening_reviews(client_for, manager
     page = client.get(reverse("audit:search"), {"log": "changes", "kind": "role"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert f"of user #{user.pk}: Therapist" in text and manager.username in text
-    assert "group.add" in text
+    assert f"of {user.get_full_name()}: Therapist" in text and manager.get_full_name() in text
+    assert "Role given" in text and "group.add" not in text

@@ -7,7 +7,7 @@ from dangpt.roles import STAFF_ROLES, Role
 from tests.conftest import confirmed_totp_device, totp_code
 
 HOMES = {
-    Role.FRONT_DESK: "patients:schedule",
+    Role.FRONT_DESK: "patients:calendar",
     Role.THERAPIST: "patients:my_day",
     Role.MANAGER: "patients:clinic_overview",
     Role.RUNNER: "programs:home",

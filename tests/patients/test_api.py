@@ -162,7 +162,7 @@ def test_book_then_conflict_then_cancel_then_rebook(api, front_desk, clinic):
     assert data["end"] == at(clinic.monday, 10).isoformat()
     clash = caller.post("/appointments", {**body, "patient": PatientFactory().pk})
     assert clash.status_code == 409
-    assert "just taken" in clash.json()["detail"]
+    assert "already has a visit at 9:00 AM" in clash.json()["detail"]
     cancelled = caller.post(f"/appointments/{data['id']}/cancel", {"reason": "Moved away"})
     assert cancelled.json()["status"] == "cancelled"
     assert caller.post("/appointments", {**body, "patient": PatientFactory().pk}).status_code == 201

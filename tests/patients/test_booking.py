@@ -41,9 +41,9 @@ def test_adjacent_slots_both_succeed(clinic):
 
 
 def test_overlap_is_refused_with_the_slot_taken_message(clinic):
-    """A second patient in an overlapping slot gets SlotTaken and nothing is saved."""
+    """A second patient in an overlapping slot gets SlotTaken naming whose visit is there."""
     book(clinic, at(clinic.monday, 9))
-    with pytest.raises(services.SlotTaken, match="just taken"):
+    with pytest.raises(services.SlotTaken, match="already has a visit at 9:00 AM"):
         book(clinic, at(clinic.monday, 9, 30))
     assert Appointment.objects.count() == 1
 
@@ -148,7 +148,7 @@ def test_series_with_one_conflict_books_nothing_and_names_the_date(clinic):
             count=6,
         )
     message = " ".join(info.value.messages)
-    assert f"{week3:%d %b %Y}" in message
+    assert f"{week3:%a, %b %-d, %Y} 9:00 AM" in message
     assert "Nothing was booked" in message
     assert list(Appointment.objects.all()) == [taken]
 

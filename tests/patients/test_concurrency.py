@@ -58,7 +58,8 @@ def test_twenty_simultaneous_bookings_of_one_slot_yield_exactly_one(transactiona
     codes = sorted(code for code, _ in results)
     assert codes == [201] + [409] * (THREADS - 1), results
     conflicts = [payload for code, payload in results if code == 409]
-    assert all("just taken" in payload["detail"] for payload in conflicts)
+    # Each loser meets the winner's committed row and is told whose visit holds the time.
+    assert all("already has a visit at" in payload["detail"] for payload in conflicts)
     with connection.cursor() as cursor:
         cursor.execute(OVERLAPS_SQL)
         assert cursor.fetchone()[0] == 0

@@ -191,13 +191,19 @@ def test_the_booking_page_refuses_another_locations_patient_and_slot(client, mak
     assert client.get(url, {"patient": theirs.pk}).status_code == 404
     before = Appointment.objects.count()
     start = booked.start + dt.timedelta(days=7)
-    slot = f"{start.isoformat()}|{booked.therapist_id}|{east.pk}"
     response = client.post(
-        f"{url}?patient={ours.pk}",
-        {"slot": slot, "appointment_type": booked.appointment_type_id, "repeat_weeks": 1},
+        reverse("patients:book_review"),
+        {
+            "patient": ours.pk,
+            "therapist": booked.therapist_id,
+            "location": east.pk,
+            "start": start.isoformat(),
+            "appointment_type": booked.appointment_type_id,
+            "repeat_weeks": 1,
+        },
     )
-    assert response.status_code == 200
-    assert "location" in response.context["slot_form"].errors
+    assert response.status_code == 400
+    assert "location" in response.context["form"].errors
     assert Appointment.objects.count() == before
 
 

@@ -134,7 +134,7 @@ def test_schedule_shows_columns_and_htmx_returns_the_partial(client_for, front_d
 
 
 def test_booking_flow_lists_slots_and_books_the_clicked_one(client_for, front_desk, clinic):
-    """Choosing type and date shows free slots; posting one books it."""
+    """Choosing type and date shows free slots; the review step of one books it on POST."""
     patient = PatientFactory()
     client = client_for(front_desk)
     params = {
@@ -144,20 +144,23 @@ def test_booking_flow_lists_slots_and_books_the_clicked_one(client_for, front_de
         "date": clinic.monday.isoformat(),
     }
     page = client.get(reverse("patients:book"), params)
-    first = page.context["slots"][0]
+    first = page.context["days"][0]["groups"][0]["slots"][0]
     assert first["start"] == at(clinic.monday, 8)
-    value = f"{first['start'].isoformat()}|{clinic.therapist.pk}|{clinic.location.pk}"
-    url = reverse("patients:book") + f"?patient={patient.pk}"
-    response = client.post(url, {"slot": value, "appointment_type": clinic.evaluation.pk})
+    chosen = {
+        "patient": patient.pk,
+        "appointment_type": clinic.evaluation.pk,
+        "therapist": clinic.therapist.pk,
+        "location": clinic.location.pk,
+        "start": first["start"].isoformat(),
+    }
+    url = reverse("patients:book_review")
+    assert client.get(url, chosen).status_code == 200
+    response = client.post(url, chosen)
     booked = Appointment.objects.get()
     assert response.url == reverse("patients:appointment", args=[booked.pk])
     assert booked.start == at(clinic.monday, 8)
-    lost = client.post(
-        url.replace(str(patient.pk), str(PatientFactory().pk)),
-        {"slot": value, "appointment_type": clinic.evaluation.pk},
-        follow=True,
-    )
-    assert "just taken" in lost.content.decode()
+    lost = client.post(url, {**chosen, "patient": PatientFactory().pk})
+    assert "Dana Nguyen already has a visit at 8:00 AM" in lost.content.decode()
     assert Appointment.objects.count() == 1
 
 
@@ -201,9 +204,10 @@ def test_status_actions_and_reschedule(client_for, front_desk, clinic):
         reverse("patients:move", args=[appointment.pk]),
         {"date": clinic.monday.isoformat(), "time": "10:00"},
     )
+    # Two weeks ahead: check-in is not open yet, so nothing changes but the time.
     client.post(reverse("patients:status", args=[appointment.pk]), {"action": "check_in"})
     appointment.refresh_from_db()
-    assert (appointment.start, appointment.status) == (at(clinic.monday, 10), "checked_in")
+    assert (appointment.start, appointment.status) == (at(clinic.monday, 10), "booked")
 
 
 def test_runner_gets_ics_for_own_appointment_and_404_for_others(client_for, runner):
@@ -245,12 +249,15 @@ def test_anonymous_users_go_to_login(client, db, url):
 
 
 def test_wrong_methods_are_405(client_for, front_desk):
-    """Read-only pages refuse POST; action endpoints refuse GET."""
+    """Read-only pages refuse POST; action endpoints refuse GET (status and move GET their
+    confirmation and picker pages)."""
     client = client_for(front_desk)
     appointment = AppointmentFactory()
     assert client.post(reverse("patients:list")).status_code == 405
-    assert client.get(reverse("patients:status", args=[appointment.pk])).status_code == 405
-    assert client.get(reverse("patients:move", args=[appointment.pk])).status_code == 405
+    assert client.post(reverse("patients:book")).status_code == 405
+    assert client.post(reverse("patients:calendar")).status_code == 405
+    assert client.post(reverse("patients:move_review", args=[appointment.pk])).status_code == 405
+    assert client.get(reverse("patients:status_undo", args=[appointment.pk])).status_code == 405
 
 
 def test_front_desk_cannot_open_manager_setup(client_for, front_desk):

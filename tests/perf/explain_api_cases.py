@@ -59,6 +59,27 @@ CASES = [
     Case(PATIENTS, "desk", {"offset": 200}),
     Case("/api/v1/patients/{patient_id}", "desk"),
     Case("/api/v1/therapists", "desk"),
+    # Online booking: the caller's token is ignored (anyone may ask).
+    Case("/api/v1/public/booking-options", "desk"),
+    Case(
+        "/api/v1/public/availability",
+        "desk",
+        {
+            "location": "{location_id}",
+            "appointment_type": "{appointment_type}",
+            "date": "{public_day}",
+        },
+    ),
+    Case(
+        "/api/v1/public/availability",
+        "desk",
+        {
+            "location": "{location_id}",
+            "appointment_type": "{appointment_type}",
+            "date": "{public_day}",
+            "therapist": "{therapist_id}",
+        },
+    ),
     Case("/api/v1/locations", "desk"),
     Case("/api/v1/appointment-types", "desk"),
     Case(

@@ -225,7 +225,8 @@ def test_booking_first_available_is_flat_in_therapists(client_for, front_desk, m
     }
 
     def check(response) -> None:
-        people = set(re.findall(r'name="slot"\s+value="[^|"]+\|(\d+)\|', response.content.decode()))
+        links = re.findall(r'slot-link"\s+href="[^"]*therapist=(\d+)&', response.content.decode())
+        people = set(links)
         assert len(people) == 51, f"slots of {len(people)} therapists, not 51"
 
     assert_flat(

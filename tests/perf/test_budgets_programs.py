@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.models import Patient
 from programs import services
 from programs.models import (
     ProgressionSuggestion,
@@ -147,6 +148,8 @@ def test_runner_home_without_a_program_fits_the_detail_budget(client_for, runner
 
 def test_runner_calendar_is_flat_in_sessions_and_runs(client_for, clinic, runner):
     """A month with 1 run and session, or 50 runs on every day with a session: same queries."""
+    # The checks read kilometres (a runner in miles gets the same rows and queries).
+    Patient.objects.filter(pk=runner.patient.pk).update(distance_unit="km")
     program = GrowingProgram(clinic.therapist, runner.patient)
     program(2)
     first = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -176,6 +179,7 @@ def test_runner_calendar_is_flat_in_sessions_and_runs(client_for, clinic, runner
 
 def test_runner_runs_page_is_flat_in_runs(client_for, clinic, runner):
     """The run log (a full page of 20, the 8-week chart, the walk-run stage) at 1 and 50 runs."""
+    Patient.objects.filter(pk=runner.patient.pk).update(distance_unit="km")
     GrowingProgram(clinic.therapist, runner.patient, walk_run_stage=1)(1)
     today = timezone.localdate()
     days = itertools.count()

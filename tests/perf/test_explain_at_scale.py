@@ -19,10 +19,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dangpt.roles import Role
 from dangpt.services import api_token_create
-from patients.models import Appointment, Patient
+from patients.models import Appointment, AppointmentType, Patient
 from programs.models import Program
 from tests.assessments.factories import EvaluationFactory
 from tests.perf.explain_api_cases import CASES, NEXT, Case
@@ -196,6 +197,8 @@ def test_hot_read_paths_use_indexes_at_scale(scale_data, client, make_user):
         ("audit, latest reads", {}),
         ("audit by patient", {"patient": patient.pk}),
         ("audit by user", {"user": reader.username}),
+        ("audit by patient name", {"patient": patient.last_name}),
+        ("audit by staff name", {"user": f"{reader.first_name} {reader.last_name}"}),
         ("audit by dates", {"date_from": "2024-01-01", "date_to": "2024-01-31"}),
         ("audit changes by patient", {"log": "changes", "patient": patient.pk}),
     ):
@@ -229,6 +232,8 @@ def _api_context(make_user) -> tuple[dict, dict]:
     runner = make_user(Role.RUNNER)
     Patient.objects.filter(pk=program.patient_id).update(user=runner)
     day = busy.start.date()
+    # Online booking asks about a type runners may book, on a day the default policy allows.
+    AppointmentType.objects.filter(pk=upcoming.appointment_type_id).update(bookable_online=True)
     values = {
         "surname_part": patient.last_name[1:5],
         "full_name": f"{patient.first_name} {patient.last_name}",
@@ -238,6 +243,7 @@ def _api_context(make_user) -> tuple[dict, dict]:
         "patient_id": patient.pk,
         "appointment_type": upcoming.appointment_type_id,
         "upcoming_day": upcoming.start.date().isoformat(),
+        "public_day": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
         "therapist_id": therapist.pk,
         "location_id": upcoming.location_id,
         "busy_day": day.isoformat(),

@@ -80,6 +80,12 @@ PAGES: dict[str, Entry] = {
     "patients:cancel": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:status": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:move": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
+    "patients:move_review": Entry(
+        DESK,
+        lambda s: {"pk": s.a.appointment.pk},
+        query=lambda s: {"start": (s.a.appointment.start + dt.timedelta(days=1)).isoformat()},
+    ),
+    "patients:status_undo": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:freed": Entry(DESK, lambda s: {"pk": s.a.cancelled.pk}),
     "patients:waitlist_book": Entry(
         DESK, lambda s: {"entry_pk": s.b.waitlist.pk, "pk": s.a.cancelled.pk}
@@ -95,6 +101,9 @@ PAGES: dict[str, Entry] = {
     "patients:setup_edit": Entry(MANAGERS, lambda s: {"kind": "locations", "pk": s.location.pk}),
     "patients:setup_delete": Entry(MANAGERS, lambda s: {"kind": "locations", "pk": s.location.pk}),
     "reminders:link": Entry(frozenset(), lambda s: {"token": "not-a-signed-link"}, public=True),
+    "patients:public_book_confirm": Entry(
+        frozenset(), lambda s: {"token": "not-a-signed-link"}, public=True
+    ),
     "reminders:retry": Entry(DESK, lambda s: {"pk": s.a.reminder.pk}),
     # Screenings.
     "assessments:screening_detail": Entry(THERAPISTS, lambda s: {"pk": s.a.screening.pk}),
@@ -234,6 +243,12 @@ API: dict[str, Entry] = {
     "dangpt_api_patient_fhir": Entry(CLINICIANS, lambda s: {"patient_id": s.a.patient.pk}),
     "dangpt_api_get_report": Entry(MANAGERS, lambda s: {"name": "attendance"}),
 }
+
+
+# Operations for anyone, without a token (online booking): no session, no patient data.
+PUBLIC_API = frozenset(
+    {"patients_api_booking_options", "patients_api_public_availability", "patients_api_public_book"}
+)
 
 
 # --- Writes that name runner A in their body (no id in the path) -----------------------------

@@ -18,6 +18,7 @@ from tests.security.matrix import (
     ADMIN_NAMESPACE,
     API,
     PAGES,
+    PUBLIC_API,
     api_operations,
     fill_path,
     id_routes,
@@ -186,12 +187,18 @@ def test_api_operations_answer_404_to_everyone_not_in_the_matrix(
     assert not problems, "\n".join(problems)
 
 
+def test_only_the_token_exchange_and_online_booking_need_no_token():
+    """An operation open to anyone is a decision: the token exchange, or online booking."""
+    open_ops = {op["operationId"] for op in api_operations(openapi()) if not op["security"]}
+    assert open_ops == {"dangpt_api_create_token", *PUBLIC_API}
+
+
 def test_api_operations_answer_401_without_a_token(scenario):
     client = Client()
     problems = []
     for op in api_operations(openapi()):
         if not op["security"]:
-            continue  # the token exchange itself
+            continue  # the token exchange itself, and online booking
         entry = API.get(op["operationId"])
         values = entry.kwargs(scenario) if entry else {}
         url = fill_path(op["path"], values)

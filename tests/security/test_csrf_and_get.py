@@ -20,6 +20,7 @@ from tests.security.matrix import (
     MANAGER,
     OWNER,
     PAGES,
+    PUBLIC_API,
     THERAPIST,
     all_routes,
     api_operations,
@@ -171,8 +172,8 @@ def test_api_posts_without_a_bearer_token_answer_401_and_change_nothing(scenario
     before = snapshot()
     problems = []
     for op in api_operations(openapi()):
-        if op["method"] == "GET":
-            continue
+        if op["method"] == "GET" or op["operationId"] in PUBLIC_API:
+            continue  # online booking is for anyone: see the test below
         entry = API.get(op["operationId"])
         url = fill_path(op["path"], entry.kwargs(scenario) if entry else {})
         body = {"username": scenario.front_desk.username, "password": "wrong password, sorry"}
@@ -182,6 +183,27 @@ def test_api_posts_without_a_bearer_token_answer_401_and_change_nothing(scenario
         if response.status_code != 401:
             problems.append(f"{op['method']} {op['operationId']}: {response.status_code}")
     assert not problems, "\n".join(problems)
+    assert not changes(before, snapshot())
+
+
+def test_public_booking_posts_need_no_csrf_token_and_use_no_session(scenario):
+    """Online booking is for anyone: no token, no cookie; a bad body is a 422, nothing changes.
+
+    It reads no session or cookie, so a forged cross-site request borrows nothing a direct one
+    lacks; its limits are per address and per email instead.
+    """
+    client = Client(enforce_csrf_checks=True)
+    before = snapshot()
+    posts = [
+        op
+        for op in api_operations(openapi())
+        if op["operationId"] in PUBLIC_API and op["method"] == "POST"
+    ]
+    assert len(posts) == 1
+    response = client.post(posts[0]["path"], data={"email": "x"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "first_name" in response.json()["errors"]
+    assert not response.cookies
     assert not changes(before, snapshot())
 
 

@@ -97,7 +97,7 @@ def test_logging_a_session_shows_at_once(client_for, runner, program):
     assert client.post(reverse("programs:log_session"), data).status_code == 302
     body, sql = _visit(client)
     assert _built(sql) and "Today's session is done." in body
-    assert "Adherence: <strong>33%</strong>" in body
+    assert "Done: <strong>33%</strong>" in body
 
 
 def test_next_morning_pain_clears_the_prompt_at_once(client_for, runner, program):

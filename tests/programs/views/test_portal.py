@@ -98,7 +98,7 @@ def test_logging_a_session_stores_it_and_updates_adherence(client_for, runner, p
     assert session.completed and session.date == timezone.localdate()
     assert set(session.entries.values_list("pain_during", flat=True)) == {2}
     body = client.get(reverse("programs:home")).content.decode()
-    assert "Adherence: <strong>33%</strong>" in body
+    assert "Done: <strong>33%</strong>" in body
 
 
 def test_logging_a_session_with_nothing_ticked_is_refused(client_for, runner, program):
@@ -143,15 +143,17 @@ def test_logging_a_run_shows_the_spike_warning(client_for, runner):
     services.run_log(
         patient=runner.patient, date=today - dt.timedelta(days=2), distance_km=8, duration_min=48
     )
+    runner.patient.distance_unit = "km"
+    runner.patient.save(update_fields=["distance_unit"])
     client = client_for(runner)
-    data = {"date": today.isoformat(), "distance_km": "12", "duration_min": "70", "rpe": "6"}
+    data = {"date": today.isoformat(), "distance": "12", "duration_min": "70", "rpe": "6"}
     response = client.post(reverse("programs:runs"), data, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "50% longer than your longest run" in body
+    assert "about 1.5 times as long as your longest run" in body
     run = RunLog.objects.get(distance_km=12)
     assert run.load_warning["level"] == "moderate" and run.rpe == 6
-    assert '"this_week": 20.0' in body or "This week: 20.0 km" in body
+    assert "This week: 20.0 km" in body
 
 
 def test_run_list_names_spike_sizes_in_plain_words(client_for, runner):
@@ -167,7 +169,7 @@ def test_run_list_names_spike_sizes_in_plain_words(client_for, runner):
     levels = list(RunLog.objects.order_by("date").values_list("load_warning__level", flat=True))
     assert levels == ["first_run_back", "small", "moderate", "large"]
     body = client_for(runner).get(reverse("programs:runs")).content.decode()
-    assert "A little longer than your longest run of the 30 days before" in body
+    assert "A bit longer than your longest run of the 30 days before" in body
     assert "Much longer than your longest run of the 30 days before" in body
     assert "More than double your longest run of the 30 days before" in body
     for code in ("Spike:", "small (", "moderate (", "large ("):
@@ -176,7 +178,7 @@ def test_run_list_names_spike_sizes_in_plain_words(client_for, runner):
 
 def test_logging_a_run_with_bad_input_shows_field_errors(client_for, runner):
     """Zero distance: an error at the field, nothing stored."""
-    data = {"date": timezone.localdate().isoformat(), "distance_km": "0", "duration_min": "30"}
+    data = {"date": timezone.localdate().isoformat(), "distance": "0", "duration_min": "30"}
     response = client_for(runner).post(reverse("programs:runs"), data)
     assert response.status_code == 400
     assert not RunLog.objects.exists()
@@ -189,7 +191,7 @@ def test_calendar_shows_sessions_and_runs(client_for, runner, program):
     services.session_log(program=program, date=today, entries=entries)
     services.run_log(patient=runner.patient, date=today, distance_km=5, duration_min=30)
     body = client_for(runner).get(reverse("programs:calendar")).content.decode()
-    assert f'data-day="{today:%Y-%m-%d}"' in body and "✓ done" in body and "5.0 km" in body
+    assert f'data-day="{today:%Y-%m-%d}"' in body and "✓ done" in body and "3.1 mi" in body
 
 
 def test_print_view_fits_the_program(client_for, runner, program):

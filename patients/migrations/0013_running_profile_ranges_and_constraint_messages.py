@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0010_language_units_online_booking_policy"),
+        ("patients", "0012_merge_calendar_previsit_booking"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

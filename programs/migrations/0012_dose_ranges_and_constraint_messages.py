@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0013_gait_and_plan_ranges_and_constraint_messages"),
-        ("patients", "0011_running_profile_ranges_and_constraint_messages"),
-        ("programs", "0009_calf_stretch_and_hip_loading_tags"),
+        ("patients", "0013_running_profile_ranges_and_constraint_messages"),
+        ("programs", "0011_exercise_spanish_text_from_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,21 @@
+"""`{% previsit_banner %}`: the runner's "before your visit" banner, for the runner's home page."""
+
+from django import template
+
+from dangpt.roles import Role, role_of
+from patients.models import Patient
+from patients.previsit import previsit_banner as checklist_for_banner
+
+register = template.Library()
+
+
+@register.inclusion_tag("patients/_previsit_banner.html", takes_context=True)
+def previsit_banner(context) -> dict:
+    """The banner for the signed-in runner; empty for anyone else or when nothing is to do."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    checklist = None
+    if user is not None and user.is_authenticated and role_of(user) == Role.RUNNER:
+        patient = Patient.objects.filter(user=user).first()
+        checklist = checklist_for_banner(patient)
+    return {"previsit": checklist}

@@ -1,0 +1,136 @@
+"""What the runner is told after logging pain over the plan's limit, in plain words.
+
+The words follow what the progression rules (``programs.rules.progression``) do with the same
+log, so the runner reads what the therapist's suggestion says:
+
+- pain during or after up to 2 points over the limit: the dose comes down by about a quarter;
+- more than 2 points over: by about half;
+- over the limit twice in a row: the therapist reviews the program;
+- bone rule (no pain allowed): stop the exercise, 1–2 days off, then about half;
+- next-morning pain above the usual level: the same cuts, judged on the morning.
+
+The therapist confirms a lower dose (a suggestion on their dashboard); until then the runner is
+told to do less, not to stop, except under the bone rule. A safety hold (``assessments.safety``:
+a red flag or a bone stress injury not yet cleared) wins over all of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from assessments import safety
+from patients.models import Location, Patient, phone_for_people
+from programs.models import Program, ProgramItem, ProgressionSuggestion, SuggestionStatus
+from programs.rules import progression
+from programs.services.suggestions import item_tissue
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """One exercise whose logged pain passed its limit."""
+
+    name: str
+    verdict: progression.Verdict
+    bone: bool
+    twice: bool
+
+
+def clinic_phone(patient: Patient) -> str:
+    """The runner's clinic phone as people read it: "(213) 555-0100" ("" when none is known)."""
+    location = patient.preferred_location if patient.preferred_location_id else None
+    if location is None or not location.phone:
+        location = Location.objects.filter(is_active=True).exclude(phone="").first()
+    return phone_for_people(location.phone) if location else ""
+
+
+def over_limit(program: Program, entries, *, morning: bool = False) -> list[OverLimit]:
+    """The exercises of these session entries whose pain passed the program's pain rule.
+
+    ``morning``: judge only the next-morning pain (the morning check), else during and after.
+    """
+    entries = [e for e in entries if e.done]
+    items = ProgramItem.objects.select_related("exercise").in_bulk(
+        [e.item_id for e in entries if e.item_id]
+    )
+    review = set(
+        ProgressionSuggestion.objects.filter(
+            program=program, status=SuggestionStatus.PENDING, therapist_review=True
+        ).values_list("item_id", flat=True)
+    )
+    found = []
+    for entry in entries:
+        item = items.get(entry.item_id)
+        tissue = item_tissue(program, item)
+        log = progression.SessionPain(
+            pain_during=None if morning else entry.pain_during,
+            pain_after=None if morning else entry.pain_after,
+            next_morning_pain=entry.next_morning_pain if morning else None,
+            baseline_pain=program.baseline_pain,
+        )
+        check = progression.check_pain(tissue=tissue, log=log)
+        if check.breached:
+            name = item.exercise.name if item else entry.exercise.name
+            bone = progression.pain_rule(tissue).tissue is progression.Tissue.BONE
+            found.append(OverLimit(name, check.verdict, bone, entry.item_id in review))
+    return found
+
+
+def _what_next(found: list[OverLimit]) -> str:
+    if any(f.bone for f in found):
+        return _(
+            "Stop this exercise for now and take 1 to 2 days off it; after that, do about half "
+            "as much. Under your plan's rule for bone, any pain means a step back."
+        )
+    if any(f.verdict is progression.Verdict.MAJOR for f in found):
+        return _(
+            "That is well over your limit: next time, do about half as much (fewer reps or "
+            "shorter holds)."
+        )
+    return _(
+        "Next time, do a little less: about a quarter fewer reps or shorter holds. Don't push "
+        "through the pain."
+    )
+
+
+def advice_text(program: Program, found: list[OverLimit], *, morning: bool = False) -> str:
+    """The message for exercises over the limit: what the plan says to do next, and who to call."""
+    patient = program.patient
+    phone = clinic_phone(patient)
+    call = (
+        _("If the pain is sharp, or keeps getting worse, call the clinic at %(phone)s.")
+        % {"phone": phone}
+        if phone
+        else _("If the pain is sharp, or keeps getting worse, call the clinic.")
+    )
+    if safety.running_hold(patient_id=patient.pk) is not None:
+        # A red flag or an uncleared bone stress injury: the plan's dose steps do not apply.
+        return " ".join(
+            [
+                _("Your pain went over the limit your therapist set."),
+                _(
+                    "Some of your answers still need your therapist's review, so stop the "
+                    "exercises that hurt until you have spoken with the clinic."
+                ),
+                call,
+            ]
+        )
+    names = ", ".join(f.name for f in found)
+    if morning:
+        opening = _(
+            "Your pain this morning is above your usual level (%(baseline)s/10), which your plan "
+            "reads as too much load yesterday."
+        ) % {"baseline": program.baseline_pain}
+    else:
+        opening = _("Your pain went over your plan's limit on: %(names)s.") % {"names": names}
+    parts = [opening, _what_next(found)]
+    if any(f.twice for f in found):
+        parts.append(
+            _("This is the second time in a row, so your therapist will review your program.")
+        )
+    else:
+        parts.append(_("Your therapist sees this and will confirm the new dose with you."))
+    parts.append(_("Tomorrow morning, tell us how it feels."))
+    parts.append(call)
+    return " ".join(parts)
