@@ -14,30 +14,35 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic import ValidationError as SchemaError
 
 from assessments import exam as exam_fields
+from dangpt.clinical_ranges import api_number
 from patients.models import RunningProfile, Surface
 
 STRICT = ConfigDict(extra="forbid")
-# The bounds of the note form's exam fields (assessments/forms/evaluations.py).
-Measure = Annotated[float, Field(ge=-90, le=500, allow_inf_nan=False, strict=True)]
 
 
-class SidesIn(BaseModel):
-    """One measure, left and right; a side that was not measured is left out."""
+def _sides(group: str, key: str) -> type[BaseModel]:
+    """One measure, left and right, each in the measure's range; a side not measured is left out."""
+    number = api_number(f"exam.{group}.{key}")
+    return create_model(
+        f"{group.title()}_{key}",
+        __config__=STRICT,
+        __doc__="One measure, left and right; a side that was not measured is left out.",
+        left=(number | None, None),
+        right=(number | None, None),
+    )
 
-    model_config = STRICT
-    left: Measure | None = None
-    right: Measure | None = None
 
-
-def _group(name: str, keys, annotation) -> type[BaseModel]:
-    fields = {key: (annotation | None, None) for key, _label in keys}
+def _group(name: str, group: str, keys) -> type[BaseModel]:
+    fields = {key: (_sides(group, key) | None, None) for key, _label in keys}
     return create_model(name, __config__=STRICT, **fields)
 
 
-RomIn = _group("RomIn", exam_fields.ROM, SidesIn)
-StrengthIn = _group("StrengthIn", exam_fields.STRENGTH, SidesIn)
-SpecialTestsIn = _group(
-    "SpecialTestsIn", exam_fields.SPECIAL_TESTS, Literal["positive", "negative"]
+RomIn = _group("RomIn", "rom", exam_fields.ROM)
+StrengthIn = _group("StrengthIn", "strength", exam_fields.STRENGTH)
+SpecialTestsIn = create_model(
+    "SpecialTestsIn",
+    __config__=STRICT,
+    **{key: (Literal["positive", "negative"] | None, None) for key, _ in exam_fields.SPECIAL_TESTS},
 )
 
 
@@ -54,26 +59,19 @@ def _text(limit: int):
     return Annotated[str, Field(max_length=limit, strict=True)]
 
 
-def _count(limit: int):
-    return Annotated[int, Field(ge=0, le=limit, strict=True)]
-
-
-Distance = Annotated[float, Field(ge=0, le=9999.9, allow_inf_nan=False, strict=True)]
-
-
 class RunningProfileIn(BaseModel):
     """The running profile as a note snapshots it (the intake fields, RunningProfile)."""
 
     model_config = STRICT
-    years_running: _count(90) | None = None
-    runs_per_week: _count(21) | None = None
-    weekly_km: Distance | None = None
-    longest_run_km_30d: Distance | None = None
+    years_running: api_number("running_profile.years_running") | None = None
+    runs_per_week: api_number("running_profile.runs_per_week") | None = None
+    weekly_km: api_number("running_profile.weekly_km") | None = None
+    longest_run_km_30d: api_number("running_profile.longest_run_km_30d") | None = None
     goal_race: _text(120) | None = None
     goal_race_date: dt.date | None = None
     surfaces: list[Surface] | None = None
     current_shoes: _text(120) | None = None
-    shoes_km: _count(2_147_483_647) | None = None
+    shoes_km: api_number("running_profile.shoes_km") | None = None
     previous_injuries: _text(5000) | None = None
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Suspici
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
-from ninja import NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -248,7 +248,7 @@ class TokenIn(Schema):
     username: str
     password: str
     otp: str = ""
-    name: str = ""
+    name: str = Field("", max_length=100)
 
 
 TOKEN_REFUSED = {

@@ -16,6 +16,7 @@ from dangpt.models import ApiToken, Heartbeat, hash_token, new_raw_token
 from dangpt.roles import remember_role
 from dangpt.sessions import limits_for, touch_interval
 from dangpt.signals import user_deactivated
+from dangpt.text import text_within
 
 REVOKED_BY_CHANGE = (
     "This API token was revoked: the account's password, role or two-step sign-in changed "
@@ -106,7 +107,7 @@ def api_token_create(
     group_names, device_id = _current_facts(user)
     token = ApiToken.objects.create(
         user=user,
-        name=name[:100],
+        name=text_within(name, limit=100, field="name"),
         key_hash=hash_token(raw),
         hint=raw[:10],
         second_factor=second_factor,

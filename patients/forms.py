@@ -5,8 +5,8 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from dangpt import clinical_ranges
 from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
@@ -61,8 +61,9 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
-            raise ValidationError("The date of birth cannot be in the future.")
+        problem = clinical_ranges.birth_date_problem(born)
+        if problem:
+            raise ValidationError(problem)
         return born
 
 
@@ -75,6 +76,21 @@ class RunningProfileForm(forms.ModelForm):
         model = RunningProfile
         fields = list(RunningProfile.INTAKE_FIELDS)
         widgets = {"goal_race_date": DATE, "previous_injuries": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinical_ranges.bind_form(
+            self, {name: f"running_profile.{name}" for name in RunningProfile.NUMBERS}
+        )
+
+    def clean_goal_race_date(self):
+        """A goal race still to come; a date kept from an earlier visit may have passed."""
+        day = self.cleaned_data["goal_race_date"]
+        if "goal_race_date" in self.changed_data:
+            problem = clinical_ranges.goal_race_date_problem(day)
+            if problem:
+                raise ValidationError(problem)
+        return day
 
 
 class ReferringProviderForm(forms.ModelForm):

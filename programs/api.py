@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from dangpt import rowcache
 from dangpt.api import ErrorOut, error_response
 from dangpt.audit import audit_patient_access
+from dangpt.clinical_ranges import api_number
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.selectors import runner_patient
@@ -155,9 +156,9 @@ class ProgramSettingsIn(Schema):
 
     title: str | None = Field(None, max_length=160)
     tissue: str | None = None
-    baseline_pain: int | None = None
-    current_phase: int | None = None
-    walk_run_stage: int | None = None
+    baseline_pain: api_number("program.baseline_pain") | None = None
+    current_phase: api_number("program.current_phase") | None = None
+    walk_run_stage: api_number("program.walk_run_stage") | None = None
 
 
 class PublishIn(Schema):

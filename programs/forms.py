@@ -9,10 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.interface import linkable_evaluations
-from dangpt import units
+from dangpt import clinical_ranges, units
 from dangpt.conditions import Condition
 from programs.models import (
     DOSE_FIELDS,
+    ITEM_RANGES,
+    REPS_OR_HOLD_MESSAGE,
     Category,
     Exercise,
     ProgramItem,
@@ -70,12 +72,12 @@ class ProgramCreateForm(forms.Form):
 class ProgramSettingsForm(forms.Form):
     title = forms.CharField(max_length=160)
     tissue = forms.ChoiceField(choices=TissueChoice.choices, label="Pain rule")
-    baseline_pain = forms.IntegerField(
-        min_value=0, max_value=10, label="Usual pain (0–10)", help_text="Next-morning yardstick."
+    baseline_pain = clinical_ranges.form_field(
+        "program.baseline_pain", label="Usual pain (0–10)", help_text="Next-morning yardstick."
     )
-    current_phase = forms.IntegerField(min_value=1, max_value=20, label="Current phase")
-    walk_run_stage = forms.IntegerField(
-        min_value=0, max_value=8, required=False, label="Walk-run stage (0–8)"
+    current_phase = clinical_ranges.form_field("program.current_phase", label="Current phase")
+    walk_run_stage = clinical_ranges.form_field(
+        "program.walk_run_stage", required=False, label="Walk-run stage (0–8)"
     )
 
 
@@ -85,16 +87,24 @@ class ItemForm(forms.ModelForm):
         fields = list(DOSE_FIELDS)  # what a therapist edits is what a version keeps
         labels = {"hold_seconds": "Hold (s)", "load_kg": "Load (kg)"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinical_ranges.bind_form(self, {name: f"program_item.{name}" for name in ITEM_RANGES})
+
     def clean(self):
         data = super().clean()
-        if data.get("reps") is None and data.get("hold_seconds") is None:
-            self.add_error("reps", "Give reps, a hold time, or both.")
+        if (
+            data.get("reps") is None
+            and data.get("hold_seconds") is None
+            and not {"reps", "hold_seconds"} & self.errors.keys()
+        ):
+            self.add_error("reps", REPS_OR_HOLD_MESSAGE)
         return data
 
 
 class ItemAddForm(forms.Form):
     exercise = forms.ModelChoiceField(queryset=Exercise.objects.filter(is_active=True))
-    phase = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    phase = clinical_ranges.form_field("program_item.phase", initial=1)
 
 
 class PublishForm(forms.Form):

@@ -23,6 +23,7 @@ from assessments.services import (
     evaluation_update,
 )
 from dangpt.api import ErrorOut
+from dangpt.clinical_ranges import api_number
 from dangpt.conditions import Diagnosis
 from dangpt.models import AccessKind
 from dangpt.pagination import keyset_page, set_next_headers
@@ -93,6 +94,11 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
     }
 
 
+# The plan's numbers, with the note form's ranges and messages (dangpt/clinical_ranges.py).
+VisitsPerWeek = api_number("evaluation.visits_per_week")
+PlanWeeks = api_number("evaluation.plan_weeks")
+
+
 class EvaluationIn(Schema):
     patient: int
     kind: EvaluationKind = EvaluationKind.INITIAL
@@ -105,8 +111,8 @@ class EvaluationIn(Schema):
     icd10: str = ""
     assessment_notes: str = ""
     goals: str = ""
-    visits_per_week: int | None = None
-    plan_weeks: int | None = None
+    visits_per_week: VisitsPerWeek | None = None
+    plan_weeks: PlanWeeks | None = None
     plan_notes: str = ""
 
 
@@ -121,8 +127,8 @@ class EvaluationPatch(Schema):
     icd10: str | None = None
     assessment_notes: str | None = None
     goals: str | None = None
-    visits_per_week: int | None = None
-    plan_weeks: int | None = None
+    visits_per_week: VisitsPerWeek | None = None
+    plan_weeks: PlanWeeks | None = None
     plan_notes: str | None = None
 
 

@@ -11,20 +11,22 @@ from assessments import exam as exam_fields
 from assessments.forms.widgets import DATE, TEXT
 from assessments.models import EVALUATION_FIELDS, Evaluation, EvaluationAddendum
 from assessments.note_fields import stored_exam, stored_running_profile
+from dangpt import clinical_ranges
 
+# Numbers take their field from the range table (dangpt/clinical_ranges.py); None: text.
 RUNNING_PROFILE = (
-    ("weekly_km", "Weekly distance (km)", forms.DecimalField, {"min_value": 0, "max_value": 500}),
-    ("runs_per_week", "Runs per week", forms.IntegerField, {"min_value": 0, "max_value": 21}),
-    (
-        "longest_run_km_30d",
-        "Longest run, last 30 days (km)",
-        forms.DecimalField,
-        {"min_value": 0, "max_value": 300},
-    ),
-    ("years_running", "Years running", forms.IntegerField, {"min_value": 0, "max_value": 90}),
-    ("goal_race", "Goal race", forms.CharField, {"max_length": 120}),
-    ("current_shoes", "Current shoes", forms.CharField, {"max_length": 120}),
+    ("weekly_km", "Weekly distance (km)", None),
+    ("runs_per_week", "Runs per week", None),
+    ("longest_run_km_30d", "Longest run, last 30 days (km)", None),
+    ("years_running", "Years running", None),
+    ("goal_race", "Goal race", 120),
+    ("current_shoes", "Current shoes", 120),
 )
+# The note's own numbers and their ranges.
+PLAN_RANGES = {
+    "visits_per_week": "evaluation.visits_per_week",
+    "plan_weeks": "evaluation.plan_weeks",
+}
 
 
 def _number(value):
@@ -72,10 +74,14 @@ class EvaluationForm(forms.ModelForm):
         profile = profile_initial
         if profile is None:
             profile = stored_running_profile(self.instance.running_profile)
-        for key, label, field_class, options in RUNNING_PROFILE:
-            self.fields[f"profile_{key}"] = field_class(
-                label=label, required=False, initial=(profile or {}).get(key), **options
-            )
+        for key, label, max_length in RUNNING_PROFILE:
+            options = {"label": label, "required": False, "initial": (profile or {}).get(key)}
+            if max_length is None:
+                field = clinical_ranges.form_field(f"running_profile.{key}", **options)
+            else:
+                field = forms.CharField(max_length=max_length, **options)
+            self.fields[f"profile_{key}"] = field
+        clinical_ranges.bind_form(self, PLAN_RANGES)
         self._add_exam_fields(stored_exam(self.instance.exam))
 
     def _add_exam_fields(self, exam: dict) -> None:
@@ -83,12 +89,10 @@ class EvaluationForm(forms.ModelForm):
             for key, label in rows:
                 for side in exam_fields.SIDES:
                     initial = ((exam.get(group) or {}).get(key) or {}).get(side)
-                    self.fields[f"{group}_{key}_{side}"] = forms.DecimalField(
+                    self.fields[f"{group}_{key}_{side}"] = clinical_ranges.form_field(
+                        f"exam.{group}.{key}",
                         label=f"{label} — {side}",
                         required=False,
-                        min_value=-90,
-                        max_value=500,
-                        decimal_places=1,
                         initial=initial,
                     )
         for key, label in exam_fields.SPECIAL_TESTS:
@@ -98,6 +102,14 @@ class EvaluationForm(forms.ModelForm):
                 choices=[("", "Not tested"), *exam_fields.TEST_RESULTS],
                 initial=(exam.get("special_tests") or {}).get(key, ""),
             )
+
+    def clean_evaluated_on(self):
+        """A note records a visit that happened: not a day after today."""
+        day = self.cleaned_data["evaluated_on"]
+        problem = clinical_ranges.visit_date_problem(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_icd10(self):
         """ICD-10 codes are kept upper case without spaces around them."""

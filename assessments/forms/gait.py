@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from assessments.forms.widgets import DATE, TEXT
-from assessments.models import GAIT_FIELDS, GaitAnalysis
+from assessments.models import GAIT_FIELDS, GAIT_NUMBERS, GaitAnalysis
+from dangpt import clinical_ranges
 
 
 class GaitAnalysisForm(forms.ModelForm):
@@ -49,6 +50,15 @@ class GaitAnalysisForm(forms.ModelForm):
         self.fields[
             "cadence_spm"
         ].help_text = "Leave empty to measure it on video by marking foot contacts."
+        clinical_ranges.bind_form(self, {name: f"gait.{name}" for name in GAIT_NUMBERS})
+
+    def clean_recorded_on(self):
+        """A recording that happened: not a day after today."""
+        day = self.cleaned_data["recorded_on"]
+        problem = clinical_ranges.visit_date_problem(day, what="The recording date")
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_video_links_text(self):
         """One web link per line; blank lines are dropped."""

@@ -104,7 +104,13 @@ def _field_for(question, *, runner: bool) -> forms.Field:
         )
     if kind == "integer":
         return forms.IntegerField(min_value=question["min"], max_value=question["max"], **common)
-    return forms.DecimalField(min_value=question["min"], max_digits=5, decimal_places=1, **common)
+    return forms.DecimalField(
+        min_value=question["min"],
+        max_value=question.get("max"),
+        max_digits=5,
+        decimal_places=1,
+        **common,
+    )
 
 
 class ScreeningAnswersForm(forms.Form):

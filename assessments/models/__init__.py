@@ -26,7 +26,15 @@ from .evaluations import (
     EvaluationKind,
     EvaluationStatus,
 )
-from .gait import GAIT_FIELDS, ArmSwing, FootStrike, GaitAnalysis, GaitSurface, StepWidth
+from .gait import (
+    GAIT_FIELDS,
+    GAIT_NUMBERS,
+    ArmSwing,
+    FootStrike,
+    GaitAnalysis,
+    GaitSurface,
+    StepWidth,
+)
 from .outcomes import OutcomeResult, OutcomeSource, PromSchedule
 from .screening import Disposition, Screening, ScreeningSource, ScreeningStatus
 
@@ -47,6 +55,7 @@ __all__ = [
     "ExclusionMethod",
     "EVALUATION_FIELDS",
     "GAIT_FIELDS",
+    "GAIT_NUMBERS",
     "ArmSwing",
     "ChartQuerySet",
     "Disposition",

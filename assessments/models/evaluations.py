@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangpt.audit.history import track
+from dangpt.clinical_ranges import range_checks
 from dangpt.conditions import Diagnosis
 from dangpt.roles import CLINICIAN_ROLES, role_of
 
@@ -121,6 +122,7 @@ class Evaluation(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="evaluation_signature_matches_status",
+                violation_error_message="A signed note records who signed it and when.",
                 condition=(
                     Q(status="draft", signed_by__isnull=True, signed_at__isnull=True)
                     | Q(status="signed", signed_by__isnull=False, signed_at__isnull=False)
@@ -128,7 +130,11 @@ class Evaluation(models.Model):
             ),
             models.CheckConstraint(
                 name="evaluation_icd10_format",
+                violation_error_message="Enter an ICD-10 code such as M22.2.",
                 condition=Q(icd10="") | Q(icd10__regex=ICD10_PATTERN),
+            ),
+            *range_checks(
+                "evaluation", "evaluation", {"visits_per_week": True, "plan_weeks": True}
             ),
         ]
         triggers = [

@@ -1,13 +1,10 @@
 """Gait analyses: 2D running-gait records (clinical.md §8)."""
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 
 from dangpt.audit.history import track
+from dangpt.clinical_ranges import range_checks
 
 from .evaluations import ChartQuerySet, Evaluation
 
@@ -34,6 +31,30 @@ class ArmSwing(models.TextChoices):
     CROSSES_MIDLINE = "crosses_midline", "Crosses midline"
     ASYMMETRIC = "asymmetric", "Asymmetric"
     REDUCED = "reduced", "Reduced"
+
+
+# The record's numbers: each has a range "gait.<name>" in dangpt/clinical_ranges.py.
+GAIT_NUMBERS = (
+    "speed_kmh",
+    "incline_pct",
+    "cadence_spm",
+    "overstride_cm",
+    "shank_angle_deg",
+    "pelvic_drop_left_deg",
+    "pelvic_drop_right_deg",
+    "hip_adduction_left_deg",
+    "hip_adduction_right_deg",
+    "knee_valgus_left_deg",
+    "knee_valgus_right_deg",
+    "trunk_lean_forward_deg",
+    "trunk_lean_lateral_deg",
+    "step_width_cm",
+    "vertical_oscillation_cm",
+    "contact_time_left_ms",
+    "contact_time_right_ms",
+    "shoe_km",
+    "target_cadence_spm",
+)
 
 
 def _angle(verbose: str):
@@ -63,7 +84,6 @@ class GaitAnalysis(models.Model):
         "speed (km/h)",
         max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(40)],
     )
     incline_pct = models.DecimalField(
         "incline (%)", max_digits=3, decimal_places=1, null=True, blank=True
@@ -73,7 +93,6 @@ class GaitAnalysis(models.Model):
         "cadence (steps/min)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(100), MaxValueValidator(260)],
     )
     foot_strike_left = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)
     foot_strike_right = models.CharField(max_length=8, choices=FootStrike.choices, blank=True)
@@ -123,14 +142,9 @@ class GaitAnalysis(models.Model):
     class Meta:
         ordering = ["-recorded_on", "-id"]
         verbose_name_plural = "gait analyses"
-        constraints = [
-            models.CheckConstraint(
-                name="gait_speed_positive", condition=Q(speed_kmh__gt=0, speed_kmh__lte=40)
-            ),
-            models.CheckConstraint(
-                name="gait_cadence_range", condition=Q(cadence_spm__gte=100, cadence_spm__lte=260)
-            ),
-        ]
+        constraints = range_checks(
+            "gait", "gait", {name: name != "speed_kmh" for name in GAIT_NUMBERS}
+        )
 
     def __str__(self) -> str:
         return f"Gait analysis #{self.pk} ({self.recorded_on})"

@@ -5,6 +5,10 @@ runner's form translates them when it is built (the therapist's form keeps the E
 option values never change with the language.
 """
 
+# The numeric answers' bounds equal the "screening.*" rows of dangpt/clinical_ranges.py (the
+# engine runs without Django, so it cannot import them; tests/dangpt/test_clinical_ranges.py
+# holds the two equal). Counts and weeks have no upper bound: the DESIGN.md contract.
+
 # Hop tests are never offered to the runner, nor done by the clinician, for pain at these sites:
 # a hop can displace a bone stress injury at a high-risk site (clinical.md §0 item 3; Kaeding 2005;
 # Warden 2014): femoral neck, pelvis and sacrum, navicular and base of the 2nd metatarsal, anterior

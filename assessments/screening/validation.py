@@ -67,11 +67,14 @@ def _check_integer(value, question):
 
 
 def _check_number(value, question):
-    """Return the finite number at or above the minimum, or an error message."""
+    """Return the finite number within bounds (max None: no upper bound), or an error message."""
+    low, high = question["min"], question.get("max")
     is_number = type(value) in (int, float) and math.isfinite(value)
-    if is_number and value >= question["min"]:
+    if is_number and value >= low and (high is None or value <= high):
         return value, None
-    return None, [f"Must be a number, {question['min']} or more."]
+    if high is None:
+        return None, [f"Must be a number, {low} or more."]
+    return None, [f"Must be a number from {low} to {high}."]
 
 
 def _check_exam(value, _question):

@@ -27,6 +27,7 @@ from assessments.models import (
 from assessments.services.common import require_clinician
 from assessments.uploads import SniffedUpload
 from dangpt.roles import Role, role_of
+from dangpt.text import text_within
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _record(*, patient, user, upload, stored, label, evaluation, gait_analysis) 
             evaluation=evaluation,
             gait_analysis=gait_analysis,
             kind=file_type.kind,
-            label=(label or "").strip()[:120],
+            label=text_within(label, limit=120, field="label"),
             original_name=(upload.name or "upload")[-255:],
             storage_name=stored,
             size_bytes=upload.size,

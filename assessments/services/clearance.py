@@ -14,6 +14,7 @@ from assessments.models import (
     ReturnToRunClearance,
 )
 from assessments.services.common import require_clinician
+from dangpt.text import text_within
 
 CRITERIA_MESSAGES = {
     "pain_free_walking": "Clearance needs pain-free brisk walking for 30–45 minutes.",
@@ -76,7 +77,7 @@ def clearance_record(
         cleared_at=timezone.now(),
         site=site,
         imaging_or_physician_clearance=bool(imaging_or_physician_clearance),
-        note=note.strip()[:500],
+        note=text_within(note, limit=500, field="note"),
         **met,
     )
 

@@ -11,6 +11,7 @@ from assessments import video_measures
 from assessments.models import Attachment, ClipMeasurement, GaitAnalysis, MeasureKind
 from assessments.services.common import require_clinician
 from assessments.services.gait import gait_update
+from dangpt import clinical_ranges
 
 NOT_READY = "This video is not ready to measure yet; wait until processing has finished."
 
@@ -100,6 +101,11 @@ def clip_measurement_record(
     value, points, taps = _measure(kind=kind, clip=clip, points=points, taps=taps)
     field = video_measures.gait_field(kind, side)
     filled = int(value.quantize(Decimal(1))) if kind == MeasureKind.CADENCE else value
+    problem = clinical_ranges.bound(f"gait.{field}").problem(filled)
+    if problem:
+        # The record refuses the number: say so where the therapist marked it.
+        where = "taps" if kind == MeasureKind.CADENCE else "points"
+        raise ValidationError({where: [f"The marks give {filled}: {problem} Mark them again."]})
     gait_update(gait=gait_analysis, user=therapist, fields={field: filled})
     return ClipMeasurement.objects.create(
         patient_id=clip.patient_id,

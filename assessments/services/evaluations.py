@@ -22,6 +22,7 @@ from assessments.note_fields import validate_note_json
 from assessments.selectors import running_profile_snapshot
 from assessments.services.attachments import attachments_lock
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
+from dangpt import clinical_ranges
 from dangpt.roles import Role, role_of
 
 AUTHOR_ONLY_MESSAGE = "Only the note's author can edit or sign it."
@@ -36,6 +37,24 @@ def _normalise(values: dict) -> dict:
         elif name in values:
             values[name] = validate_note_json(name, values[name])
     return values
+
+
+# The note's own numbers (the JSON fields have their schemas).
+PLAN_RANGES = {
+    "visits_per_week": "evaluation.visits_per_week",
+    "plan_weeks": "evaluation.plan_weeks",
+}
+
+
+def _check_values(fields: dict) -> None:
+    """The date and the plan's numbers, before the model would round a fraction to a whole."""
+    given = {name: key for name, key in PLAN_RANGES.items() if name in fields}
+    errors = clinical_ranges.problems(fields, given)
+    problem = clinical_ranges.visit_date_problem(fields.get("evaluated_on"))
+    if problem:
+        errors["evaluated_on"] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_links(patient, fields: dict) -> None:
@@ -55,6 +74,7 @@ def evaluation_create(*, patient, therapist, fields: dict[str, Any]) -> Evaluati
     """Start a draft note for a patient; the running profile is snapshotted when not given."""
     require_clinician(therapist)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_values(values)
     _check_links(patient, values)
     if not values.get("running_profile"):
         values["running_profile"] = running_profile_snapshot(patient=patient)
@@ -74,6 +94,7 @@ def evaluation_update(*, evaluation: Evaluation, user, fields: dict[str, Any]) -
     if evaluation.is_signed:
         raise ValidationError(LOCKED_MESSAGE)
     values = _normalise({key: fields[key] for key in EVALUATION_FIELDS if key in fields})
+    _check_values(values)
     _check_links(evaluation.patient, values)
     for key, value in values.items():
         setattr(evaluation, key, value)

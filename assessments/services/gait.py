@@ -5,10 +5,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assessments.models import GAIT_FIELDS, Evaluation, GaitAnalysis
+from assessments.models import GAIT_FIELDS, GAIT_NUMBERS, Evaluation, GaitAnalysis
 from assessments.services.common import LOCKED_MESSAGE, require_clinician
+from dangpt import clinical_ranges
 
 AUTHOR_ONLY_MESSAGE = "Only the note's author can add or change its gait analyses."
+
+
+def _check_values(fields: dict[str, Any]) -> None:
+    """The date and the numbers given, before the model would round a fraction to a whole."""
+    errors = clinical_ranges.problems(
+        fields, {name: f"gait.{name}" for name in GAIT_NUMBERS if name in fields}
+    )
+    problem = clinical_ranges.visit_date_problem(
+        fields.get("recorded_on"), what="The recording date"
+    )
+    if problem:
+        errors["recorded_on"] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _gait_locked(gait: GaitAnalysis) -> bool:
@@ -21,6 +36,7 @@ def gait_create(
 ) -> GaitAnalysis:
     """Record a gait analysis, optionally as part of a draft evaluation."""
     require_clinician(therapist)
+    _check_values(fields)
     if evaluation is not None:
         if evaluation.patient_id != patient.pk:
             raise ValidationError({"evaluation": ["Choose one of this patient's evaluations."]})
@@ -43,6 +59,7 @@ def gait_create(
 def gait_update(*, gait: GaitAnalysis, user, fields: dict[str, Any]) -> GaitAnalysis:
     """Change a gait analysis unless the note it belongs to is signed."""
     require_clinician(user)
+    _check_values(fields)
     gait = (
         GaitAnalysis.objects.select_for_update(of=("self",))
         .select_related("evaluation")

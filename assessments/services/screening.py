@@ -7,6 +7,7 @@ from django.utils import timezone
 from assessments.models import Screening, ScreeningSource, ScreeningStatus
 from assessments.screening import ScreeningValidationError, screen
 from dangpt.conditions import Diagnosis
+from dangpt.text import text_within
 
 
 def screening_evaluate(*, answers, field_prefix: str = "") -> dict:
@@ -110,7 +111,7 @@ def screening_record_diagnosis(
     if diagnosis == Diagnosis.OTHER and not note:
         raise ValidationError({"note": ["Describe the working diagnosis when choosing other."]})
     screening.final_diagnosis = diagnosis
-    screening.final_diagnosis_note = note[:250]
+    screening.final_diagnosis_note = text_within(note, limit=250, field="note")
     screening.diagnosed_by = diagnosed_by
     screening.diagnosed_at = timezone.now()
     screening.save(

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from dangpt.audit import audit_patient_list
+from dangpt.clinical_ranges import api_number
 from dangpt.models import AccessKind
 from dangpt.pagination import keyset_page, set_next_headers
 from dangpt.security import client_ip
@@ -18,20 +19,30 @@ router = Router()
 
 
 class RunningProfileIn(Schema):
-    years_running: int | None = Field(None, ge=0, le=90)
-    runs_per_week: int | None = Field(None, ge=0, le=21)
-    weekly_km: float | None = Field(None, ge=0, le=1000)
-    longest_run_km_30d: float | None = Field(None, ge=0, le=500)
+    # Ranges and messages from dangpt/clinical_ranges.py, as the intake page has them.
+    years_running: api_number("running_profile.years_running") | None = None
+    runs_per_week: api_number("running_profile.runs_per_week") | None = None
+    weekly_km: api_number("running_profile.weekly_km") | None = None
+    longest_run_km_30d: api_number("running_profile.longest_run_km_30d") | None = None
+    goal_race: str = Field("", max_length=120)
+    goal_race_date: dt.date | None = None
+    surfaces: list[str] = []
+    current_shoes: str = Field("", max_length=120)
+    shoes_km: api_number("running_profile.shoes_km") | None = None
+    previous_injuries: str = ""
+
+
+class RunningProfileOut(Schema):
+    years_running: int | None = None
+    runs_per_week: int | None = None
+    weekly_km: float | None = None
+    longest_run_km_30d: float | None = None
     goal_race: str = ""
     goal_race_date: dt.date | None = None
     surfaces: list[str] = []
     current_shoes: str = ""
-    shoes_km: int | None = Field(None, ge=0, le=10000)
+    shoes_km: int | None = None
     previous_injuries: str = ""
-
-
-class RunningProfileOut(RunningProfileIn):
-    pass
 
 
 class ReferringProviderIn(Schema):

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower, Upper
 
 from dangpt.audit.history import track
+from dangpt.clinical_ranges import range_checks
 from dangpt.roles import Role
 
 
@@ -246,6 +247,11 @@ class Surface(models.TextChoices):
     MIXED = "mixed", "Mixed"
 
 
+# The running profile's numbers: each has a range "running_profile.<name>" in
+# dangpt/clinical_ranges.py.
+PROFILE_NUMBERS = ("years_running", "runs_per_week", "weekly_km", "longest_run_km_30d", "shoes_km")
+
+
 @track()
 class RunningProfile(models.Model):
     """How the runner trains, asked at intake; load rules and evaluations read it."""
@@ -263,6 +269,7 @@ class RunningProfile(models.Model):
         "shoes_km",
         "previous_injuries",
     )
+    NUMBERS = PROFILE_NUMBERS
 
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, related_name="running_profile"
@@ -287,12 +294,9 @@ class RunningProfile(models.Model):
     previous_injuries = models.TextField(blank=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(runs_per_week__isnull=True) | Q(runs_per_week__lte=21),
-                name="running_profile_runs_per_week_sane",
-            ),
-        ]
+        constraints = range_checks(
+            "running_profile", "running_profile", dict.fromkeys(PROFILE_NUMBERS, True)
+        )
 
     def __str__(self) -> str:
         return f"Running profile of patient {self.patient_id}"
@@ -387,7 +391,11 @@ class ReferringProvider(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="referring_provider_named"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="referring_provider_named",
+                violation_error_message="Enter the referring provider's name.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,10 +45,14 @@ class WorkingHours(models.Model):
         verbose_name_plural = "working hours"
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="working_hours_end_after_start"
+                condition=Q(end_time__gt=F("start_time")),
+                name="working_hours_end_after_start",
+                violation_error_message="The end must be after the start.",
             ),
             models.CheckConstraint(
-                condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_range"
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="working_hours_weekday_range",
+                violation_error_message="Choose a day of the week.",
             ),
         ]
 
@@ -70,7 +74,11 @@ class TimeOff(models.Model):
         ordering = ["start"]
         verbose_name_plural = "time off"
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="time_off_end_after_start",
+                violation_error_message="The end must be after the start.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -103,11 +111,14 @@ class AppointmentType(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15), name="appointment_type_at_least_15_min"
+                condition=Q(duration_minutes__gte=15),
+                name="appointment_type_at_least_15_min",
+                violation_error_message="At least 15 minutes, in steps of 5 minutes.",
             ),
             models.CheckConstraint(
                 condition=Exact(Mod("duration_minutes", 5), 0),
                 name="appointment_type_multiple_of_5_min",
+                violation_error_message="At least 15 minutes, in steps of 5 minutes.",
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from dangpt.roles import Role, role_of
+from dangpt.text import text_within
 from patients import availability, slots
 from patients.models import Appointment, AppointmentStatus, Location
 from patients.reminders.services import reminders_for_appointment
@@ -320,7 +321,7 @@ def appointment_cancel(
             "please contact the clinic."
         )
     appointment.status = AppointmentStatus.CANCELLED
-    appointment.cancel_reason = (reason or "").strip()[:200]
+    appointment.cancel_reason = text_within(reason, limit=200, field="reason")
     appointment.cancelled_by = by
     appointment.cancelled_at = now
     appointment.late_cancel = appointment.start - now < LATE_CANCEL_WINDOW

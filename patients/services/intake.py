@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangpt import clinical_ranges
 from patients.models import (
     Location,
     Patient,
@@ -62,10 +63,9 @@ def _clean_patient(patient: Patient, today: dt.date) -> None:
         except ValidationError as exc:
             errors.update(exc.message_dict)
     dob = patient.date_of_birth
-    if isinstance(dob, dt.date) and dob > today:
-        errors["date_of_birth"] = ["The date of birth cannot be in the future."]
-    elif isinstance(dob, dt.date) and dob.year < 1900:
-        errors["date_of_birth"] = ["Check the year of birth."]
+    problem = clinical_ranges.birth_date_problem(dob) if isinstance(dob, dt.date) else None
+    if problem:
+        errors["date_of_birth"] = [problem]
     patient.email = (patient.email or "").strip().lower()
     try:
         patient.full_clean(exclude=["user", *errors])
@@ -79,13 +79,20 @@ def _save_profile(patient: Patient, values: dict | None) -> None:
     if values is None:
         return
     profile = getattr(patient, "running_profile", None) or RunningProfile(patient=patient)
+    stored_race_date = profile.goal_race_date
     for name, value in values.items():
         if name in PROFILE_FIELDS:
             setattr(profile, name, value)
-    today = timezone.localdate()
-    errors = {}
-    if profile.goal_race_date and profile.goal_race_date < today - dt.timedelta(days=365):
-        errors["goal_race_date"] = ["The goal race date looks too far in the past."]
+    # Checked before the model, which would round a fraction to a whole number.
+    errors = clinical_ranges.problems(
+        values,
+        {name: f"running_profile.{name}" for name in RunningProfile.NUMBERS if name in values},
+    )
+    # A race date kept from an earlier visit may have passed; a new one must be to come.
+    if profile.goal_race_date != stored_race_date:
+        problem = clinical_ranges.goal_race_date_problem(profile.goal_race_date)
+        if problem:
+            errors["goal_race_date"] = [problem]
     try:
         profile.full_clean(exclude=["patient", *errors])
     except ValidationError as exc:

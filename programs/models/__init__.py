@@ -18,6 +18,8 @@ from programs.models.library import (
 from programs.models.logs import PAIN_HELP, DifficultyChoice, RunLog, SessionEntry, SessionLog
 from programs.models.prescribing import (
     DOSE_FIELDS,
+    ITEM_RANGES,
+    REPS_OR_HOLD_MESSAGE,
     Program,
     ProgramItem,
     ProgramQuerySet,
@@ -35,6 +37,8 @@ from programs.models.suggestions import (
 __all__ = [
     "DOSE_FIELDS",
     "IMPACT_TAGS",
+    "ITEM_RANGES",
+    "REPS_OR_HOLD_MESSAGE",
     "LOADING_TAGS",
     "PAIN_HELP",
     "Category",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from dangpt.audit.history import track
+from dangpt.clinical_ranges import range_checks
 from dangpt.roles import Role, role_of
 from patients.models import Patient
 from programs.models.library import Exercise, ProgramTemplate, TissueChoice
@@ -24,6 +25,18 @@ DOSE_FIELDS = (
     "notes",
     "phase",
 )
+
+
+# The item's numbers and whether each may be empty: each has a range in dangpt/clinical_ranges.py.
+ITEM_RANGES = {
+    "sets": False,
+    "reps": True,
+    "hold_seconds": True,
+    "load_kg": True,
+    "times_per_week": False,
+    "phase": False,
+}
+REPS_OR_HOLD_MESSAGE = "Give reps, a hold time, or both."
 
 
 class Side(models.TextChoices):
@@ -129,16 +142,15 @@ class Program(models.Model):
                 condition=Q(status="active"),
                 name="program_one_active_per_patient",
             ),
-            models.CheckConstraint(
-                condition=Q(baseline_pain__lte=10), name="program_baseline_pain_0_10"
-            ),
-            models.CheckConstraint(
-                condition=Q(walk_run_stage__isnull=True) | Q(walk_run_stage__lte=8),
-                name="program_walk_run_stage_0_8",
+            *range_checks(
+                "program",
+                "program",
+                {"baseline_pain": False, "current_phase": False, "walk_run_stage": True},
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(current_version__isnull=False),
                 name="program_published_has_version",
+                violation_error_message="Publish the program before it can be active.",
             ),
         ]
 
@@ -167,26 +179,12 @@ class ProgramItem(models.Model):
     class Meta:
         ordering = ["phase", "order", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(sets__gte=1), name="item_sets_positive"),
             models.CheckConstraint(
                 condition=Q(reps__isnull=False) | Q(hold_seconds__isnull=False),
                 name="item_reps_or_hold",
+                violation_error_message=REPS_OR_HOLD_MESSAGE,
             ),
-            models.CheckConstraint(
-                condition=Q(reps__isnull=True) | Q(reps__gte=1), name="item_reps_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
-                name="item_hold_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(times_per_week__gte=1) & Q(times_per_week__lte=21),
-                name="item_times_per_week_1_21",
-            ),
-            models.CheckConstraint(
-                condition=Q(load_kg__isnull=True) | Q(load_kg__gte=0), name="item_load_kg_positive"
-            ),
-            models.CheckConstraint(condition=Q(phase__gte=1), name="item_phase_positive"),
+            *range_checks("program_item", "item", ITEM_RANGES),
         ]
 
     def __str__(self) -> str:

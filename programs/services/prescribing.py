@@ -8,9 +8,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assessments import safety
+from dangpt import clinical_ranges
 from dangpt.conditions import Condition
+from dangpt.text import text_within
 from programs.models import (
     DOSE_FIELDS,
+    ITEM_RANGES,
+    REPS_OR_HOLD_MESSAGE,
     Exercise,
     Program,
     ProgramItem,
@@ -24,6 +28,12 @@ from programs.models import (
 )
 from programs.rules import progression
 from programs.versions import diff_items, snapshot_item
+
+SETTINGS_RANGES = {
+    "baseline_pain": "program.baseline_pain",
+    "current_phase": "program.current_phase",
+    "walk_run_stage": "program.walk_run_stage",
+}
 
 # The database's rule that a runner has one active program (programs.Program's constraints).
 ONE_ACTIVE = "program_one_active_per_patient"
@@ -162,12 +172,16 @@ def program_update(
     """Change the program's title, pain rule, baseline, phase and walk-run stage (draft)."""
     if tissue not in progression.PAIN_RULES:
         raise ValidationError({"tissue": ["Choose a pain rule."]})
-    if not 0 <= baseline_pain <= 10:
-        raise ValidationError({"baseline_pain": ["Usual pain is a whole number from 0 to 10."]})
-    if current_phase < 1:
-        raise ValidationError({"current_phase": ["Phases start at 1."]})
-    if walk_run_stage is not None and not 0 <= walk_run_stage <= 8:
-        raise ValidationError({"walk_run_stage": ["Walk-run stages are 0 to 8."]})
+    errors = clinical_ranges.problems(
+        {
+            "baseline_pain": baseline_pain,
+            "current_phase": current_phase,
+            "walk_run_stage": walk_run_stage,
+        },
+        SETTINGS_RANGES,
+    )
+    if errors:
+        raise ValidationError(errors)
     _walk_run_gate(program, walk_run_stage=walk_run_stage, tissue=tissue)
     program.title = title.strip() or program.title
     program.tissue = tissue
@@ -204,15 +218,16 @@ def _walk_run_gate(program: Program, *, walk_run_stage: int | None, tissue: str)
 
 
 def _check_item_values(values: dict) -> None:
-    errors = {}
+    errors = clinical_ranges.problems(
+        values, {name: f"program_item.{name}" for name in ITEM_RANGES}
+    )
+    for name, null in ITEM_RANGES.items():
+        if not null and values.get(name) is None:
+            errors.setdefault(
+                name, [f"{clinical_ranges.bound(f'program_item.{name}').label} is required."]
+            )
     if values.get("reps") is None and values.get("hold_seconds") is None:
-        errors["reps"] = ["Give reps, a hold time, or both."]
-    if not values.get("sets") or values["sets"] < 1:
-        errors["sets"] = ["At least 1 set."]
-    if not 1 <= (values.get("times_per_week") or 0) <= 21:
-        errors["times_per_week"] = ["From 1 to 21 times a week (21 is three times a day)."]
-    if (values.get("phase") or 0) < 1:
-        errors["phase"] = ["Phases start at 1."]
+        errors.setdefault("reps", [REPS_OR_HOLD_MESSAGE])
     if errors:
         raise ValidationError(errors)
 
@@ -393,7 +408,7 @@ def program_publish(*, program: Program, by, note: str = "") -> ProgramVersion:
         published_by=by,
         published_at=timezone.now(),
         phase=locked.current_phase,
-        note=note.strip()[:300],
+        note=text_within(note, limit=300, field="note"),
         items=snapshot,
         changes=_changes_since(previous, snapshot, locked.current_phase),
     )

@@ -330,7 +330,7 @@ def test_api_publish_refuses_tendon_loading_under_a_rupture_flag(api, therapist,
 
 
 def test_api_settings_scoping(api, make_user, therapist, runner):
-    """Runners and unknown programs get 404; a bad stage is a 400 field error."""
+    """Runners and unknown programs get 404; a stage out of range is a 422 field error."""
     from dangpt.roles import Role
 
     program = program_with_items(therapist=therapist, patient=runner.patient)
@@ -340,7 +340,10 @@ def test_api_settings_scoping(api, make_user, therapist, runner):
     )
     assert api(therapist, "patch", "/programs/999999", {}).status_code == 404
     response = api(therapist, "patch", f"/programs/{program.pk}", {"walk_run_stage": 12})
-    assert response.status_code == 400 and "walk_run_stage" in response.json()["errors"]
+    assert response.status_code == 422
+    assert response.json()["errors"]["walk_run_stage"] == [
+        "Walk-run stage must be between 0 and 8."
+    ]
 
 
 def test_a_femoral_neck_flag_refuses_hip_loading_until_cleared(therapist, runner, library):

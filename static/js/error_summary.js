@@ -1,0 +1,24 @@
+// The form error summary (templates/_error_summary.html): focus it when the page loads, so a
+// screen reader reads it and the keyboard starts there; each link focuses the field it names.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (!summary) {
+    return;
+  }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    // Scroll so the field's label shows above it, then focus the field itself.
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  });
+})();
