@@ -5,6 +5,7 @@ Project wiring, not core: naming the patient of a change reads the patients and 
 
 import csv
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterator
 
@@ -28,6 +29,7 @@ from dangpt.wiring.reports import NO_STORE, defused
 from patients.models import Patient
 from programs.models import Program
 
+logger = logging.getLogger("dangpt.audit")
 PAGE_SIZE = 50
 MAX_MATCHES = 50  # people a name may match before the search asks for more of it
 CSV_ROWS_CAP = 100_000  # rows in one export; narrow the dates for more
@@ -288,6 +290,14 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     log = data.get("log") or "access"
     if request.GET.get("format") == "csv":
+        # The export is itself a read of the trail: who took it, and which log, are kept (ids
+        # and names of the filters only, never their values: a name typed is a patient's name).
+        logger.info(
+            "audit export by user %s: %s, filters %s",
+            request.user.pk,
+            log,
+            ",".join(sorted(k for k, v in data.items() if v)) or "none",
+        )
         return _csv_response(log, data)
     if log == "changes":
         page = Paginator(_change_rows(data), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -172,3 +172,14 @@ def test_csv_is_for_managers_only(client_for, make_user, role):
 def test_browser_names(agent, expected):
     """User agents read as a browser and a system."""
     assert browser(agent) == expected
+
+
+def test_an_export_is_logged_without_what_was_searched(client_for, manager, reads, caplog):
+    """Taking the CSV leaves a log line naming who took it and which filters, not their values."""
+    with caplog.at_level("INFO", logger="dangpt.audit"):
+        response = client_for(manager).get(
+            reverse("audit:search"), {"format": "csv", "patient": "ruiz"}
+        )
+        b"".join(response.streaming_content)
+    line = next(r.getMessage() for r in caplog.records if r.name == "dangpt.audit")
+    assert f"user {manager.pk}" in line and "patient" in line and "ruiz" not in line.lower()
