@@ -17,9 +17,7 @@ def remember_language(request, language: str) -> None:
     request.LANGUAGE_CODE = language
 
 
-def _language_of(user) -> str:
-    if role_of(user) != Role.RUNNER:
-        return settings.LANGUAGE_CODE  # staff pages are in English
+def _saved_language(user) -> str:
     saved = Patient.objects.filter(user=user).values_list("preferred_language", flat=True)
     return saved.first() or settings.LANGUAGE_CODE
 
@@ -36,10 +34,14 @@ class LanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            language = request.session.get(SESSION_KEY)
-            if language is None:
-                language = _language_of(user)
-                request.session[SESSION_KEY] = language
+            if role_of(user) != Role.RUNNER:
+                # Staff pages are in English; nothing stored, so the session is not rewritten.
+                language = settings.LANGUAGE_CODE
+            else:
+                language = request.session.get(SESSION_KEY)
+                if language is None:
+                    language = _saved_language(user)
+                    request.session[SESSION_KEY] = language
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

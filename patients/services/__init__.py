@@ -29,6 +29,7 @@ from patients.services.invitations import (
     runner_invitation_check,
     runner_invitation_send,
 )
+from patients.services.preferences import patient_preferences_save
 from patients.services.setup import clinic_setup_delete, clinic_setup_save
 from patients.services.waitlist import waitlist_add, waitlist_book, waitlist_remove
 
@@ -51,6 +52,7 @@ __all__ = [
     "clinic_setup_save",
     "normalise_phone",
     "patient_duplicates",
+    "patient_preferences_save",
     "patient_register",
     "patient_update",
     "runner_invitation_accept",
