@@ -34,7 +34,7 @@ INTROS = {
 # 3:30 PM"; Spanish "viernes, 4 de diciembre de 2026, 3:30 p. m.".
 WHEN_FORMATS = {
     "en": ("l, M j, Y, g:i", "D, M j, g:i"),
-    "es": (r"l, j \d\e F \d\e Y, g:i", r"D j \d\e M, g:i"),
+    "es": (r"l, j \d\e F \d\e Y, g:i", r"D j \d\e b, g:i"),
 }
 
 
