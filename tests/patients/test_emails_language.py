@@ -4,7 +4,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator  # noqa: F401 - Django's reset
 from django.urls import reverse
 from django.utils import translation
 
@@ -79,7 +78,9 @@ def test_reminder_for_an_english_reader_stays_english(clinic):
     assert "3:30 PM" in message.subject and "Hello Riley," in message.text
 
 
-def test_invitation_email_is_in_the_runners_language(front_desk, mailoutbox, django_capture_on_commit_callbacks):
+def test_invitation_email_is_in_the_runners_language(
+    front_desk, mailoutbox, django_capture_on_commit_callbacks
+):
     """The portal invitation's subject and body follow the runner's language."""
     patient = PatientFactory(preferred_language=Language.SPANISH, email="ana@example.test")
     with django_capture_on_commit_callbacks(execute=True):
