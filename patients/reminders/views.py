@@ -1,5 +1,6 @@
 """Reminder pages: the signed links from emails, the front desk's outbox, a runner's choices."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,14 +44,23 @@ def _link_page(request, template: str, status: int = 200, **context) -> HttpResp
     return render(request, f"patients/reminders/{template}.html", context, status=status)
 
 
+def _read_in_language_of(request, patient: Patient) -> None:
+    """Answer an emailed link in the language its email was written in, unless the visitor
+    chose a language with the switch (the cookie)."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(patient.preferred_language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
 def _appointment_link(request, target) -> HttpResponse:
     appointment = (
-        Appointment.objects.select_related("location", "therapist", "appointment_type")
+        Appointment.objects.select_related("location", "therapist", "appointment_type", "patient")
         .filter(pk=target.appointment_id)
         .first()
     )
     if appointment is None:
         return _link_page(request, "link_invalid", status=404)
+    _read_in_language_of(request, appointment.patient)
     if epoch(appointment.start) != target.start:
         return _link_page(request, "link_expired", status=410, reason="moved")
     if target.action == "calendar":
@@ -103,6 +113,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     patient = Patient.objects.filter(pk=target.patient_id).first()
     if patient is None:
         return _link_page(request, "link_invalid", status=404)
+    _read_in_language_of(request, patient)
     kind_label = ReminderKind(target.kind).label if target.kind in ReminderKind.values else ""
     if request.method == "POST":
         reminder_unsubscribe(patient=patient, kind=target.kind)

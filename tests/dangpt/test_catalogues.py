@@ -178,8 +178,9 @@ class Page:
 
 def render(page: Page, language: str, runner) -> str:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    # The runner's language, and that of the runner an emailed link belongs to.
+    Patient.objects.update(preferred_language=language)
     if page.signed_in:
-        Patient.objects.filter(user=runner).update(preferred_language=language)
         client.force_login(runner)
     response = getattr(client, page.method)(page.url)
     assert response.status_code == page.status, f"{page.name}: {response.status_code}"

@@ -104,3 +104,17 @@ def test_password_reset_email_to_staff_is_english(therapist, client, mailoutbox)
     client.post(reverse("password_reset"), {"email": therapist.email}, HTTP_ACCEPT_LANGUAGE="es")
     (mail,) = mailoutbox
     assert mail.subject == "Reset your Dang PT password"
+
+
+def test_emailed_link_opens_in_the_language_of_its_email(booked_in_spanish, client):
+    """A Spanish reader's "I'm coming" link opens in Spanish, even in an English browser."""
+    from urllib.parse import urlsplit
+
+    from patients.reminders.links import appointment_link
+
+    url = urlsplit(appointment_link(appointment=booked_in_spanish, action="confirm")).path
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US")
+    assert page["Content-Language"] == "es"
+    assert "Confirme su cita" in page.content.decode()
+    client.cookies["django_language"] = "en"  # the visitor chose English with the switch
+    assert "Confirm your appointment" in client.get(url).content.decode()
