@@ -11,13 +11,15 @@ from patients.reminders.models import ReminderPreference, ReminderStatus
 class RunnerSettingsForm(forms.Form):
     """The runner's language (each named in itself) and distance unit."""
 
+    # Not required: a post without them (an older page) keeps what is saved.
     preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+        label=_("Language"), choices=settings.LANGUAGES, widget=forms.RadioSelect, required=False
     )
     distance_unit = forms.ChoiceField(
         label=_("Show distances in"),
         choices=[(DistanceUnit.MILES, _("Miles")), (DistanceUnit.KILOMETRES, _("Kilometers"))],
         widget=forms.RadioSelect,
+        required=False,
     )
 
 

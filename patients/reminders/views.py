@@ -182,8 +182,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():  # both parts of the page are saved, or neither
             patient = patient_preferences_save(
                 patient=patient,
-                language=settings_form.cleaned_data["preferred_language"],
-                distance_unit=settings_form.cleaned_data["distance_unit"],
+                language=settings_form.cleaned_data["preferred_language"] or None,
+                distance_unit=settings_form.cleaned_data["distance_unit"] or None,
             )
             reminder_preference_save(patient=patient, values=form.cleaned_data)
         remember_language(request, patient.preferred_language)
