@@ -20,10 +20,8 @@ def shot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_visitor_switches_the_sign_in_page_to_spanish(
-    request, live_server, transactional_db, size
-):
-    """"Español" in the top bar turns the sign-in page Spanish, and it stays Spanish."""
+def test_visitor_switches_the_sign_in_page_to_spanish(request, live_server, transactional_db, size):
+    """ "Español" in the top bar turns the sign-in page Spanish, and it stays Spanish."""
     page = request.getfixturevalue("phone_page" if size == "phone" else "page")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="Español").click()
