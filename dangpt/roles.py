@@ -6,13 +6,14 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    FRONT_DESK = "front_desk", "Front desk"
-    THERAPIST = "therapist", "Therapist"
-    MANAGER = "manager", "Manager"
-    RUNNER = "runner", "Runner"
+    FRONT_DESK = "front_desk", _("Front desk")
+    THERAPIST = "therapist", _("Therapist")
+    MANAGER = "manager", _("Manager")
+    RUNNER = "runner", _("Runner")
 
 
 # The role groups that pages and API operations let through; one definition each.

@@ -46,6 +46,9 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_location"].queryset = Location.objects.filter(is_active=True)
+        # The language the runner reads; a form posted without it keeps English (the default).
+        self.fields["preferred_language"].required = False
+        self.fields["preferred_language"].label = "Runner's language (portal, emails, forms)"
 
     def _phone(self, field: str) -> str:
         try:
@@ -58,6 +61,9 @@ class PatientForm(forms.ModelForm):
 
     def clean_emergency_contact_phone(self):
         return self._phone("emergency_contact_phone")
+
+    def clean_preferred_language(self):
+        return self.cleaned_data["preferred_language"] or Language.ENGLISH
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

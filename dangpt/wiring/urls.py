@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dangpt import views
-from dangpt.wiring import audit_search, letters, record
+from dangpt.wiring import accounts, audit_search, language, letters, record
 from dangpt.wiring.api import api
 from dangpt.wiring.reports import report_urls
 
@@ -32,7 +32,10 @@ record_urls = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Django's i18n URL (django.conf.urls.i18n) with a runner's choice also saved.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/mfa/", include("dangpt.mfa.urls")),
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

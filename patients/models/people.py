@@ -154,6 +154,10 @@ class Language(models.TextChoices):
     SPANISH = "es", "Español"
 
 
+# The runner's language named for staff, whose pages are in English.
+LANGUAGE_NAMES_FOR_STAFF = {Language.ENGLISH: "English", Language.SPANISH: "Spanish"}
+
+
 class DistanceUnit(models.TextChoices):
     """How a runner thinks about distance; the database and the API keep kilometres."""
 
@@ -184,6 +188,7 @@ class Patient(models.Model):
         "emergency_contact_name",
         "emergency_contact_phone",
         "preferred_location",
+        "preferred_language",
         "email_opt_in",
         "sms_opt_in",
     )
@@ -237,6 +242,11 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def language_name(self) -> str:
+        """The runner's language in English words, for staff pages ("Spanish")."""
+        return LANGUAGE_NAMES_FOR_STAFF.get(self.preferred_language, self.preferred_language)
 
 
 class Surface(models.TextChoices):

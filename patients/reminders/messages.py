@@ -1,31 +1,50 @@
-"""What each reminder says: time, place, therapist and links — never anything clinical."""
+"""What each reminder says: time, place, therapist and links — never anything clinical.
+
+Written in the runner's language: the subject, the body and the date and time.
+"""
 
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat, translation
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from patients.reminders.channels import Message
 from patients.reminders.links import appointment_link, unsubscribe_link
 from patients.reminders.models import Reminder, ReminderKind
 
 SUBJECTS = {
-    ReminderKind.CONFIRMATION: "Your appointment is booked: {when}",
-    ReminderKind.REMINDER_24H: "Reminder: your appointment {when}",
-    ReminderKind.CANCELLATION: "Your appointment on {when} is cancelled",
-    ReminderKind.MOVED: "Your appointment has moved: {when}",
-    ReminderKind.PROGRAM_NUDGE: "Your exercises for today",
-    ReminderKind.QUESTIONNAIRE_DUE: "A short questionnaire is due",
+    ReminderKind.CONFIRMATION: _("Your appointment is booked: %(when)s"),
+    ReminderKind.REMINDER_24H: _("Reminder: your appointment %(when)s"),
+    ReminderKind.CANCELLATION: _("Your appointment on %(when)s is cancelled"),
+    ReminderKind.MOVED: _("Your appointment has moved: %(when)s"),
+    ReminderKind.PROGRAM_NUDGE: _("Your exercises for today"),
+    ReminderKind.QUESTIONNAIRE_DUE: _("A short questionnaire is due"),
 }
 INTROS = {
-    ReminderKind.CONFIRMATION: "Your appointment is booked.",
-    ReminderKind.REMINDER_24H: "This is a reminder of your appointment.",
-    ReminderKind.CANCELLATION: "Your appointment has been cancelled.",
-    ReminderKind.MOVED: "Your appointment has moved. Here is the new time, place and therapist.",
-    ReminderKind.PROGRAM_NUDGE: "You have not logged today's exercises yet.",
-    ReminderKind.QUESTIONNAIRE_DUE: "Your therapist asks you to fill in a short questionnaire.",
+    ReminderKind.CONFIRMATION: _("Your appointment is booked."),
+    ReminderKind.REMINDER_24H: _("This is a reminder of your appointment."),
+    ReminderKind.CANCELLATION: _("Your appointment has been cancelled."),
+    ReminderKind.MOVED: _("Your appointment has moved. Here is the new time, place and therapist."),
+    ReminderKind.PROGRAM_NUDGE: _("You have not logged today's exercises yet."),
+    ReminderKind.QUESTIONNAIRE_DUE: _("Your therapist asks you to fill in a short questionnaire."),
 }
+# Django date formats (without the AM/PM, added below): US English "Friday, Dec 4, 2026,
+# 3:30 PM"; Spanish "viernes, 4 de diciembre de 2026, 3:30 p. m.".
+WHEN_FORMATS = {
+    "en": ("l, M j, Y, g:i", "D, M j, g:i"),
+    "es": (r"l, j \d\e F \d\e Y, g:i", r"D j \d\e b, g:i"),
+}
+
+
+def format_when(local, *, short: bool = False) -> str:
+    """A local date and time in the active language, 12-hour, the way its readers write it."""
+    formats = WHEN_FORMATS.get(translation.get_language() or "en", WHEN_FORMATS["en"])
+    meridiem = pgettext("time of day", "AM") if local.hour < 12 else pgettext("time of day", "PM")
+    return f"{dateformat.format(local, formats[short])} {meridiem}"
 
 
 def _appointment_context(reminder: Reminder) -> dict:
@@ -40,13 +59,13 @@ def _appointment_context(reminder: Reminder) -> dict:
             for action in ("confirm", "cancel", "calendar")
         }
     return {
-        "when": local.strftime("%A %-d %B %Y at %-I:%M %p"),
-        "when_short": local.strftime("%a %-d %b, %-I:%M %p"),
+        "when": format_when(local),
+        "when_short": format_when(local, short=True),
         "zone": local.tzname(),
         "place": appointment.location.name,
         "address": appointment.location.address,
         "phone": appointment.location.phone,
-        "therapist": appointment.therapist.get_full_name() or "your therapist",
+        "therapist": appointment.therapist.get_full_name() or gettext("your therapist"),
         "visit": appointment.appointment_type.name,
         "minutes": appointment.appointment_type.duration_minutes,
         "links": links,
@@ -54,26 +73,32 @@ def _appointment_context(reminder: Reminder) -> dict:
 
 
 def build_message(reminder: Reminder) -> Message:
-    """Render the plain-text and HTML email for a reminder."""
+    """Render the plain-text and HTML email for a reminder, in the runner's language."""
+    with translation.override(reminder.patient.preferred_language or settings.LANGUAGE_CODE):
+        return _build(reminder)
+
+
+def _build(reminder: Reminder) -> Message:
     context = {
+        "language": translation.get_language(),
         "clinic": settings.CLINIC_NAME,
         "first_name": reminder.patient.first_name,
         "kind": reminder.kind,
-        "intro": INTROS[reminder.kind],
+        "intro": str(INTROS[reminder.kind]),
         "unsubscribe": unsubscribe_link(patient_id=reminder.patient_id, kind=reminder.kind),
         "portal": f"{settings.SITE_URL}{reverse('home')}",
     }
     attachments: tuple = ()
     if reminder.appointment_id:
         context.update(_appointment_context(reminder))
-        subject = SUBJECTS[reminder.kind].format(when=context["when_short"])
+        subject = SUBJECTS[reminder.kind] % {"when": context["when_short"]}
         if reminder.kind != ReminderKind.CANCELLATION:
             from patients.services.calendar import appointment_ics
 
             ics = appointment_ics(appointment=reminder.appointment)
             attachments = (("appointment.ics", ics, "text/calendar"),)
     else:
-        subject = SUBJECTS[reminder.kind]
+        subject = str(SUBJECTS[reminder.kind])
     return Message(
         to=reminder.patient.email,
         subject=f"{subject} · {settings.CLINIC_NAME}",

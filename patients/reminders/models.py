@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "Channel",
@@ -16,12 +17,12 @@ APPOINTMENT_KINDS = ("confirmation", "reminder_24h", "cancellation", "moved")
 
 
 class ReminderKind(models.TextChoices):
-    CONFIRMATION = "confirmation", "Booking confirmation"
-    REMINDER_24H = "reminder_24h", "Reminder the day before"
-    CANCELLATION = "cancellation", "Cancellation notice"
-    MOVED = "moved", "Change of time notice"
-    PROGRAM_NUDGE = "program_nudge", "Daily program nudge"
-    QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire due"
+    CONFIRMATION = "confirmation", _("Booking confirmation")
+    REMINDER_24H = "reminder_24h", _("Reminder the day before")
+    CANCELLATION = "cancellation", _("Cancellation notice")
+    MOVED = "moved", _("Change of time notice")
+    PROGRAM_NUDGE = "program_nudge", _("Daily program nudge")
+    QUESTIONNAIRE_DUE = "questionnaire_due", _("Questionnaire due")
 
 
 PREFERENCE_OF = {ReminderKind.MOVED: "confirmation"}

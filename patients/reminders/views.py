@@ -1,21 +1,29 @@
 """Reminder pages: the signed links from emails, the front desk's outbox, a runner's choices."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import DESK_ROLES, Role, role_required
+from patients.language import remember_language
 from patients.models import Appointment, AppointmentStatus, Patient
 from patients.policy import cancel_refusal
-from patients.reminders.forms import ReminderFilterForm, ReminderPreferenceForm
+from patients.reminders.forms import (
+    ReminderFilterForm,
+    ReminderPreferenceForm,
+    RunnerSettingsForm,
+)
 from patients.reminders.links import LinkExpired, LinkInvalid, epoch, read_link
 from patients.reminders.models import Reminder, ReminderKind, ReminderPreference
 from patients.reminders.services import (
@@ -23,7 +31,12 @@ from patients.reminders.services import (
     reminder_retry,
     reminder_unsubscribe,
 )
-from patients.services import appointment_confirm, appointment_ics, runner_cancel
+from patients.services import (
+    appointment_confirm,
+    appointment_ics,
+    patient_preferences_save,
+    runner_cancel,
+)
 
 LATE_WINDOW_HOURS = 24
 
@@ -32,14 +45,23 @@ def _link_page(request, template: str, status: int = 200, **context) -> HttpResp
     return render(request, f"patients/reminders/{template}.html", context, status=status)
 
 
+def _read_in_language_of(request, patient: Patient) -> None:
+    """Answer an emailed link in the language its email was written in, unless the visitor
+    chose a language with the switch (the cookie)."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(patient.preferred_language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
 def _appointment_link(request, target) -> HttpResponse:
     appointment = (
-        Appointment.objects.select_related("location", "therapist", "appointment_type")
+        Appointment.objects.select_related("location", "therapist", "appointment_type", "patient")
         .filter(pk=target.appointment_id)
         .first()
     )
     if appointment is None:
         return _link_page(request, "link_invalid", status=404)
+    _read_in_language_of(request, appointment.patient)
     if epoch(appointment.start) != target.start:
         return _link_page(request, "link_expired", status=410, reason="moved")
     if target.action == "calendar":
@@ -97,6 +119,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     patient = Patient.objects.filter(pk=target.patient_id).first()
     if patient is None:
         return _link_page(request, "link_invalid", status=404)
+    _read_in_language_of(request, patient)
     kind_label = ReminderKind(target.kind).label if target.kind in ReminderKind.values else ""
     if request.method == "POST":
         reminder_unsubscribe(patient=patient, kind=target.kind)
@@ -147,14 +170,30 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.RUNNER)
 def preferences(request: HttpRequest) -> HttpResponse:
-    """The runner chooses which messages they get."""
+    """The runner's settings: language, distance unit and which messages they get."""
     patient = get_object_or_404(Patient, user=request.user)
     current = ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference(
         patient=patient
     )
-    form = ReminderPreferenceForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        reminder_preference_save(patient=patient, values=form.cleaned_data)
-        messages.success(request, "Your message choices are saved.")
+    data = request.POST if request.method == "POST" else None
+    settings_form = RunnerSettingsForm(
+        data,
+        initial={
+            "preferred_language": patient.preferred_language,
+            "distance_unit": patient.distance_unit,
+        },
+    )
+    form = ReminderPreferenceForm(data, instance=current)
+    if data is not None and settings_form.is_valid() and form.is_valid():
+        with transaction.atomic():  # both parts of the page are saved, or neither
+            patient = patient_preferences_save(
+                patient=patient,
+                language=settings_form.cleaned_data["preferred_language"] or None,
+                distance_unit=settings_form.cleaned_data["distance_unit"] or None,
+            )
+            reminder_preference_save(patient=patient, values=form.cleaned_data)
+        remember_language(request, patient.preferred_language)
+        messages.success(request, gettext("Your settings are saved."))
         return redirect("reminders:preferences")
-    return render(request, "patients/reminders/preferences.html", {"form": form})
+    context = {"form": form, "settings_form": settings_form}
+    return render(request, "patients/reminders/preferences.html", context)

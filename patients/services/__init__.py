@@ -39,6 +39,7 @@ from patients.services.offers import (
     waitlist_offer_send,
     waitlist_offers_unsent,
 )
+from patients.services.preferences import patient_preferences_save
 from patients.services.runner import runner_book_follow_up, runner_cancel, runner_reschedule
 from patients.services.setup import (
     booking_settings_save,
@@ -78,6 +79,7 @@ __all__ = [
     "clinic_setup_save",
     "normalise_phone",
     "patient_duplicates",
+    "patient_preferences_save",
     "patient_register",
     "patient_update",
     "runner_invitation_accept",

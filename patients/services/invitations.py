@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from dangpt.roles import Role
 from patients.models import Patient
@@ -97,16 +99,31 @@ def runner_invitation_send(*, patient: Patient, by=None) -> str:
         },
     )
     link = f"{settings.SITE_URL}{path}"
-    body = (
-        f"Hello {patient.first_name},\n\n{settings.CLINIC_NAME} has set up your runner portal, "
-        f"where you will see your appointments and home exercises.\n\nChoose your password "
-        f"here (the link works once, for {INVITATION_DAYS} days):\n{link}\n"
-    )
+    subject, body = _invitation_email(patient, link)
     recipient = patient.email
-    transaction.on_commit(
-        lambda: send_mail(f"Your {settings.CLINIC_NAME} runner portal", body, None, [recipient])
-    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
     return link
+
+
+def _invitation_email(patient: Patient, link: str) -> tuple[str, str]:
+    """The invitation's subject and body, in the runner's language."""
+    with translation.override(patient.preferred_language or settings.LANGUAGE_CODE):
+        values = {
+            "name": patient.first_name,
+            "clinic": settings.CLINIC_NAME,
+            "days": INVITATION_DAYS,
+            "link": link,
+        }
+        subject = gettext("Your %(clinic)s runner portal") % values
+        body = (
+            gettext(
+                "Hello %(name)s,\n\n%(clinic)s has set up your runner portal, where you will see "
+                "your appointments and home exercises.\n\nChoose your password here (the link "
+                "works once, for %(days)s days):\n%(link)s\n"
+            )
+            % values
+        )
+    return subject, body
 
 
 def runner_invitation_check(*, uidb64: str, token: str):

@@ -286,3 +286,36 @@ def test_task_arguments_hold_only_the_reminder_id(clinic):
     assert appointment.patient.last_name not in raw[0].decode()
     assert envelope["headers"]["argsrepr"] == repr(ids)
     assert envelope["headers"]["kwargsrepr"] == "{}"
+
+
+def test_reminder_for_a_spanish_reader_arrives_in_spanish(clinic, start_worker, smtp_sink):
+    """A real worker sends the day-before reminder of a Spanish-speaking runner: the SMTP
+    server on loopback receives a Spanish subject and body, with the Spanish date."""
+    worker = start_worker(env=smtp_env(smtp_sink))
+    patient = PatientFactory(
+        preferred_location=clinic[0],
+        first_name="Lucía",
+        email="lucia@example.test",
+        preferred_language="es",
+    )
+    appointment = book(clinic, days=2, hour=15, patient=patient)
+    appointment.reminders.exclude(kind=ReminderKind.REMINDER_24H).update(
+        status=ReminderStatus.SKIPPED
+    )
+    reminder = appointment.reminders.get(kind=ReminderKind.REMINDER_24H)
+    reminder_claim_due(
+        now=appointment.start - dt.timedelta(hours=23), enqueue=enqueue_to(worker.queue)
+    )
+    wait_until(lambda: settled(reminder), message="the Spanish reminder sent")
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.SENT
+    (message,) = smtp_sink.messages
+    subject = str(message["subject"]).strip()
+    assert subject.startswith("Recordatorio: su cita el ") and "3:00 p. m." in subject
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Hola, Lucía:" in text and "Le recordamos su cita." in text
+    assert "Cuándo:" in text and " de 20" in text and "3:00 p. m." in text
+    assert "Confirme que va a venir:" in text and "Voy a ir" in html
+    assert "Hello" not in text and "Reminder" not in subject
+    assert "lucia@example.test" in message["to"]

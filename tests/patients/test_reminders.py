@@ -339,7 +339,7 @@ def test_unsubscribe_link_expires_after_ninety_days(booked, client, monkeypatch)
             unsubscribe_link(patient_id=booked.patient_id, kind=ReminderKind.REMINDER_24H)
         )
     response = client.post(url)
-    assert response.status_code == 410 and "your message choices" in response.content.decode()
+    assert response.status_code == 410 and "your settings" in response.content.decode()
     assert not ReminderPreference.objects.exists()
 
 
