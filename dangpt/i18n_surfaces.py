@@ -35,7 +35,7 @@ RUNNER_TEMPLATES = (
     "templates/patients/reminders/preferences.html",
     "templates/patients/reminders/_appointment_summary.html",
     "templates/patients/email/reminder.*",
-    # Other branches' runner pages (see PENDING).
+    # The runner's portal, questionnaires, record and clips.
     "templates/programs/_nav.html",
     "templates/programs/home.html",
     "templates/programs/_home_body.html",
@@ -47,9 +47,20 @@ RUNNER_TEMPLATES = (
     "templates/assessments/_screening_questions.html",
     "templates/assessments/my_clips.html",
     "templates/records/my_record.html",
-    "templates/patients/book_*.html",
-    "templates/patients/my_appointments*.html",
-    "templates/patients/checklist*.html",
+    "templates/programs/program_print.html",
+    "templates/assessments/measure_list.html",
+    "templates/assessments/outcome_record.html",
+    # Online booking, the runner's own visits, waitlist offers, the pre-visit checklist.
+    "templates/_error_summary.html",
+    "templates/patients/_public_book_*.html",
+    "templates/patients/public_book*.html",
+    "templates/patients/email/booking_hold_confirm.txt",
+    "templates/patients/_my_visit.html",
+    "templates/patients/my_appointment*.html",
+    "templates/patients/offer_claim.html",
+    "templates/patients/email/waitlist_offer.*",
+    "templates/patients/_previsit_banner.html",
+    "templates/patients/previsit*.html",
 )
 
 # Python modules (paths) whose gettext strings runners read.
@@ -61,27 +72,19 @@ RUNNER_MODULES = (
     "patients/services/preferences.py",
     "patients/services/invitations.py",
     "dangpt/wiring/accounts.py",
+    "patients/policy.py",
+    "patients/services/self_booking.py",
+    "patients/services/runner.py",
+    "patients/services/offers.py",
+    "patients/services/consents.py",
+    "patients/consents.py",
+    "programs/portal/advice.py",
+    "programs/portal/runs.py",
+    "programs/portal/dose.py",
 )
 
 # Branches that translate their own runner pages, merged after this one.
-PENDING_BRANCHES = frozenset(
-    {"es-clinical", "runner-portal", "public-booking", "runner-visits", "previsit"}
-)
+PENDING_BRANCHES: frozenset[str] = frozenset()
 
 # Surface (a pattern above) -> the branch that translates it.
-PENDING = {
-    "templates/programs/_nav.html": "runner-portal",
-    "templates/programs/home.html": "runner-portal",
-    "templates/programs/_home_body.html": "runner-portal",
-    "templates/programs/_exercise_card_body.html": "es-clinical",
-    "templates/programs/session_calendar.html": "runner-portal",
-    "templates/programs/run_list.html": "runner-portal",
-    "templates/assessments/questionnaire_fill.html": "es-clinical",
-    "templates/assessments/questionnaire_sent.html": "es-clinical",
-    "templates/assessments/_screening_questions.html": "es-clinical",
-    "templates/assessments/my_clips.html": "runner-portal",
-    "templates/records/my_record.html": "runner-portal",
-    "templates/patients/book_*.html": "public-booking",
-    "templates/patients/my_appointments*.html": "runner-visits",
-    "templates/patients/checklist*.html": "previsit",
-}
+PENDING: dict[str, str] = {}

@@ -17,7 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from assessments.interface import due_questionnaires
 from dangpt.audit import audit_patient_access
@@ -99,7 +99,7 @@ def next_appointment(user) -> dict | None:
     start = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))
     therapist = appointment.therapist.get_full_name()
     return {
-        "date": date_format(start.date(), "D, M j, Y"),
+        "date": date_format(start.date(), pgettext("date format", "D, M j, Y")),
         "time": date_format(start, "g:i A"),
         "place": appointment.location.name,
         "address": appointment.location.address,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import safety
@@ -176,7 +177,8 @@ def runs(request: HttpRequest) -> HttpResponse:
     unit_name = _("miles") if unit == units.MILES else _("km")
     weeks = [
         (
-            date_format(w.week_start, "M j"),
+            # Translators: a Django date format for a week on the chart ("Nov 30" / "30 nov").
+            date_format(w.week_start, pgettext("date format", "M j")),
             float(units.one_decimal(units.from_km(w.distance_km, unit))),
         )
         for w in volume
