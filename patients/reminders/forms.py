@@ -43,7 +43,11 @@ class ReminderPreferenceForm(forms.ModelForm):
             "program_nudge": _("Daily nudge when I have not logged my exercises"),
             "nudge_time": _("Nudge time (clinic time zone)"),
         }
-        widgets = {"nudge_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        widgets = {
+            "nudge_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            # The time matters only while the nudge is on: static/js/app.js hides it otherwise.
+            "program_nudge": forms.CheckboxInput(attrs={"data-reveals": "id_nudge_time"}),
+        }
 
 
 class ReminderFilterForm(forms.Form):

@@ -21,6 +21,20 @@
         field.form.submit();
       });
     });
+    // <input type=checkbox data-reveals="id_x">: the field id_x (with its label) shows only
+    // while the box is ticked; without scripts it always shows.
+    document.querySelectorAll("[data-reveals]").forEach(function (box) {
+      var target = document.getElementById(box.getAttribute("data-reveals"));
+      if (!target) {
+        return;
+      }
+      var wrapper = target.closest("[id^='div_id_']") || target;
+      var sync = function () {
+        wrapper.hidden = !box.checked;
+      };
+      box.addEventListener("change", sync);
+      sync();
+    });
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     paintColours(event.target);

@@ -54,3 +54,22 @@ def test_runner_switches_to_spanish_and_sees_it_in_settings(
     assert page.get_by_text("Su configuración quedó guardada.").is_visible()
     assert Patient.objects.get(user=runner).distance_unit == "km"
     shot(page, f"settings-es-{size}")
+
+
+def test_nudge_time_shows_only_while_the_nudge_is_on(
+    live_server, phone_page, transactional_db, runner
+):
+    """The nudge's time is asked only when the runner wants the nudge."""
+    page = phone_page
+    sign_in(page, live_server.url, runner)
+    page.goto(f"{live_server.url}/me/reminders/")
+    nudge = page.get_by_label("Daily nudge when I have not logged my exercises")
+    time_field = page.get_by_label("Nudge time (clinic time zone)")
+    nudge.uncheck()
+    assert not time_field.is_visible()
+    nudge.check()
+    assert time_field.is_visible()
+    nudge.uncheck()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert not page.get_by_label("Nudge time (clinic time zone)").is_visible()
