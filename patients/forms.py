@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dangpt.dates import DayField, InstantField
 from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
@@ -166,7 +167,7 @@ class BookingForm(forms.Form):
         AppointmentType.objects.filter(is_active=True), empty_label="Choose a type"
     )
     therapist = forms.ModelChoiceField(queryset=None, required=False, empty_label="First available")
-    date = forms.DateField(widget=DATE)
+    date = DayField(widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +184,7 @@ class ReviewForm(forms.Form):
     )
     therapist = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = InstantField(widget=forms.HiddenInput)
     note = forms.CharField(
         max_length=200,
         required=False,
@@ -215,7 +216,7 @@ class ReviewForm(forms.Form):
 class MoveForm(forms.Form):
     """Where a visit goes: a start instant and, optionally, another therapist."""
 
-    start = forms.DateTimeField()
+    start = InstantField()
     therapist = forms.ModelChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -228,7 +229,7 @@ class CancelForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = DayField(widget=DATE)
     time = forms.TimeField(widget=TIME, help_text="Local time of the location, 15-minute grid")
 
     def local_start(self, tz) -> dt.datetime:
