@@ -152,3 +152,24 @@ def test_services_refuse_a_far_start_at_the_field(clinic, visit, start):
         with pytest.raises(ValidationError) as refused:
             call()
         assert "Choose a date between" in " ".join(refused.value.message_dict["start"])
+
+
+def test_public_api_says_it_in_spanish(online, client):
+    """A Spanish browser reads the date window in Spanish."""
+    payload = {
+        "first_name": "Ana",
+        "last_name": "Runner",
+        "email": "ana@example.com",
+        "phone": "(213) 555-0100",
+        "date_of_birth": "1990-05-01",
+        "appointment_type": online.evaluation.pk,
+        "start": FAR_STARTS[1],
+    }
+    response = client.post(
+        "/api/v1/public/bookings",
+        payload,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["start"][0].startswith("Elija una fecha entre el")
