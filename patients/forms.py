@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from dangpt import clinical_ranges
+from dangpt.dates import DayField, InstantField
 from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
@@ -190,7 +191,7 @@ class BookingForm(forms.Form):
         AppointmentType.objects.filter(is_active=True), empty_label="Choose a type"
     )
     therapist = forms.ModelChoiceField(queryset=None, required=False, empty_label="First available")
-    date = forms.DateField(widget=DATE)
+    date = DayField(widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,7 +208,7 @@ class ReviewForm(forms.Form):
     )
     therapist = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = InstantField(widget=forms.HiddenInput)
     note = forms.CharField(
         max_length=200,
         required=False,
@@ -239,7 +240,7 @@ class ReviewForm(forms.Form):
 class MoveForm(forms.Form):
     """Where a visit goes: a start instant and, optionally, another therapist."""
 
-    start = forms.DateTimeField()
+    start = InstantField()
     therapist = forms.ModelChoiceField(queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -252,7 +253,7 @@ class CancelForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = DayField(widget=DATE)
     time = forms.TimeField(widget=TIME, help_text="Local time of the location, 15-minute grid")
 
     def local_start(self, tz) -> dt.datetime:

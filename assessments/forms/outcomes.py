@@ -6,6 +6,7 @@ from django.utils.translation import gettext, gettext_lazy
 from assessments.forms.widgets import DATE
 from assessments.proms import INSTRUMENTS
 from dangpt.conditions import Condition
+from dangpt.dates import DayField
 
 # Items with this many answer options or fewer, sharing them with the item before, go in one grid
 # (LEFS 5, FAAM 6); longer scales (NPRS and VISA-A 0-10) are a row of choices of their own.
@@ -16,13 +17,13 @@ class ScheduleForm(forms.Form):
     """The condition and baseline date of a new measure schedule."""
 
     condition = forms.ChoiceField(choices=Condition.choices)
-    starts_on = forms.DateField(label="Baseline date", widget=DATE)
+    starts_on = DayField(label="Baseline date", widget=DATE)
 
 
 class DischargeForm(forms.Form):
     """The discharge date of a measure schedule."""
 
-    discharge_on = forms.DateField(label="Discharge date", widget=DATE)
+    discharge_on = DayField(label="Discharge date", widget=DATE)
 
 
 class PromAnswersForm(forms.Form):

@@ -152,7 +152,9 @@ def schedule_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, "Measure schedule started.")
     else:
-        messages.error(request, "Choose a condition and a baseline date.")
+        messages.error(
+            request, _form_problem(form, "starts_on", "Choose a condition and a baseline date.")
+        )
     return redirect("assessments:patient_chart", patient_id=patient.pk)
 
 
@@ -174,7 +176,9 @@ def schedule_discharge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Discharge date set.")
     else:
-        messages.error(request, "Enter a valid discharge date.")
+        messages.error(
+            request, _form_problem(form, "discharge_on", "Enter a valid discharge date.")
+        )
     return redirect("assessments:patient_chart", patient_id=schedule.patient_id)
 
 
@@ -250,3 +254,10 @@ def my_measure_fill(
         "assessments/outcome_record.html",
         {"form": form, "patient": patient, "definition": definition, "portal": True, "due": due[0]},
     )
+
+
+def _form_problem(form, field: str, fallback: str) -> str:
+    """The date window's own words when the date was outside it, else the page's usual words."""
+    if form.has_error(field, "date_out_of_range"):
+        return " ".join(form.errors[field])
+    return fallback

@@ -22,6 +22,7 @@ from pghistory.models import Events
 
 from assessments.models import Evaluation
 from dangpt.audit import display as say
+from dangpt.dates import DayField
 from dangpt.models import AccessKind, AccessLog
 from dangpt.pagination import CappedPaginator
 from dangpt.roles import Role, role_required
@@ -80,12 +81,10 @@ class AuditSearchForm(forms.Form):
     user = forms.CharField(
         label="Staff member or runner", max_length=150, required=False, help_text="Name"
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = DayField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(
         label="Kind",
         choices=[("", "Any")]

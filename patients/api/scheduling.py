@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from dangpt import rowcache
+from dangpt import dates, rowcache
 from dangpt.api import ErrorOut
 from dangpt.audit import audit_patient_list
 from dangpt.models import AccessKind
@@ -110,6 +110,7 @@ def availability(
 ):
     """Free start times for a type on a local date, for one therapist or any (staff)."""
     require_staff(request)
+    _refuse_far_days(date=date)
     kind = referenced(AppointmentType, appointment_type, "appointment_type")
     person = referenced(slots.therapists(), therapist, "therapist") if therapist else None
     place = referenced(Location, location, "location")
@@ -174,6 +175,15 @@ def _refuse(field: str, message: str):
     raise NinjaValidationError([{"loc": ("query", field), "msg": message}])
 
 
+def _refuse_far_days(**days) -> None:
+    """422 naming the first query date outside the window people may type (year 1 or 9999
+    would overflow the day arithmetic below)."""
+    for field, day in days.items():
+        problem = day and dates.day_problem(day)
+        if problem:
+            _refuse(field, problem)
+
+
 APPOINTMENT_ORDER = ("start", "id")
 LISTED_FIELDS = (
     "id",
@@ -214,6 +224,7 @@ def list_appointments(
     page is in the `Link: <…>; rel="next"` header (and `X-Next-Cursor`), absent on the last page.
     """
     require_staff(request)
+    _refuse_far_days(date=date, date_from=date_from, date_to=date_to)
     if date is not None and (date_from is not None or date_to is not None):
         _refuse("date", "Give either date, or date_from and/or date_to.")
     first, last = (date, date) if date is not None else (date_from, date_to)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from dangpt import dates
 from dangpt.roles import Role, role_of
 from dangpt.text import text_within
 from patients import availability, slots
@@ -175,6 +176,8 @@ def appointment_book(
     _check_people(patient=patient, therapist=therapist, appointment_type=appointment_type)
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": "Give the start time with its time zone offset."})
+    if dates.instant_problem(start):  # before any arithmetic, which overflows at year 1 or 9999
+        raise ValidationError({"start": dates.instant_problem(start)})
     duration = dt.timedelta(minutes=appointment_type.duration_minutes)
     now = now or timezone.now()
     place = _place_for(
@@ -217,6 +220,8 @@ def appointment_book_series(
         raise ValidationError({"count": "A series has between 2 and 26 appointments."})
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": "Give the start time with its time zone offset."})
+    if dates.instant_problem(start):  # before any arithmetic, which overflows at year 1 or 9999
+        raise ValidationError({"start": dates.instant_problem(start)})
     series_id = uuid.uuid4()
     tz = ZoneInfo((location or _first_location(therapist)).time_zone)
     local_start = start.astimezone(tz)
@@ -283,6 +288,8 @@ def appointment_reschedule(
     )
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": "Give the start time with its time zone offset."})
+    if dates.instant_problem(start):  # before any arithmetic, which overflows at year 1 or 9999
+        raise ValidationError({"start": dates.instant_problem(start)})
     duration = appointment.end - appointment.start
     freed = (appointment.therapist_id, appointment.location, appointment.start, appointment.end)
     place = _place_for(
@@ -386,6 +393,11 @@ def appointment_mark_no_show(*, appointment: Appointment, by=None, now=None) -> 
 CHECK_IN_OPENS = dt.timedelta(minutes=60)
 UNDOABLE = (AppointmentStatus.CHECKED_IN, AppointmentStatus.NO_SHOW)
 BEFORE_VISIT = (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+# An undo fixes a slip at the desk; a day later the slot may be long rebooked and the record
+# read by others, so older check-ins and no-shows stay as recorded.
+UNDO_WINDOW = dt.timedelta(hours=24)
+UNDO_TOO_LATE = "A check-in or a no-show can only be undone within 24 hours of recording it."
+HELD_ON_UNDO = "A runner is holding that time online, so the visit cannot go back on the schedule."
 
 
 def appointment_actions(*, appointment: Appointment, now: dt.datetime | None = None) -> set[str]:
@@ -401,7 +413,7 @@ def appointment_actions(*, appointment: Appointment, now: dt.datetime | None = N
             actions.add("check_in")
         if appointment.start <= now:
             actions.add("no_show")
-    if appointment.status in UNDOABLE:
+    if appointment.status in UNDOABLE and not _undo_too_late(appointment, now):
         actions.add("undo")
     return actions
 
@@ -416,6 +428,8 @@ def action_refusal(action: str, appointment: Appointment, now: dt.datetime | Non
         return "This visit has ended; check-in is closed. Mark it a no-show or ask a manager."
     if action == "no_show" and appointment.status in BEFORE_VISIT:
         return "A no-show can only be recorded after the start time."
+    if action == "undo" and appointment.status in UNDOABLE:
+        return UNDO_TOO_LATE
     if action == "undo":
         return "Only a check-in or a no-show can be undone."
     status = appointment.get_status_display().lower()
@@ -437,15 +451,45 @@ def _status_before(appointment: Appointment) -> str:
     return earlier or AppointmentStatus.BOOKED
 
 
+def _status_since(appointment: Appointment) -> dt.datetime | None:
+    """When the appointment took its current status, from its change history."""
+    from django.apps import apps
+
+    events = apps.get_model("patients", "AppointmentEvent").objects.filter(pgh_obj=appointment.pk)
+    since = None
+    for status, at in events.order_by("-pgh_id").values_list("status", "pgh_created_at")[:50]:
+        if status != appointment.status:
+            break
+        since = at
+    return since
+
+
+def _undo_too_late(appointment: Appointment, now: dt.datetime) -> bool:
+    since = _status_since(appointment)
+    return since is not None and now - since > UNDO_WINDOW
+
+
 @transaction.atomic
-def appointment_status_undo(*, appointment: Appointment, by=None) -> Appointment:
-    """Take back a check-in or a no-show: the visit returns to its status before (audited by the
-    appointment's change history like any other change)."""
+def appointment_status_undo(*, appointment: Appointment, by=None, now=None) -> Appointment:
+    """Take back a check-in or a no-show within 24 hours: the visit returns to its status before
+    (audited by the appointment's change history like any other change).
+
+    A no-show frees the slot, so the visit goes back on the schedule the way a booking does:
+    under the therapist's lock, refused when a hold or another visit has the time since.
+    """
     appointment = _locked(appointment)
     if appointment.status not in UNDOABLE:
         raise ValidationError(action_refusal("undo", appointment))
+    if _undo_too_late(appointment, now or timezone.now()):
+        raise ValidationError(UNDO_TOO_LATE)
     appointment.status = _status_before(appointment)
     appointment.checked_in_at = None
-    appointment.save()
+    try:
+        _refuse_if_held(
+            therapist=appointment.therapist, start=appointment.start, end=appointment.end
+        )
+    except SlotTaken as exc:
+        raise SlotTaken(HELD_ON_UNDO, code="slot_taken") from exc
+    _save_or_conflict(appointment)
     _appointment_changed(appointment=appointment, change="undone")
     return appointment

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from dangpt import dates
 from patients import availability, slots
 from patients.models import (
     Appointment,
@@ -235,6 +236,8 @@ def booking_hold_create(
     now = now or timezone.now()
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": gettext("Give the start time with its time zone offset.")})
+    if dates.instant_problem(start):  # before the move to UTC, which overflows at year 1 or 9999
+        raise ValidationError({"start": dates.instant_problem(start)})
     start = start.astimezone(dt.UTC)
     problems = policy_problems(
         location=location, appointment_type=appointment_type, start=start, now=now

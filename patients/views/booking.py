@@ -345,7 +345,7 @@ def appointment_undo(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         undone = services.appointment_status_undo(appointment=appointment, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, "Not undone: " + " ".join(exc.messages))
     else:
         messages.success(request, f"Undone: the visit is {undone.get_status_display().lower()}.")
     return redirect(_safe_next(request, reverse("patients:appointment", args=[pk])))

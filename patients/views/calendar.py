@@ -34,7 +34,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     """Day view (a column per therapist) or week view (one therapist's days) at a location."""
     location = location_from(request)
     tz = ZoneInfo(location.time_zone) if location else ZoneInfo("UTC")
-    day = parse_day(request.GET.get("date"), tz)
+    day = parse_day(request.GET.get("date"), tz, request)
     week = request.GET.get("view") == "week"
     days = calendar_grid.week_of(day) if week else [day]
     grid, people, therapist = None, [], None

@@ -4,8 +4,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import get_object_or_404
 
+from dangpt import dates
 from patients.models import Appointment, Location, Patient
 from patients.selectors import schedule_locations
 
@@ -20,12 +22,13 @@ def get_appointment_for_user(request, pk: int) -> Appointment:
     return get_object_or_404(Appointment.objects.visible_to(request.user), pk=pk)
 
 
-def parse_day(raw: str | None, tz: ZoneInfo) -> dt.date:
-    """The ?date= value, or today in the given zone when missing or malformed."""
-    try:
-        return dt.date.fromisoformat(raw or "")
-    except ValueError:
-        return dt.datetime.now(tz).date()
+def parse_day(raw: str | None, tz: ZoneInfo, request=None) -> dt.date:
+    """The ?date= value, or today in the given zone when missing, malformed or out of range
+    (then, given the request, a message says so)."""
+    day, problem = dates.parse_day(raw, dt.datetime.now(tz).date())
+    if problem and request is not None:
+        messages.warning(request, problem)
+    return day
 
 
 def location_from(request) -> Location | None:

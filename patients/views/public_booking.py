@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangpt import dates
 from dangpt.forms import add_service_errors
 from patients import booking_limits, slots
 from patients.models import VisitKind
@@ -209,13 +210,13 @@ def _chosen_slot(request, chosen) -> dict | None:
         return None
     try:
         start = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+        # Checked before the move to local time, which overflows at the ends of the calendar.
+        if dates.instant_problem(start):
+            return None
+        local = start.astimezone(ZoneInfo(chosen["location"].time_zone))
     except (OverflowError, OSError, ValueError):
         return None
-    return {
-        "start": start,
-        "local": start.astimezone(ZoneInfo(chosen["location"].time_zone)),
-        "therapist": chosen["therapist"],
-    }
+    return {"start": start, "local": local, "therapist": chosen["therapist"]}
 
 
 @login_not_required

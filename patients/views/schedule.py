@@ -50,7 +50,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     """A location's day with a column per therapist; htmx swaps the day in place."""
     location = location_from(request)
     tz = ZoneInfo(location.time_zone) if location else ZoneInfo("UTC")
-    day = parse_day(request.GET.get("date"), tz)
+    day = parse_day(request.GET.get("date"), tz, request)
     columns = _columns(location, day) if location else []
     shown = ((a.patient_id, a.pk) for column in columns for a in column["appointments"])
     audit_patient_list(request, kind=AccessKind.SCHEDULE, shown=shown)

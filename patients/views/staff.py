@@ -37,7 +37,7 @@ from patients.views.common import (
 def my_day(request: HttpRequest) -> HttpResponse:
     """The therapist's own appointments for a day, or the week (?view=week)."""
     tz = clinic_zone()
-    day = parse_day(request.GET.get("date"), tz)
+    day = parse_day(request.GET.get("date"), tz, request)
     week = request.GET.get("view") == "week"
     first = day - dt.timedelta(days=day.weekday()) if week else day
     last = first + dt.timedelta(days=7 if week else 1)

@@ -207,3 +207,24 @@ def test_chart_names_measures_in_words_and_offers_only_anchored_nprs(therapist, 
     assert "Worst pain in the last 24 hours (NPRS)" in html
     assert "NPRS, no time anchor" not in html  # retired: not offered for new results
     assert "NPRS_" not in html and "nprs_worst_24h</" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_schedule_dates_at_the_ends_of_the_calendar_are_refused(therapist, client_for, day):
+    """A baseline or discharge date in year 1 or 9999 is refused at the field, never a 500."""
+    patient = PatientFactory()
+    client = client_for(therapist)
+    url = f"/clinical/patients/{patient.pk}/schedules/new/"
+    response = client.post(url, {"condition": "pfps", "starts_on": day}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a date between Jan 1, 1900 and" in response.content.decode()
+    assert not patient.prom_schedules.exists()
+    client.post(url, {"condition": "pfps", "starts_on": "2026-01-05"})
+    schedule = patient.prom_schedules.get()
+    discharge = f"/clinical/schedules/{schedule.pk}/discharge/"
+    response = client.post(discharge, {"discharge_on": day}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a date between Jan 1, 1900 and" in response.content.decode()
+    schedule.refresh_from_db()
+    assert schedule.discharge_on is None

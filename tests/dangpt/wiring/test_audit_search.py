@@ -139,3 +139,19 @@ def test_kind_filter_matches_the_kind_not_the_start_of_the_text(client_for, mana
     assert [r.kind for r in page.object_list] == [AccessKind.EVALUATION]
     page = client.get(AUDIT_URL, {"kind": AccessKind.EVALUATION_HISTORY}).context["page"]
     assert [r.what for r in page.object_list] == [f"evaluation history {evaluation.pk}"]
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize("log", ["access", "changes"])
+def test_audit_dates_at_the_ends_of_the_calendar_are_refused_at_the_field(
+    client_for, manager, field, day, log
+):
+    """A far date is named at its field on the page and in the CSV request, never a 500."""
+    client = client_for(manager)
+    page = client.get(AUDIT_URL, {"log": log, field: day})
+    assert page.status_code == 200
+    assert "Choose a date between Jan 1, 1900 and" in page.content.decode()
+    export = client.get(AUDIT_URL, {"log": log, field: day, "format": "csv"})
+    assert export.status_code == 200 and not export.streaming
+    assert "Choose a date between" in export.content.decode()
