@@ -332,8 +332,8 @@ class GrowingLinks:
 
 
 LINK_CHOICES = all_of(
-    matches(r"Appointment \d+ at", LARGE),
-    matches(r"Screening #\d+", LARGE),
+    matches(r"\d{4}, \d{1,2}:\d{2} [AP]M · ", LARGE),  # a visit by its local date and type
+    matches(r"Screening of [A-Z][a-z]{2} \d{1,2}, \d{4}", LARGE),
 )
 
 
