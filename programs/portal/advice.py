@@ -6,12 +6,17 @@ log, so the runner reads what the therapist's suggestion says:
 - pain during or after up to 2 points over the limit: the dose comes down by about a quarter;
 - more than 2 points over: by about half;
 - over the limit twice in a row: the therapist reviews the program;
-- bone rule (no pain allowed): stop the exercise, 1–2 days off, then about half;
+- bone rule (no pain allowed): stop the session, 1–2 days off, then about half; a recurrence goes
+  to the therapist. It applies to the bone program, and to hops, jumps and runs of any program
+  after a bone stress injury (``item_tissue``), as in the suggestion;
 - next-morning pain above the usual level: the same cuts, judged on the morning.
 
 The therapist confirms a lower dose (a suggestion on their dashboard); until then the runner is
-told to do less, not to stop, except under the bone rule. A safety hold (``assessments.safety``:
-a red flag or a bone stress injury not yet cleared) wins over all of it.
+told to use the lower dose, not to stop, except under the bone rule. A safety hold
+(``assessments.safety``) wins over all of it: a same-day or prompt red flag, or a bone stress
+injury not yet cleared, is told what the red flag's own page says (stop, no running or hopping,
+call today, urgent care); a routine referral to stop what hurts until they have spoken with the
+clinic.
 """
 
 from __future__ import annotations

@@ -197,3 +197,42 @@ def test_weighted_protocol_is_told_to_take_weight_off(client_for, therapist, run
         body
     )
     assert "take about 50% of the weight off" in program.suggestions.get().reason
+
+
+# --- Run load warnings (items 11–13) ------------------------------------------------------------
+
+
+def test_intake_reference_is_named_as_the_registration_figure():
+    """A spike measured against the intake's longest run says so, not "the 30 days before"."""
+    from programs.portal.runs import load_warning_text
+    from programs.rules import load
+
+    warning = load.spike_warning(
+        run_km=15.0,
+        previous_runs=[(dt.date(2026, 12, 1), 5.0)],
+        run_date=dt.date(2026, 12, 4),
+        intake=load.IntakeLongestRun(reported_on=dt.date(2026, 11, 30), km=10.0),
+    )
+    text = load_warning_text(warning, run_km=15.0, unit="km")
+    assert "as long as the longest run you reported when you registered." in text
+    assert "in the 30 days before it" not in text
+
+
+def test_small_and_moderate_jumps_get_the_same_advice():
+    """10–30% and 30–100% longer: both told to keep within about 10%, neither called safe."""
+    from programs.portal.runs import load_warning_label, load_warning_text
+
+    advice = "Keep your next runs within about 10% of your longest run of the last 30 days."
+    for level, ratio, label in (("small", 1.2, "10–30%"), ("moderate", 1.5, "30–100%")):
+        warning = {"level": level, "ratio": ratio, "message": "…"}
+        assert advice in load_warning_text(warning, run_km=12, unit="km")
+        assert load_warning_label(warning).startswith(f"{label} longer than your longest run")
+
+
+def test_first_run_back_is_the_usual_way_not_safer():
+    """The walk-run advice after a break says "the usual way back", not "safer"."""
+    from programs.portal.runs import load_warning_text
+
+    text = load_warning_text({"level": "first_run_back", "ratio": None}, run_km=5, unit="km")
+    assert "are the usual way back, rather than going straight back" in text
+    assert "safer" not in text
