@@ -254,7 +254,10 @@ QUESTIONS = (
     _yes_no("fever_or_unwell", gettext_noop("Do you have a fever or feel generally unwell?")),
     _yes_no("unexplained_weight_loss", gettext_noop("Have you lost weight without trying?")),
     _yes_no("history_of_cancer", gettext_noop("Have you ever had cancer?")),
-    _yes_no("unable_to_bear_weight", gettext_noop("Are you unable to put weight on the leg?")),
+    _yes_no(
+        "unable_to_bear_weight",
+        gettext_noop("Is it impossible to stand on that leg or take a few steps on it?"),
+    ),
     _yes_no("limp", gettext_noop("Are you limping?")),
     _yes_no(
         "recent_load_increase",
@@ -272,12 +275,15 @@ QUESTIONS = (
     ),
     _yes_no(
         "missed_periods_3_months",
-        gettext_noop("Have you missed your period for 3 months or more?"),
-        gettext_noop("Only if you have periods. Hormonal contraception can hide missed periods."),
+        gettext_noop("Have you gone 3 months or more in a row without a period?"),
+        gettext_noop(
+            "Answer if you have ever had periods, even if they have stopped. Hormonal "
+            "contraception can hide missed periods."
+        ),
     ),
     _yes_no(
         "periods_never_started_by_15",
-        gettext_noop("Had your periods still not started by the age of 15?"),
+        gettext_noop("Did your first period come after you turned 15, or has it not come yet?"),
         gettext_noop("Only if you were born female and are 15 or older."),
     ),
     {

@@ -122,8 +122,9 @@ def _first_run_back_message(intake_km: float = 0.0) -> str:
         "No run is logged in the 30 days before this one, so it counts as a first run back after "
         "a break, when the legs have lost some of their tolerance for running."
         f"{context} Build up "
-        "gradually: a walk-run plan (short runs with walking breaks, every other day) is safer "
-        "than going straight back to your old distance. If your therapist gave you a walk-run "
+        "gradually: a walk-run plan (short runs with walking breaks, every other day) is the "
+        "usual way back, rather than going straight back to your old distance. If your "
+        "therapist gave you a walk-run "
         "plan, keep to it, and tell your therapist if anything hurts the next morning."
     )
 
@@ -138,22 +139,28 @@ def _percent(ratio: float) -> str:
     return f"{percent:.1f}%" if percent < 11 else f"{percent:.0f}%"
 
 
+# One piece of advice for both bands under double: the study found more injuries past 10%, not
+# a safe zone within 10–30% (Frandsen 2025).
+_WITHIN_10 = "Keep your next runs within about 10% of your longest run of the last 30 days."
 _ADVICE = {
-    "small": "It is a small jump: keep the next few runs near your usual distance and notice "
-    "how your legs feel tomorrow morning.",
-    "moderate": "It is a moderate jump: go back to your usual distance for the next runs and "
-    "build up again in smaller steps.",
+    "small": _WITHIN_10,
+    "moderate": _WITHIN_10,
     "large": "It is more than double: go back to your usual distance for the next runs, build up "
     "in small steps, and tell your therapist if anything hurts the next morning.",
 }
 
 
+# How the stored message names the intake figure when it is the reference (``from_intake``).
+INTAKE_REFERENCE = "the longest run you reported when you registered with the clinic"
+
+
+def from_intake(warning: dict) -> bool:
+    """Whether a stored spike warning compared the run with the intake's longest run."""
+    return INTAKE_REFERENCE in (warning.get("message") or "")
+
+
 def _message(*, level: str, run_km: float, longest: float, ratio: float, from_intake: bool) -> str:
-    reference = (
-        "the longest run you reported when you registered with the clinic"
-        if from_intake
-        else "your longest run of the previous 30 days"
-    )
+    reference = INTAKE_REFERENCE if from_intake else "your longest run of the previous 30 days"
     comparison = (
         f"This run ({_km(run_km)}) is {_percent(ratio)} longer than {reference} ({_km(longest)})."
     )

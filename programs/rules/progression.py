@@ -258,6 +258,18 @@ def pain_rule(tissue: str) -> PainRule:
         raise ValueError(f"Unknown tissue {tissue!r}; expected one of {codes}.") from None
 
 
+def item_rule(*, tissue: str, impact: bool, bone_stress: bool) -> str:
+    """The pain rule of one exercise: bone for impact or running work after a bone stress injury.
+
+    A program's rule (tendon, soft tissue) suits its strength work, but hops, jumps and runs load
+    the injured bone: §6.2's bone rule (no focal bony pain; any stops the session) applies to them
+    whatever the program's rule, so pain at 1–3/10 is not read as "within the limit".
+    """
+    if impact and bone_stress:
+        return Tissue.BONE.value
+    return tissue
+
+
 @dataclass(frozen=True, kw_only=True)
 class PainCheck:
     verdict: Verdict

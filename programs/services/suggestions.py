@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from assessments import safety
+from dangpt.conditions import Condition
 from programs.models import (
     Program,
     ProgramItem,
@@ -23,9 +25,28 @@ from programs.rules import progression, protocols
 from programs.services.prescribing import program_item_update, program_publish
 
 
-def item_tissue(program: Program, item: ProgramItem | None = None) -> str:
-    """The pain rule of an item: the program's own rule takes precedence over the exercise's."""
-    return program.tissue or (item.exercise.tissue if item else progression.Tissue.GENERAL)
+def program_bone_stress(program: Program) -> bool:
+    """Whether the program is for a bone stress injury, or its runner has BSI evidence (any)."""
+    if program.evaluation_id and program.evaluation.working_diagnosis == Condition.BSI:
+        return True
+    if program.template_id and program.template.condition == Condition.BSI:
+        return True
+    return safety.bone_stress_status(patient_id=program.patient_id) is not None
+
+
+def item_tissue(
+    program: Program, item: ProgramItem | None = None, *, bone_stress: bool | None = None
+) -> str:
+    """The pain rule of an item: the program's own rule, but bone for impact work after a BSI.
+
+    ``bone_stress`` is ``program_bone_stress(program)`` when the caller already knows it (one
+    look-up per program, not per item); None looks it up when the item is impact work.
+    """
+    tissue = program.tissue or (item.exercise.tissue if item else progression.Tissue.GENERAL)
+    impact = item is not None and item.exercise.is_impact
+    if impact and bone_stress is None:
+        bone_stress = program_bone_stress(program)
+    return progression.item_rule(tissue=tissue, impact=impact, bone_stress=bool(bone_stress))
 
 
 def item_dosage(item: ProgramItem) -> progression.Dosage:
@@ -67,12 +88,13 @@ def suggestions_generate(*, program: Program) -> list[ProgressionSuggestion]:
     pending = set(
         program.suggestions.filter(status=SuggestionStatus.PENDING).values_list("item", flat=True)
     )
+    bone_stress = any(i.exercise.is_impact for i in items) and program_bone_stress(program)
     created = []
     for item in items:
         if item.pk in pending or not logs[item.pk]:
             continue
         suggestion = progression.suggest(
-            tissue=item_tissue(program, item),
+            tissue=item_tissue(program, item, bone_stress=bone_stress),
             logs=logs[item.pk],
             current=item_dosage(item),
             mornings=mornings,

@@ -484,7 +484,7 @@ def test_runner_is_asked_the_issue_15_questions(client_for, runner):
         assert f'name="regions" value="{region}"' in html
     assert 'name="weak_push_off"' in html
     assert "rising onto your toes on that leg alone" in html
-    assert "periods still not started by the age of 15" in html
+    assert "first period come after you turned 15" in html
     assert 'name="bone_stress_injuries_2y"' in html
 
 

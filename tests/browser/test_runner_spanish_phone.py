@@ -83,8 +83,8 @@ def test_spanish_runner_on_a_phone(live_server, phone_page, spanish_runner):
     page.get_by_label("Duración (minutos)").fill("80")
     page.get_by_role("button", name="Guardar carrera").click()
     page.wait_for_url(f"{base}/me/runs/")
-    warning = page.get_by_role("alert").filter(has_text="veces más larga")
-    assert "unas 2.6 veces más larga que su carrera más larga" in warning.inner_text()
+    warning = page.get_by_role("alert").filter(has_text="veces la distancia")
+    assert "de unas 2.6 veces la distancia de su carrera más larga" in warning.inner_text()
     assert page.get_by_text("8.1 mi").first.is_visible()
     _shot(page, "runs-es-390")
 

@@ -32,7 +32,7 @@ def test_groin_pain_in_runs_and_missed_periods_calls_today_and_flags_same_day(
     phone_page.get_by_label("How bad was the pain during or after your last run?").fill("5")
     phone_page.get_by_label("During the whole run").check()
     phone_page.get_by_role(
-        "group", name="Have you missed your period for 3 months or more?"
+        "group", name="Have you gone 3 months or more in a row without a period?"
     ).get_by_label("Yes").check()
     phone_page.get_by_role("button", name="Send to my therapist").click()
 

@@ -186,9 +186,9 @@ def test_compares_with_longest_not_latest():
 @pytest.mark.parametrize(
     ("run_km", "words"),
     [
-        (12.0, ["12 km", "10 km", "20%", "11 km", "small jump"]),
+        (12.0, ["12 km", "10 km", "20%", "11 km", "within about 10%"]),
         (11.04, ["10.4%"]),
-        (15.0, ["50%", "moderate jump"]),
+        (15.0, ["50%", "within about 10%"]),
         (25.5, ["155%", "more than double", "therapist"]),
     ],
 )

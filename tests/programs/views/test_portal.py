@@ -169,8 +169,8 @@ def test_run_list_names_spike_sizes_in_plain_words(client_for, runner):
     levels = list(RunLog.objects.order_by("date").values_list("load_warning__level", flat=True))
     assert levels == ["first_run_back", "small", "moderate", "large"]
     body = client_for(runner).get(reverse("programs:runs")).content.decode()
-    assert "A bit longer than your longest run of the 30 days before" in body
-    assert "Much longer than your longest run of the 30 days before" in body
+    assert "10–30% longer than your longest run of the previous 30 days" in body
+    assert "30–100% longer than your longest run of the previous 30 days" in body
     assert "More than double your longest run of the 30 days before" in body
     for code in ("Spike:", "small (", "moderate (", "large ("):
         assert code not in body

@@ -141,7 +141,7 @@ def test_spike_warning_in_spanish(client_for, runner):
     )
     data = {"date": today.isoformat(), "distance": "8.1", "duration_min": "80"}
     body = client_for(runner).post(reverse("programs:runs"), data, follow=True).content.decode()
-    assert "unas 2.6 veces más larga que su carrera más larga" in body
+    assert "de unas 2.6 veces la distancia de su carrera más larga" in body
     assert "Distancia (millas)" in body
 
 
