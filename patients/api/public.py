@@ -33,9 +33,7 @@ THROTTLED = "Too many booking attempts; please try again later or call the clini
 TOO_MANY_HOLDS = (
     "Too many times are on hold from here; confirm one from your email or wait until it expires."
 )
-ALREADY_HELD = (
-    "You already have a time on hold; confirm it from your email or wait until {until}."
-)
+ALREADY_HELD = "You already have a time on hold; confirm it from your email or wait until {until}."
 MAIL_FAILED = (
     "We could not send the confirmation email, so nothing is held. Check your email address "
     "and try again, or call the clinic."

@@ -16,7 +16,6 @@ from tests.patients.test_public_booking import body, confirm_url, online, post  
 pytestmark = pytest.mark.django_db
 
 
-
 def _confirm(online, client, capture, **extra):  # noqa: F811
     """Hold 10 AM through the API and confirm it from the email; the done page."""
     with capture(execute=True):
@@ -95,7 +94,7 @@ def test_the_last_name_matches_without_case_or_accents(
     client,
     django_capture_on_commit_callbacks,
 ):
-    """"Peña" on the record and "PENA" typed are the same last name."""
+    """A record's last name Peña and a typed PENA are the same last name."""
     known = PatientFactory(
         email="ana@example.com", last_name="Peña", date_of_birth=dt.date(1990, 5, 1)
     )
