@@ -4,7 +4,10 @@ A hold keeps its slot for the location's hold minutes (`patients.policy.hold_min
 written under the therapist's advisory lock, as every booking and move is, so a hold and an
 appointment can never take the same time; live holds of one therapist are kept apart by their
 own exclusion constraint. Nothing about the runner is looked up until the link in the email is
-used: only then, with the mailbox proven, is the email matched to an existing patient.
+used: only then is an existing patient used, and only when email, date of birth and last name
+all match (a proven mailbox alone is not the person); otherwise a new patient is made, flagged
+for the desk when it looks like an existing record. Only a patient made here is invited to the
+portal.
 """
 
 import datetime as dt
