@@ -163,11 +163,19 @@ def free_slots_between(
     if ignore:  # the visit being moved does not block its own new time
         booked = booked.exclude(pk=ignore)
     away = TimeOff.objects.filter(therapist__in=ids, start__lt=span[1], end__gt=span[0])
-    for rows in (booked, away):
-        for person_id, start, end in rows.values_list("therapist_id", "start", "end"):
-            busy.setdefault(person_id, []).append((start, end))
-    duration = dt.timedelta(minutes=appointment_type.duration_minutes)
     not_before = now or timezone.now()
+    # A runner's live online hold keeps its slot from the desk too.
+    held = BookingHold.objects.live(not_before).filter(therapist__in=ids).overlapping(*span)
+    fields = ("therapist_id", "start", "end")
+    # One read for all three: bookings, time off and holds stay within the page's budget.
+    rows = (
+        booked.order_by()
+        .values_list(*fields)
+        .union(away.order_by().values_list(*fields), held.order_by().values_list(*fields), all=True)
+    )
+    for person_id, start, end in rows:
+        busy.setdefault(person_id, []).append((start, end))
+    duration = dt.timedelta(minutes=appointment_type.duration_minutes)
     found = []
     for offset in range((last - first).days + 1):
         day = first + dt.timedelta(days=offset)

@@ -8,6 +8,16 @@ from dangpt.roles import Role
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request activates its reader's language in this thread; the next test starts English
+    (as each real request does, through the locale middleware)."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests create many users. Production keeps Argon2 (tested)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

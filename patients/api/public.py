@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from ninja import Router, Schema, Status
 
 from dangpt.api import ErrorOut
@@ -29,6 +30,14 @@ router = Router(tags=["public booking"])
 
 INVALID = "The request has invalid fields."
 THROTTLED = "Too many booking attempts; please try again later or call the clinic."
+TOO_MANY_HOLDS = (
+    "Too many times are on hold from here; confirm one from your email or wait until it expires."
+)
+ALREADY_HELD = "You already have a time on hold; confirm it from your email or wait until {until}."
+MAIL_FAILED = (
+    "We could not send the confirmation email, so nothing is held. Check your email address "
+    "and try again, or call the clinic."
+)
 PUBLIC_ERRORS = {400: ErrorOut, 422: ErrorOut}
 
 
@@ -185,13 +194,14 @@ def _places_for(payload, person) -> list:
 @router.post(
     "/public/bookings",
     auth=None,
-    response={202: HeldOut, 409: ErrorOut, 429: ErrorOut, **PUBLIC_ERRORS},
+    response={202: HeldOut, 409: ErrorOut, 429: ErrorOut, 503: ErrorOut, **PUBLIC_ERRORS},
 )
 def public_book(request, payload: PublicBookingIn):
     """Hold a slot for the runner and email a link to confirm it (anyone).
 
     202 when held (the email is on its way), 409 when the time is booked or held, 422 for bad
-    input or what the location's booking policy refuses, 429 past the limits.
+    input or what the location's booking policy refuses, 429 past the limits (attempts, live
+    holds per address or email), 503 when the confirm email could not be sent (nothing held).
     """
     try:
         booking_limits.count_attempt(request, payload.email)
@@ -224,6 +234,7 @@ def public_book(request, payload: PublicBookingIn):
 def _hold_somewhere(request, payload, *, details, kind, person, places):
     refused: ValidationError | None = None
     taken: SlotTaken | None = None
+    keys = booking_limits.owner_keys(request, details["email"])
     for place in places:
         try:
             hold = self_booking.booking_hold_create(
@@ -234,9 +245,17 @@ def _hold_somewhere(request, payload, *, details, kind, person, places):
                 details=details,
                 language=request_language(),
                 before_mail=booking_limits.count_mail,
+                owner_keys=keys,
             )
+        except booking_limits.HoldAlreadyLive as exc:
+            until = date_format(exc.until.astimezone(ZoneInfo(place.time_zone)), "g:i A")
+            return Status(429, {"detail": ALREADY_HELD.format(until=until), "errors": {}})
+        except booking_limits.AddressHoldsFull:
+            return Status(429, {"detail": TOO_MANY_HOLDS, "errors": {}})
         except booking_limits.TooManyBookings:
             return Status(429, {"detail": THROTTLED, "errors": {}})
+        except self_booking.ConfirmMailFailed:
+            return Status(503, {"detail": MAIL_FAILED, "errors": {}})
         except SlotTaken as exc:
             taken = exc
         except ValidationError as exc:

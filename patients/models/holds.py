@@ -64,6 +64,10 @@ class BookingHold(models.Model):
     # Random part of the confirm link: the link is signed and names this, so a link of a
     # deleted-and-reused id never matches.
     nonce = models.CharField(max_length=32)
+    # Keyed hashes of who asked (client address, normalised email) for the live-hold limits;
+    # no address or email in clear beyond the typed email above.
+    client_key = models.CharField(max_length=64, blank=True, default="")
+    email_key = models.CharField(max_length=64, blank=True, default="")
     appointment = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,27 +4,32 @@ A hold keeps its slot for the location's hold minutes (`patients.policy.hold_min
 written under the therapist's advisory lock, as every booking and move is, so a hold and an
 appointment can never take the same time; live holds of one therapist are kept apart by their
 own exclusion constraint. Nothing about the runner is looked up until the link in the email is
-used: only then, with the mailbox proven, is the email matched to an existing patient.
+used: only then is an existing patient used, and only when email, date of birth and last name
+all match (a proven mailbox alone is not the person); otherwise a new patient is made, flagged
+for the desk when it looks like an existing record. Only a patient made here is invited to the
+portal.
 """
 
 import datetime as dt
 import logging
 import secrets
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from dangpt import dates
-from patients import availability, slots
+from patients import availability, booking_limits, slots
 from patients.models import (
     Appointment,
     AppointmentType,
@@ -36,13 +41,19 @@ from patients.models import (
 from patients.policy import hold_minutes, policy_for
 from patients.services import offers
 from patients.services.booking import SLOT_TAKEN_MESSAGE, SlotTaken, appointment_book
-from patients.services.intake import normalise_phone, patient_register
+from patients.services.intake import normalise_phone, patient_duplicates, patient_register
 from patients.services.invitations import runner_invitation_send
 from patients.services.slot_lock import held_by_someone, therapist_lock
 
 log = logging.getLogger(__name__)
 
 LINK_SALT = "patients.self_booking.confirm"
+OWNER_LOCK_SPACE = 7105  # two-key advisory locks: apart from the therapist locks' one-key space
+# Put on an online booking whose runner matched an existing record only in part (same email,
+# or same name and birth date): the desk checks it before the visit. Staff-facing, English.
+POSSIBLE_DUPLICATE_NOTE = (
+    "Booked online: possible duplicate of an existing patient record. Check before the visit."
+)
 # Confirmed and expired holds are deleted this long after they were made: the details a runner
 # typed are kept no longer than the booking needs them.
 HOLD_RETENTION = dt.timedelta(days=1)
@@ -50,6 +61,16 @@ HOLD_RETENTION = dt.timedelta(days=1)
 
 class HoldGone(Exception):
     """The confirm link is not ours, was used, or its hold expired."""
+
+
+class ConfirmMailFailed(Exception):
+    """The confirm email could not be sent; its hold was released (nothing stays held)."""
+
+
+MAIL_FAILED_MESSAGE = gettext_lazy(
+    "We could not send the confirmation email, so nothing is held. Check your email address "
+    "and try again, or call the clinic."
+)
 
 
 # --- Policy --------------------------------------------------------------------------------
@@ -124,6 +145,21 @@ def public_free_days(
 
 
 # --- Details -------------------------------------------------------------------------------
+# Never in an address we send to: line breaks (header injection) and list separators.
+EMAIL_FORBIDDEN = frozenset("\r\n,;")
+
+
+def email_is_valid(email: str) -> bool:
+    """One plain email address: Django's validator, no line breaks, commas or semicolons."""
+    if not email or len(email) > 254 or EMAIL_FORBIDDEN & set(email):
+        return False
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def clean_details(
     *, first_name: str, last_name: str, email: str, phone: str, date_of_birth
 ) -> dict:
@@ -136,7 +172,7 @@ def clean_details(
         elif len(values[field]) > 80:
             errors[field] = gettext("Use at most 80 characters.")
     values["email"] = (email or "").strip().lower()
-    if "@" not in values["email"] or len(values["email"]) > 254 or " " in values["email"]:
+    if not email_is_valid(values["email"]):
         errors["email"] = gettext("Enter a valid email address.")
     try:
         values["phone"] = normalise_phone(phone)
@@ -215,7 +251,6 @@ def _hold_one(slot: dict, *, appointment_type, details: dict, language: str, now
         raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken") from exc
 
 
-@transaction.atomic
 def booking_hold_create(
     *,
     location: Location,
@@ -226,14 +261,54 @@ def booking_hold_create(
     language: str = "en",
     now: dt.datetime | None = None,
     before_mail=None,
+    owner_keys: dict | None = None,
 ) -> BookingHold:
     """Hold a free slot for an online booking and email the confirm link.
 
     `details` come from `clean_details`. Raises ValidationError for what the policy or the
     calendar refuses, SlotTaken when the time is booked or held. `before_mail(hold)` may
     refuse the email (and so the hold) by raising, e.g. past the per-address mail limit.
+    `owner_keys` (from `booking_limits.owner_keys`) count the hold against the live-hold limits
+    (TooManyBookings / HoldAlreadyLive). The email is sent once the hold is written; when
+    sending fails the hold is released and ConfirmMailFailed raised.
     """
-    now = now or timezone.now()
+    hold, message = _hold_created(
+        location=location,
+        appointment_type=appointment_type,
+        start=start,
+        therapist=therapist,
+        details=details,
+        language=language,
+        now=now or timezone.now(),
+        before_mail=before_mail,
+        owner_keys=owner_keys or {},
+    )
+    try:
+        send_mail(*message)
+    except Exception as exc:  # noqa: BLE001 - any mail failure releases the hold, never a 500
+        # The hold id only: the address and the server's reply (which may echo it) stay out.
+        log.warning("online booking: confirm email failed for hold=%s (%s)", hold.pk, type(exc))
+        BookingHold.objects.filter(pk=hold.pk, status=HoldStatus.HELD).update(
+            status=HoldStatus.EXPIRED
+        )
+        raise ConfirmMailFailed from None
+    return hold
+
+
+@transaction.atomic
+def _hold_created(
+    *,
+    location,
+    appointment_type,
+    start,
+    therapist,
+    details,
+    language,
+    now,
+    before_mail,
+    owner_keys,
+) -> tuple[BookingHold, tuple]:
+    """Write the hold (checked against policy, calendar and limits) and its email, unsent."""
     if start is None or start.tzinfo is None:
         raise ValidationError({"start": gettext("Give the start time with its time zone offset.")})
     if dates.instant_problem(start):  # before the move to UTC, which overflows at year 1 or 9999
@@ -258,17 +333,23 @@ def booking_hold_create(
         if problem:
             raise ValidationError({"start": problem})
         raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken")
+    if owner_keys:
+        _owner_lock(owner_keys)
+        booking_limits.check_live_holds(owner_keys, now=now)
     for slot in candidates:  # "first available": the next therapist free then, if one went
         try:
             hold = _hold_one(
-                slot, appointment_type=appointment_type, details=details, language=language, now=now
+                slot,
+                appointment_type=appointment_type,
+                details={**details, **owner_keys},
+                language=language,
+                now=now,
             )
         except SlotTaken:
             continue
         if before_mail is not None:
             before_mail(hold)
-        _send_confirm_email(hold)
-        return hold
+        return hold, _confirm_email(hold)
     raise SlotTaken(SLOT_TAKEN_MESSAGE, code="slot_taken")
 
 
@@ -313,7 +394,17 @@ def therapist_display_name(user) -> str:
     return f"{name}, {title}" if title else name
 
 
-def _send_confirm_email(hold: BookingHold) -> None:
+def _owner_lock(owner_keys: dict) -> None:
+    """Serialise holds of one email and of one address, so two at once cannot pass a limit."""
+    with connection.cursor() as cursor:
+        for key in sorted({owner_keys["email_key"], owner_keys["client_key"]}):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [OWNER_LOCK_SPACE, key]
+            )
+
+
+def _confirm_email(hold: BookingHold) -> tuple:
+    """The confirm email's send_mail arguments: subject, body, sender, recipients."""
     tz = ZoneInfo(hold.location.time_zone)
     context = {
         "first_name": hold.first_name,
@@ -327,20 +418,31 @@ def _send_confirm_email(hold: BookingHold) -> None:
     with translation.override(hold.language):
         subject = gettext("Confirm your visit at %(clinic)s") % {"clinic": settings.CLINIC_NAME}
         body = render_to_string("patients/email/booking_hold_confirm.txt", context)
-    recipient = hold.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    return subject, body, None, [hold.email]
 
 
 # --- Confirming ----------------------------------------------------------------------------
-def _patient_for(hold: BookingHold) -> Patient:
-    """The patient with the hold's email (the mailbox is now proven), else a new one."""
-    known = (
-        Patient.objects.filter(email=hold.email.lower())
-        .order_by(F("user_id").asc(nulls_last=True), "id")
-        .first()
+def _folded(text: str) -> str:
+    """Text compared without case or accents ("Peña" and "PENA" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _patient_for(hold: BookingHold) -> tuple[Patient, bool, bool]:
+    """The patient to book: (patient, created, possible duplicate).
+
+    An existing record is used only when email, date of birth and last name all match: a
+    proven mailbox alone (a parent's, a shared or recycled address) is not the person. Else a
+    new patient is made, flagged when an existing record looks like the same person.
+    """
+    same_email = Patient.objects.filter(email__iexact=hold.email).order_by(
+        F("user_id").asc(nulls_last=True), "id"
     )
-    if known is not None:
-        return known
+    for known in same_email:
+        if known.date_of_birth == hold.date_of_birth and _folded(known.last_name) == _folded(
+            hold.last_name
+        ):
+            return known, False, False
     patient = patient_register(
         fields={
             "first_name": hold.first_name,
@@ -350,36 +452,56 @@ def _patient_for(hold: BookingHold) -> Patient:
             "phone": hold.phone,
             "preferred_location": hold.location,
         },
-        allow_duplicate=True,  # a namesake with another email: the desk merges if need be
+        allow_duplicate=True,  # flagged below for the desk, which merges if need be
     )
     patient.preferred_language = hold.language
     patient.save(update_fields=["preferred_language"])
-    return patient
+    duplicate = patient_duplicates(
+        first_name=hold.first_name,
+        last_name=hold.last_name,
+        date_of_birth=hold.date_of_birth,
+        email=hold.email,
+        exclude_pk=patient.pk,
+    ).exists() or any(  # the same name written with or without accents
+        _folded(last) == _folded(hold.last_name)
+        for last in Patient.objects.exclude(pk=patient.pk)
+        .filter(date_of_birth=hold.date_of_birth, first_name__iexact=hold.first_name.strip())
+        .values_list("last_name", flat=True)
+    )
+    return patient, True, duplicate
 
 
-def _invite_if_no_login(patient: Patient) -> None:
-    user = patient.user
-    if user is not None and user.has_usable_password():
-        return
+def _invite_new(patient: Patient) -> bool:
+    """Invite a patient made by this booking to the portal; False when the desk must sort it."""
     try:
         with transaction.atomic():
             runner_invitation_send(patient=patient)
     except ValidationError:
-        # e.g. a deactivated login or another login on the address: the desk sorts it out.
+        # e.g. another login already has the address: the desk sorts it out.
         log.info("online booking: no portal invitation for patient=%s", patient.pk)
+        return False
+    return True
 
 
 @transaction.atomic
 def booking_hold_confirm(*, token: str, now: dt.datetime | None = None) -> Appointment:
-    """Book a held slot from its confirm link, once; HoldGone when used or expired."""
+    """Book a held slot from its confirm link, once; HoldGone when used or expired.
+
+    ValidationError when the policy no longer allows it (booking closed, type not online).
+    The appointment carries `portal`: "invited" (a new patient, emailed a set-password link),
+    "sign_in" (an existing patient with a login) or "desk" (no login; the desk helps).
+    """
     now = now or timezone.now()
     hold = hold_for_token(token, now=now)
     # Lock order as in every booking: the therapist first, then the row.
     therapist_lock(hold.therapist_id)
     hold = hold_for_token(token, now=now, lock=True)
+    problems = policy_problems(location=hold.location, appointment_type=hold.appointment_type)
+    if problems:
+        raise ValidationError(problems)
     hold.status = HoldStatus.CONFIRMED
     hold.save(update_fields=["status"])
-    patient = _patient_for(hold)
+    patient, created, duplicate = _patient_for(hold)
     appointment = appointment_book(
         patient=patient,
         therapist=hold.therapist,
@@ -387,10 +509,18 @@ def booking_hold_confirm(*, token: str, now: dt.datetime | None = None) -> Appoi
         start=hold.start,
         location=hold.location,
         now=now,
+        note=POSSIBLE_DUPLICATE_NOTE if duplicate else "",
     )
     hold.appointment = appointment
     hold.save(update_fields=["appointment"])
-    _invite_if_no_login(patient)
+    # Only a patient this booking made is invited: an existing record without a login is never
+    # given one from a mailbox alone.
+    if created and _invite_new(patient):
+        appointment.portal = "invited"
+    elif patient.user is not None and patient.user.has_usable_password():
+        appointment.portal = "sign_in"
+    else:
+        appointment.portal = "desk"
     return appointment
 
 

@@ -234,7 +234,11 @@ def public_book_details(request: HttpRequest) -> HttpResponse:
         if isinstance(outcome, HttpResponse):
             return outcome
         context["taken"] = outcome == "taken"
-    status = 409 if context.get("taken") else (422 if form.errors else 200)
+        context["mail_failed"] = outcome == "mail_failed"
+    if context.get("mail_failed"):
+        status = 503
+    else:
+        status = 409 if context.get("taken") else (422 if form.errors else 200)
     return render(request, "patients/public_book_details.html", context, status=status)
 
 
@@ -262,9 +266,19 @@ def _hold(request, chosen, slot, form):
             details=details,
             language=request_language(),
             before_mail=booking_limits.count_mail,
+            owner_keys=booking_limits.owner_keys(request, data["email"]),
         )
+    except booking_limits.HoldAlreadyLive as exc:
+        until = exc.until.astimezone(ZoneInfo(chosen["location"].time_zone))
+        return render(request, "patients/public_book_limited.html", {"until": until}, status=429)
+    except booking_limits.AddressHoldsFull:
+        context = {"holds_full": True}
+        return render(request, "patients/public_book_limited.html", context, status=429)
     except booking_limits.TooManyBookings:
         return render(request, "patients/public_book_limited.html", status=429)
+    except self_booking.ConfirmMailFailed:
+        form.add_error(None, self_booking.MAIL_FAILED_MESSAGE)
+        return "mail_failed"
     except SlotTaken:
         return "taken"
     except ValidationError as exc:
@@ -311,7 +325,7 @@ def public_book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     }
     if request.method == "POST":
         try:
-            self_booking.booking_hold_confirm(token=token)
+            appointment = self_booking.booking_hold_confirm(token=token)
         except self_booking.HoldGone:
             return render(request, "patients/public_book_expired.html", status=410)
         except SlotTaken:
@@ -320,5 +334,6 @@ def public_book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError:
             context["failed"] = True
             return render(request, "patients/public_book_confirm.html", context, status=409)
+        context["portal"] = appointment.portal
         return render(request, "patients/public_book_done.html", context)
     return render(request, "patients/public_book_confirm.html", context)

@@ -30,7 +30,7 @@ def test_outcome_record_scores_and_keeps_history(therapist):
     assert (result.score, result.max_score, result.complete) == (40, 80, True)
     OutcomeResult.objects.filter(pk=result.pk).update(taken_at=timezone.now())
     rows = outcome_history(result=result)
-    assert [r["label"] for r in rows] == ["insert", "update"]
+    assert [r["label"] for r in rows] == ["Created", "Changed"]
     assert rows[0]["user_id"] == therapist.pk
 
 

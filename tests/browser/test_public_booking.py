@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from patients.models import Appointment, VisitKind
+from patients.models import Appointment, BookingHold, VisitKind
 from tests.integration.conftest import SmtpSink, free_port
-from tests.patients.conftest import build_clinic
+from tests.patients.conftest import at, build_clinic
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots" / "public-booking"
 
@@ -90,3 +90,33 @@ def test_a_runner_books_confirms_and_is_booked(
     page.goto(link)
     page.get_by_role("heading", name=re.compile("This hold expired")).wait_for()
     page.screenshot(path=str(shots / "9-used-link.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", ["phone_page", "page"])
+def test_a_second_hold_for_the_same_email_says_until_when(
+    viewport, request, live_server, smtp, transactional_db, make_user
+):
+    """Holding a second time with the same email shows when the first hold lets go."""
+    page = request.getfixturevalue(viewport)
+    shots = SCREENSHOTS / str(page.viewport_size["width"])
+    shots.mkdir(parents=True, exist_ok=True)
+    clinic = build_clinic(make_user)
+    clinic.evaluation.bookable_online = True
+    clinic.evaluation.save()
+    for hour in (10, 12):
+        start = at(clinic.monday, hour)
+        page.goto(
+            f"{live_server.url}/book/details/?location={clinic.location.pk}"
+            f"&type={clinic.evaluation.pk}&therapist={clinic.therapist.pk}"
+            f"&start={int(start.timestamp())}"
+        )
+        page.get_by_label("First name").fill("Ana")
+        page.get_by_label("Last name").fill("Runner")
+        page.get_by_label("Email").fill("ana@example.com")
+        page.get_by_label("Mobile phone").fill("(213) 555-0100")
+        page.get_by_label("Date of birth").fill("1990-05-01")
+        page.get_by_role("button", name="Hold this time").click()
+    page.get_by_role("heading", name="You already have a time on hold").wait_for()
+    assert "Confirm it from your email, or wait until" in page.content()
+    page.screenshot(path=str(shots / "10-already-held.png"), full_page=True)
+    assert BookingHold.objects.count() == 1
