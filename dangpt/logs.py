@@ -25,6 +25,7 @@ TOKEN_PREFIXES = {
     "/invite/": 2,
     "/accounts/reset/": 2,
     "/offer/": 1,
+    "/book/confirm/": 1,
 }
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-:.=%]+")
 _URL_IN_TEXT = re.compile(r"(?:https?://[^\s\"'<>]+|(?<![\w.])/[^\s\"'<>]*)")

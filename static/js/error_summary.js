@@ -6,7 +6,14 @@
   if (!summary) {
     return;
   }
+  // Focus now, and again once the page has loaded if nothing else took focus meanwhile (on a
+  // phone the browser may still be laying the page out when this runs).
   summary.focus();
+  window.addEventListener("load", function () {
+    if (!document.activeElement || document.activeElement === document.body) {
+      summary.focus();
+    }
+  });
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) {
