@@ -76,7 +76,7 @@ def fill_record(patient, therapist, *, marker: str) -> dict:
                 **NOTE,
                 "kind": kind,
                 "history": f"{NOTE['history']} {marker}",
-                "evaluated_on": (now - dt.timedelta(days=when)).date().isoformat(),
+                "evaluated_on": (timezone.localdate() - dt.timedelta(days=when)).isoformat(),
             },
         )
         notes[kind] = evaluation_sign(evaluation=draft, user=therapist)
