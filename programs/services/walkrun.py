@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import safety
 from programs.models import Program, ProgramStatus, RunLog
@@ -16,7 +17,10 @@ def walk_run_counts_from(program: Program) -> dt.date | None:
     days = [
         day
         for day in (
-            program.current_version.published_at.date() if program.current_version else None,
+            # The clinic's day of publishing (UTC's runs a day ahead after 4 PM in Los Angeles).
+            timezone.localdate(program.current_version.published_at)
+            if program.current_version
+            else None,
             program.walk_run_stage_since,
         )
         if day is not None
