@@ -80,3 +80,38 @@ def parse_day(raw: str | None, today: dt.date) -> tuple[dt.date, str | None]:
     if problem:
         return today, problem + " " + gettext("Showing today.")
     return day, None
+
+
+# --- Shown formats ---------------------------------------------------------------------------
+# Every page shows dates and times the one US way, per language (dangpt/formats/<lang>).
+NAMED_FORMATS = {
+    "date": "DATE_FORMAT",  # Dec 5, 2026
+    "time": "TIME_FORMAT",  # 4:30 PM
+    "datetime": "DATETIME_FORMAT",  # Dec 5, 2026, 4:30 PM
+    "month_day": "MONTH_DAY_FORMAT",  # Dec 5
+    "short": "SHORT_DATE_FORMAT",  # 12/05/2026
+    "weekday": "WEEKDAY_FORMAT",  # Sat, Dec 5
+    "weekday_year": "WEEKDAY_YEAR_FORMAT",  # Sat, Dec 5, 2026
+    "long": "LONG_DATE_FORMAT",  # Saturday, December 5, 2026
+    "weekday_time": "WEEKDAY_TIME_FORMAT",  # Sat, Dec 5, 4:30 PM
+}
+
+
+def format_for(name: str) -> str:
+    """The active language's format string for a shown name ("weekday", "time", …)."""
+    from django.utils.formats import get_format, get_format_modules
+
+    setting = NAMED_FORMATS[name]
+    for module in get_format_modules():
+        if hasattr(module, setting):
+            return getattr(module, setting)
+    return get_format(setting)
+
+
+def shown(value, name: str = "date") -> str:
+    """A date or datetime in the active language's shown format (datetimes in the current zone)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return date_format(value, format_for(name))

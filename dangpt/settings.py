@@ -196,6 +196,8 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = env_time_zone("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
+# US formats for every language: month before day in English, 12-hour times (dangpt/formats).
+FORMAT_MODULE_PATH = ["dangpt.formats"]
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
