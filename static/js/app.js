@@ -38,5 +38,12 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     paintColours(event.target);
+    // The swapped-in content's heading takes focus, so a screen reader announces the new day
+    // and the keyboard continues from there rather than from a button that no longer exists.
+    var heading = event.target.querySelector("h1, h2, h3");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
   });
 })();

@@ -69,7 +69,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
 
 
 def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_db, make_user):
-    """Next › swaps the day in place and updates the address bar."""
+    """Next › swaps the day in place, updates the address bar and moves focus to the new day."""
     clinic = build_clinic(make_user)
     desk = make_user(Role.FRONT_DESK)
     sign_in(page, live_server.url, desk)
@@ -81,3 +81,5 @@ def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_
     page.wait_for_url(f"**date={tuesday.isoformat()}")
     assert "Tuesday" in page.locator("#schedule-date").inner_text()
     assert page.locator("h1", has_text="Schedule").count() == 1  # swapped, not nested
+    # Focus moves to the new day's heading, so a screen reader announces it.
+    assert page.evaluate("document.activeElement.id") == "schedule-date"
