@@ -341,3 +341,19 @@ def test_visit_label_is_twelve_hour_in_the_locations_zone(east, visit_type, ther
         dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.UTC),
     )
     assert visit_label(visit) == "Fri, Dec 18, 2026, 9:00 AM · Follow-up visit"
+
+
+# --- The front desk's record -------------------------------------------------------------------
+
+
+def test_patient_record_shows_sex_address_and_previous_injuries(client_for, front_desk, therapist):
+    patient = PatientFactory(sex="male", address="400 Main St\nSanta Monica, CA 90401")
+    RunningProfile.objects.create(patient=patient, previous_injuries="Right Achilles, 2022")
+    url = reverse("patients:detail", args=[patient.pk])
+    text = _text(client_for(front_desk).get(url))
+    assert "Sex Male" in text
+    assert "400 Main St Santa Monica, CA 90401" in text
+    assert "Previous injuries Right Achilles, 2022" in text
+    chart = reverse("assessments:patient_chart", args=[patient.pk])
+    assert chart not in client_for(front_desk).get(url).content.decode()
+    assert chart in client_for(therapist).get(url).content.decode()
