@@ -32,6 +32,15 @@ TIMELINE_KINDS = {
     "outcomes": "Outcome measures",
     "programs": "Home programs",
 }
+# One entry's kind, in the singular.
+TIMELINE_KIND_LABELS = {
+    "visits": "Visit",
+    "screenings": "Screening",
+    "notes": "Note",
+    "gait": "Gait analysis",
+    "outcomes": "Outcome measure",
+    "programs": "Home program",
+}
 UPCOMING = ("booked", "confirmed")
 DIAGNOSIS_NAMES = dict(Diagnosis.choices)
 
@@ -83,6 +92,7 @@ class ChartSummary:
     working_diagnosis: str
     diagnosis_from: Evaluation | None
     screening: Screening | None
+    earlier_unacknowledged: Screening | None  # an older screening's red flags still unseen
     red_flags: list
     bsi_message: str
     program: object | None  # assessments.interface.ChartProgram
@@ -117,6 +127,7 @@ def chart_summary(
         working_diagnosis=diagnosed.get_working_diagnosis_display() if diagnosed else "",
         diagnosis_from=diagnosed,
         screening=screening,
+        earlier_unacknowledged=next((s for s in screenings[1:] if s.needs_acknowledgement), None),
         red_flags=flags.get("red_flags", []) if flags.get("disposition") == "refer" else [],
         bsi_message=flags.get("bsi_message", ""),
         program=active,
@@ -143,7 +154,7 @@ class TimelineEntry:
 
     @property
     def kind_label(self) -> str:
-        return TIMELINE_KINDS[self.kind]
+        return TIMELINE_KIND_LABELS[self.kind]
 
 
 def chart_screenings(patient, *, limit: int) -> list[Screening]:

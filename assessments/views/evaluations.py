@@ -119,7 +119,15 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     hints = []
     if start.screening:
         hints = [
-            c for c in result_view(start.screening.result or {})["conditions"] if c["consistent"]
+            {
+                "name": c["name"],
+                "score_pct": c["score_pct"],
+                "reasons": "; ".join(
+                    r["label"][:1].lower() + r["label"][1:] for r in c["reasons"][:4]
+                ),
+            }
+            for c in result_view(start.screening.result or {})["conditions"]
+            if c["consistent"]
         ]
     return render(
         request,

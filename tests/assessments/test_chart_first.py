@@ -262,6 +262,7 @@ def test_new_note_from_a_visit_is_filled_in(client_for, therapist, east, visit_t
     text = _text(response)
     assert "Carried from the note of Dec 1, 2025 — check before signing." in text
     assert "Pattern consistent with Patellofemoral pain" in text  # the hint, not a diagnosis
+    assert " ;" not in text
     assert "Mon, Jan 5, 11:30 PM" in text
 
 
@@ -357,3 +358,16 @@ def test_patient_record_shows_sex_address_and_previous_injuries(client_for, fron
     chart = reverse("assessments:patient_chart", args=[patient.pk])
     assert chart not in client_for(front_desk).get(url).content.decode()
     assert chart in client_for(therapist).get(url).content.decode()
+
+
+def test_an_earlier_unacknowledged_red_flag_still_shows(client_for, therapist):
+    """The latest screening has no red flags, an earlier one does and nobody acknowledged it."""
+    patient = PatientFactory()
+    earlier = ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
+    ScreeningFactory(patient=patient)
+    body = client_for(therapist).get(
+        reverse("assessments:patient_chart", args=[patient.pk])
+    ).content.decode()
+    assert 'id="summary-red-flags"' not in body
+    assert 'id="summary-earlier-flags"' in body
+    assert f'href="/screenings/{earlier.pk}/"' in body
