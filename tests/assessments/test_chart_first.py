@@ -365,9 +365,11 @@ def test_an_earlier_unacknowledged_red_flag_still_shows(client_for, therapist):
     patient = PatientFactory()
     earlier = ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
     ScreeningFactory(patient=patient)
-    body = client_for(therapist).get(
-        reverse("assessments:patient_chart", args=[patient.pk])
-    ).content.decode()
+    body = (
+        client_for(therapist)
+        .get(reverse("assessments:patient_chart", args=[patient.pk]))
+        .content.decode()
+    )
     assert 'id="summary-red-flags"' not in body
     assert 'id="summary-earlier-flags"' in body
     assert f'href="/screenings/{earlier.pk}/"' in body
