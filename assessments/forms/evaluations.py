@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments import exam as exam_fields
 from assessments.forms.widgets import DATE, TEXT
 from assessments.models import EVALUATION_FIELDS, Evaluation, EvaluationAddendum
 from assessments.note_fields import stored_exam, stored_running_profile
 from dangpt import clinical_ranges
+from dangpt.dates import format_for
 
 # Numbers take their field from the range table (dangpt/clinical_ranges.py); None: text.
 RUNNING_PROFILE = (
@@ -56,7 +58,14 @@ class EvaluationForm(forms.ModelForm):
             "icd10": "ICD-10 code (optional)",
         }
 
-    def __init__(self, *args, patient, profile_initial: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        patient,
+        profile_initial: dict | None = None,
+        exam_initial: dict | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -82,7 +91,8 @@ class EvaluationForm(forms.ModelForm):
                 field = forms.CharField(max_length=max_length, **options)
             self.fields[f"profile_{key}"] = field
         clinical_ranges.bind_form(self, PLAN_RANGES)
-        self._add_exam_fields(stored_exam(self.instance.exam))
+        exam = stored_exam(self.instance.exam) if self.instance.pk else (exam_initial or {})
+        self._add_exam_fields(exam)
 
     def _add_exam_fields(self, exam: dict) -> None:
         for group, rows in (("rom", exam_fields.ROM), ("strength", exam_fields.STRENGTH)):
@@ -177,16 +187,15 @@ class AddendumForm(forms.ModelForm):
 
 
 def visit_label(appointment) -> str:
-    """A visit as the therapist knows it: "Fri, Dec 18, 2026, 9:00 AM · Follow-up"."""
+    """A visit as the therapist knows it, in its location's time zone: "Fri, Dec 18, 2026,
+    9:00 AM · Follow-up"."""
     local = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))
-    hour = local.hour % 12 or 12
-    return (
-        f"{local:%a}, {local:%b} {local.day}, {local.year}, {hour}:{local:%M} {local:%p}"
-        f" · {appointment.appointment_type.name}"
-    )
+    when = date_format(local, f"{format_for('weekday_year')}, {format_for('time')}")
+    return f"{when} · {appointment.appointment_type.name}"
 
 
 def screening_label(screening) -> str:
     """A screening by its date: "Screening of Dec 4, 2026"."""
-    day = timezone.localdate(screening.created_at)
-    return f"Screening of {day:%b} {day.day}, {day.year}"
+    return (
+        f"Screening of {date_format(timezone.localdate(screening.created_at), format_for('date'))}"
+    )

@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.exam import exam_rows
@@ -18,7 +19,9 @@ from assessments.loaders import (
 from assessments.models import Evaluation, EvaluationStatus
 from assessments.note_fields import running_profile_rows, stored_exam
 from assessments.selectors import evaluation_history, running_profile_snapshot, with_user_names
+from assessments.selectors_chart import note_start, screening_history, visit_day, visit_for_note
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
+from assessments.views.screening import result_view
 from dangpt.audit import audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
@@ -60,12 +63,48 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
 def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """Start a SOAP note for a patient."""
-    patient = get_patient_for_notes(request, patient_id, kind=AccessKind.RUNNING_PROFILE)
+    """Start a SOAP note for a patient, filled in with what is known.
+
+    Started from a visit (``?appointment=<id>``, one of the patient's own, else 404): the visit
+    and its local day. Always: the latest screening (its complaint in words as the history), the
+    kind (initial until a signed initial evaluation exists), and the exam and running profile of
+    the latest note as a starting point, marked to be checked. Never a working diagnosis. A visit
+    the therapist already has a draft note of opens that draft instead.
+    """
+    patient = get_patient_for_notes(
+        request, patient_id, kind=AccessKind.RUNNING_PROFILE, related=("running_profile",)
+    )
+    visit = None
+    if "appointment" in request.GET:
+        visit = visit_for_note(
+            patient=patient, appointment_id=request.GET["appointment"], therapist=request.user
+        )
+        if visit is None:
+            raise Http404
+        if visit.draft_note_id:
+            messages.info(request, "You have a draft note of this visit: continue it here.")
+            return redirect("assessments:evaluation_edit", pk=visit.draft_note_id)
+        if not visit.is_active:
+            messages.warning(
+                request,
+                f"That visit was {visit.get_status_display().lower()}: the note is not linked "
+                "to a visit. Choose one if it belongs to another.",
+            )
+            visit = None
+    start = note_start(patient=patient)
+    initial = {
+        "kind": start.kind,
+        "evaluated_on": visit_day(visit) if visit else timezone.localdate(),
+        "appointment": visit.pk if visit else None,
+        "screening": start.screening.pk if start.screening else None,
+        "history": screening_history(start.screening) if start.screening else "",
+    }
     form = EvaluationForm(
         request.POST or None,
         patient=patient,
-        profile_initial=running_profile_snapshot(patient=patient),
+        initial=initial,
+        profile_initial={**start.running_profile, **running_profile_snapshot(patient=patient)},
+        exam_initial=start.exam,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_draft(
@@ -77,10 +116,31 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         if saved is not None:
             return saved
+    hints = []
+    if start.screening:
+        hints = [
+            {
+                "name": c["name"],
+                "score_pct": c["score_pct"],
+                "reasons": "; ".join(
+                    r["label"][:1].lower() + r["label"][1:] for r in c["reasons"][:4]
+                ),
+            }
+            for c in result_view(start.screening.result or {})["conditions"]
+            if c["consistent"]
+        ]
     return render(
         request,
         "assessments/evaluation_edit.html",
-        {"form": form, "patient": patient, "evaluation": None},
+        {
+            "form": form,
+            "patient": patient,
+            "evaluation": None,
+            "visit": visit,
+            "carried_from": start.latest_note if start.exam else None,
+            "hint_screening": start.screening,
+            "hints": hints[:3],
+        },
     )
 
 

@@ -18,6 +18,9 @@ from dangpt.services import api_token_create
 
 LIST_BUDGET = 12
 DETAIL_BUDGET = 10
+# The clinical chart: the detail page plus its summary and timeline's own three capped reads
+# (screenings, visits, home programs); the rest comes from rows the sections already load.
+CHART_BUDGET = 13
 SMALL, LARGE = 1, 50
 
 

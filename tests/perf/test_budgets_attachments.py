@@ -9,7 +9,14 @@ from assessments.models import Attachment
 from tests.assessments.attachment_files import stored_attachment
 from tests.assessments.factories import EvaluationFactory, GaitAnalysisFactory
 from tests.factories import PatientFactory, UserFactory
-from tests.perf.budget import DETAIL_BUDGET, LIST_BUDGET, assert_flat, matches, queries_of
+from tests.perf.budget import (
+    CHART_BUDGET,
+    DETAIL_BUDGET,
+    LIST_BUDGET,
+    assert_flat,
+    matches,
+    queries_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +83,7 @@ def test_chart_shows_the_latest_files_at_a_fixed_cost(client_for, therapist):
     patient = PatientFactory()
     url = reverse("assessments:patient_chart", args=[patient.pk])
     check = matches(FILE_LINK, 5)
-    assert_flat(client_for(therapist), url, grower(patient), budget=DETAIL_BUDGET, check=check)
+    assert_flat(client_for(therapist), url, grower(patient), budget=CHART_BUDGET, check=check)
 
 
 def test_attachment_pages_and_files_cost_a_fixed_few_queries(client_for, therapist):

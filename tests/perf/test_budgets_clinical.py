@@ -32,6 +32,7 @@ from tests.assessments.factories import (
 from tests.factories import PatientFactory, UserFactory
 from tests.patients.factories import AppointmentFactory
 from tests.perf.budget import (
+    CHART_BUDGET,
     DETAIL_BUDGET,
     LARGE,
     LIST_BUDGET,
@@ -271,12 +272,15 @@ def test_patient_list_is_flat_in_patients(client_for, therapist):
     assert_flat(client_for(therapist), url, grow, budget=LIST_BUDGET, check=check)
 
 
-def test_patient_chart_is_flat_in_notes_gait_and_results(client_for, therapist, patient):
-    """A chart with 1 or 50 notes, gait analyses and results (20 shown) costs the same."""
+def test_patient_chart_is_flat_in_every_kind_of_record(client_for, therapist, patient):
+    """A chart with 1 or 50 notes, gait analyses, results, screenings, visits and programs costs
+    the same: the sections list every note and gait analysis and 20 results, the summary reads
+    the newest of each, the timeline the newest 15 of all kinds (or 200 of one kind)."""
     PromScheduleFactory(patient=patient, created_by=therapist)
     writers = itertools.cycle([UserFactory() for _ in range(3)])
     instruments = itertools.cycle(["lefs", "nprs"])
     made = itertools.count()
+    start = dt.datetime(2030, 1, 7, 17, 0, tzinfo=dt.UTC)
 
     def grow(n: int) -> None:
         for _ in range(n):
@@ -287,15 +291,25 @@ def test_patient_chart_is_flat_in_notes_gait_and_results(client_for, therapist, 
                 EvaluationFactory(patient=patient, therapist=next(writers))
             GaitAnalysisFactory(patient=patient, therapist=next(writers))
             results(patient, next(instruments), 1, start=k)
+            ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
+            AppointmentFactory(patient=patient, start=start + dt.timedelta(days=k))
+            Program.objects.create(patient=patient, therapist=therapist, title=f"Program {k}")
 
     check = all_of(
-        matches(r'href="/clinical/evaluations/\d+/"', LARGE),
         matches(r'href="/clinical/gait/\d+/"', LARGE),
         matches(r'href="/clinical/outcome-results/\d+/history/"', 20),
         matches(r"Gait analysis #\d+", 2 * LARGE),  # the two compare choices
+        matches(r'data-timeline="', 15),
+        matches(r'id="summary-red-flags"', 1),
+        matches(r"Show all records", 1),
     )
     url = reverse("assessments:patient_chart", args=[patient.pk])
-    assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=check)
+    client = client_for(therapist)
+    assert_flat(client, url, grow, budget=CHART_BUDGET, check=check)
+    # Every screening of one kind (50 of them) costs the same queries again.
+    one_kind = queries_of(client, url, data={"kind": "screenings"})
+    every = queries_of(client, url, data={"timeline": "all"})
+    assert len(one_kind) == len(every) <= CHART_BUDGET
 
 
 def test_evaluation_list_is_flat_in_notes(client_for, therapist):

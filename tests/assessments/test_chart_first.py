@@ -1,0 +1,375 @@
+"""Chart first for therapists: My day's links, the chart's summary and timeline, and a new note
+started from a visit with what is known filled in."""
+
+import datetime as dt
+import html
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.forms.evaluations import visit_label
+from assessments.models import Evaluation
+from dangpt.models import AccessLog
+from patients.models import RunningProfile
+from tests.assessments.factories import (
+    DVT_ANSWERS,
+    EvaluationFactory,
+    OutcomeResultFactory,
+    ScreeningFactory,
+)
+from tests.factories import LocationFactory, PatientFactory
+from tests.patients.factories import AppointmentFactory, AppointmentTypeFactory
+from tests.programs.factories import program_with_items
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    """The page's visible text, tags and scripts stripped."""
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def _signed(**fields):
+    signer = fields["therapist"]
+    return EvaluationFactory(status="signed", signed_by=signer, signed_at=timezone.now(), **fields)
+
+
+@pytest.fixture
+def east():
+    return LocationFactory(name="Dang PT New York", time_zone="America/New_York")
+
+
+@pytest.fixture
+def visit_type():
+    return AppointmentTypeFactory(name="Follow-up visit", duration_minutes=45)
+
+
+def _visit(patient, therapist, location, visit_type, start, **fields):
+    return AppointmentFactory(
+        patient=patient,
+        therapist=therapist,
+        location=location,
+        appointment_type=visit_type,
+        start=start,
+        **fields,
+    )
+
+
+# --- Chart: summary header ---------------------------------------------------------------------
+
+
+def test_chart_summary_shows_what_matters_clinically(client_for, therapist, east, visit_type):
+    """Age and sex, working diagnosis by label, red flags as decision support, active program,
+    next visit in the location's zone and 12-hour time, latest outcome by name, injuries and
+    address."""
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 34) - dt.timedelta(days=1)
+    patient = PatientFactory(
+        date_of_birth=born,
+        sex="female",
+        address="12 Rose Ave\nVenice, CA 90291",
+    )
+    RunningProfile.objects.create(patient=patient, previous_injuries="Left tibial stress 2023")
+    _signed(patient=patient, therapist=therapist, working_diagnosis="pfps")
+    ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
+    program_with_items(therapist=therapist, patient=patient, count=1)
+    next_start = (timezone.now() + dt.timedelta(days=3)).replace(
+        hour=14, minute=30, second=0, microsecond=0
+    )
+    _visit(patient, therapist, east, visit_type, next_start)
+    OutcomeResultFactory(
+        patient=patient, instrument="faam_adl", score=61, max_score=100, answers={}
+    )
+
+    response = client_for(therapist).get(reverse("assessments:patient_chart", args=[patient.pk]))
+    text = _text(response)
+    assert response.status_code == 200
+    assert "34 years · Female" in text
+    assert "Patellofemoral pain (runner's knee)" in text
+    assert "pfps" not in text
+    alert = re.search(
+        r'role="alert" id="summary-red-flags">(.*?)</div>', response.content.decode(), re.S
+    )
+    assert alert and "consider referral" in alert.group(1)
+    assert "Decision support" in alert.group(1) and "not a diagnosis" in alert.group(1)
+    assert "Knee program" in text and "active since" in text
+    local = next_start.astimezone(dt.UTC).astimezone(ZoneInfo("America/New_York"))
+    shown = f"{local:%a}, {local:%b} {local.day}, {local.hour % 12 or 12}:{local:%M} {local:%p}"
+    assert shown in text and "Follow-up visit" in text
+    assert (
+        "Foot and Ankle Ability Measure - Activities of Daily Living (FAAM ADL): 61 / 100" in text
+    )
+    assert "61.0" not in text
+    assert "FAAM_ADL" not in text and "faam_adl" not in text
+    assert "Left tibial stress 2023" in text
+    assert "12 Rose Ave, Venice, CA 90291" in text
+    assert not re.search(r"\b\d{1,2}:\d{2}\b(?! ?[AP]M)", text), "a 24-hour time on the chart"
+
+
+def test_chart_summary_without_records_says_so(client_for, therapist):
+    patient = PatientFactory()
+    text = _text(client_for(therapist).get(reverse("assessments:patient_chart", args=[patient.pk])))
+    for phrase in ("None recorded yet", "No active program", "None booked", "None reported"):
+        assert phrase in text
+    assert "summary-red-flags" not in text
+
+
+def test_chart_is_still_audited(client_for, therapist):
+    patient = PatientFactory()
+    client_for(therapist).get(reverse("assessments:patient_chart", args=[patient.pk]))
+    assert AccessLog.objects.filter(patient_id=patient.pk, kind="chart").count() == 1
+
+
+# --- Chart: timeline ---------------------------------------------------------------------------
+
+
+def test_timeline_mixes_every_kind_newest_first(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    now = timezone.now()
+    _visit(patient, therapist, east, visit_type, now - dt.timedelta(days=30))
+    EvaluationFactory(
+        patient=patient, therapist=therapist, evaluated_on=timezone.localdate() - dt.timedelta(20)
+    )
+    screening = ScreeningFactory(patient=patient)
+    OutcomeResultFactory(
+        patient=patient,
+        instrument="lefs",
+        max_score=80,
+        score=50,
+        answers={},
+        taken_at=now - dt.timedelta(days=10),
+    )
+    program_with_items(therapist=therapist, patient=patient, count=1)
+    url = reverse("assessments:patient_chart", args=[patient.pk])
+
+    body = client_for(therapist).get(url).content.decode()
+    kinds = re.findall(r'data-timeline="(\w+)"', body)
+    # The screening and the program are of today, the result 10 days ago, the note 20, the visit 30.
+    assert sorted(kinds[:2]) == ["programs", "screenings"]
+    assert kinds[2:] == ["outcomes", "notes", "visits"]
+    assert f'href="/screenings/{screening.pk}/"' in body
+    assert "Lower Extremity Functional Scale (LEFS)" in body and ">lefs<" not in body
+
+    only_visits = client_for(therapist).get(url, {"kind": "visits"}).content.decode()
+    assert re.findall(r'data-timeline="(\w+)"', only_visits) == ["visits"]
+    assert 'aria-current="true">Visits<' in only_visits
+
+
+def test_timeline_is_capped_with_a_show_all(client_for, therapist):
+    patient = PatientFactory()
+    for _ in range(20):
+        ScreeningFactory(patient=patient)
+    url = reverse("assessments:patient_chart", args=[patient.pk])
+    body = client_for(therapist).get(url).content.decode()
+    assert body.count("data-timeline=") == 15 and "Show all records" in body
+    everything = client_for(therapist).get(url, {"timeline": "all"}).content.decode()
+    assert everything.count("data-timeline=") == 20 and "Show all records" not in everything
+
+
+def test_timeline_visits_offer_start_or_continue_note(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    now = timezone.now()
+    done = _visit(patient, therapist, east, visit_type, now - dt.timedelta(days=2))
+    drafted = _visit(patient, therapist, east, visit_type, now - dt.timedelta(days=9))
+    _visit(
+        patient,
+        therapist,
+        east,
+        visit_type,
+        now - dt.timedelta(days=5),
+        status="cancelled",
+        cancelled_at=now,
+    )
+    draft = EvaluationFactory(patient=patient, therapist=therapist, appointment=drafted)
+    body = (
+        client_for(therapist)
+        .get(reverse("assessments:patient_chart", args=[patient.pk]))
+        .content.decode()
+    )
+    new = reverse("assessments:evaluation_new", args=[patient.pk])
+    assert f"{new}?appointment={done.pk}" in body
+    assert f"{new}?appointment={drafted.pk}" not in body
+    assert reverse("assessments:evaluation_edit", args=[draft.pk]) in body
+    assert body.count(">Start note<") == 1
+
+
+# --- My day ------------------------------------------------------------------------------------
+
+
+def test_my_day_links_each_visit_to_the_chart_and_a_note(client_for, therapist, east, visit_type):
+    today = timezone.localdate()
+    start = dt.datetime.combine(today, dt.time(15, 0), tzinfo=timezone.get_current_timezone())
+    patient, other = PatientFactory(), PatientFactory()
+    first = _visit(patient, therapist, east, visit_type, start)
+    second = _visit(other, therapist, east, visit_type, start + dt.timedelta(hours=1))
+    draft = EvaluationFactory(patient=other, therapist=therapist, appointment=second)
+
+    body = client_for(therapist).get(reverse("patients:my_day")).content.decode()
+    assert reverse("assessments:patient_chart", args=[patient.pk]) in body
+    assert reverse("assessments:patient_chart", args=[other.pk]) in body
+    assert (
+        f"{reverse('assessments:evaluation_new', args=[patient.pk])}?appointment={first.pk}" in body
+    )
+    assert reverse("assessments:evaluation_edit", args=[draft.pk]) in body
+    local = first.start.astimezone(ZoneInfo("America/New_York"))
+    assert f"{local.hour % 12 or 12}:00 {local:%p}" in body
+    assert not re.search(r"\b\d{2}:\d{2}\b", _text_between(body, "<main", "Calendar feed"))
+
+
+def _text_between(body: str, start: str, end: str) -> str:
+    return body[body.find(start) : body.find(end)]
+
+
+# --- A new note started from a visit -----------------------------------------------------------
+
+
+def test_new_note_from_a_visit_is_filled_in(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    # 11:30 PM in New York on Jan 5 is Jan 6 in UTC: the note's day is the visit's local day.
+    start = dt.datetime(2026, 1, 6, 4, 30, tzinfo=dt.UTC)
+    visit = _visit(patient, therapist, east, visit_type, start)
+    _signed(
+        patient=patient,
+        therapist=therapist,
+        kind="initial",
+        evaluated_on=dt.date(2025, 12, 1),
+        exam={"rom": {"knee_to_wall_cm": {"left": 9.0, "right": 12.5}}},
+        working_diagnosis="pfps",
+    )
+    screening = ScreeningFactory(patient=patient)
+    ScreeningFactory(patient=PatientFactory())  # another runner's
+
+    response = client_for(therapist).get(
+        reverse("assessments:evaluation_new", args=[patient.pk]), {"appointment": visit.pk}
+    )
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert form["evaluated_on"].value() == dt.date(2026, 1, 5)
+    assert form["appointment"].value() == visit.pk
+    assert form["screening"].value() == screening.pk
+    assert [pk for pk, _ in form.fields["screening"].choices if pk] == [screening.pk]
+    assert form["kind"].value() == "follow_up"
+    history = form["history"].value()
+    assert "Where does it hurt?" in history and "2 / 10" in history
+    assert "anterior_knee" not in history
+    assert form["rom_knee_to_wall_cm_left"].value() == 9.0
+    assert form["working_diagnosis"].value() in ("", None)
+    text = _text(response)
+    assert "Carried from the note of Dec 1, 2025 — check before signing." in text
+    assert "Pattern consistent with Patellofemoral pain" in text  # the hint, not a diagnosis
+    assert " ;" not in text
+    assert "Mon, Jan 5, 11:30 PM" in text
+
+
+def test_first_note_is_an_initial_evaluation_dated_today(client_for, therapist):
+    patient = PatientFactory()
+    EvaluationFactory(patient=patient, therapist=therapist, kind="initial")  # a draft only
+    form = (
+        client_for(therapist)
+        .get(reverse("assessments:evaluation_new", args=[patient.pk]))
+        .context["form"]
+    )
+    assert form["kind"].value() == "initial"
+    assert form["evaluated_on"].value() == timezone.localdate()
+    assert form["history"].value() in ("", None)
+
+
+def test_another_patients_visit_is_not_found(client_for, therapist, east, visit_type):
+    patient, other = PatientFactory(), PatientFactory()
+    theirs = _visit(other, therapist, east, visit_type, timezone.now())
+    url = reverse("assessments:evaluation_new", args=[patient.pk])
+    client = client_for(therapist)
+    assert client.get(url, {"appointment": theirs.pk}).status_code == 404
+    assert client.get(url, {"appointment": "x"}).status_code == 404
+    assert client.get(url, {"appointment": "999999"}).status_code == 404
+
+
+def test_cancelled_visit_is_ignored_with_a_message(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    now = timezone.now()
+    visit = _visit(patient, therapist, east, visit_type, now, status="cancelled", cancelled_at=now)
+    response = client_for(therapist).get(
+        reverse("assessments:evaluation_new", args=[patient.pk]), {"appointment": visit.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["appointment"].value() is None
+    assert "That visit was cancelled" in response.content.decode()
+
+
+def test_a_visit_with_a_draft_opens_the_draft(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    visit = _visit(patient, therapist, east, visit_type, timezone.now())
+    draft = EvaluationFactory(patient=patient, therapist=therapist, appointment=visit)
+    response = client_for(therapist).get(
+        reverse("assessments:evaluation_new", args=[patient.pk]), {"appointment": visit.pk}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:evaluation_edit", args=[draft.pk])
+
+
+def test_saving_a_prefilled_note_keeps_the_validation(client_for, therapist, east, visit_type):
+    """A knee flexion of 500° is refused even when the rest came from the visit."""
+    patient = PatientFactory()
+    visit = _visit(patient, therapist, east, visit_type, timezone.now() - dt.timedelta(hours=2))
+    url = reverse("assessments:evaluation_new", args=[patient.pk])
+    data = {
+        "kind": "initial",
+        "evaluated_on": timezone.localdate().isoformat(),
+        "appointment": visit.pk,
+        "rom_knee_flexion_deg_left": "500",
+    }
+    response = client_for(therapist).post(f"{url}?appointment={visit.pk}", data)
+    assert response.status_code == 200
+    assert "rom_knee_flexion_deg_left" in response.context["form"].errors
+    assert not Evaluation.objects.filter(patient=patient).exists()
+    data["rom_knee_flexion_deg_left"] = "130"
+    response = client_for(therapist).post(f"{url}?appointment={visit.pk}", data)
+    assert response.status_code == 302
+    assert Evaluation.objects.get(patient=patient).appointment == visit
+
+
+def test_visit_label_is_twelve_hour_in_the_locations_zone(east, visit_type, therapist):
+    visit = _visit(
+        PatientFactory(),
+        therapist,
+        east,
+        visit_type,
+        dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.UTC),
+    )
+    assert visit_label(visit) == "Fri, Dec 18, 2026, 9:00 AM · Follow-up visit"
+
+
+# --- The front desk's record -------------------------------------------------------------------
+
+
+def test_patient_record_shows_sex_address_and_previous_injuries(client_for, front_desk, therapist):
+    patient = PatientFactory(sex="male", address="400 Main St\nSanta Monica, CA 90401")
+    RunningProfile.objects.create(patient=patient, previous_injuries="Right Achilles, 2022")
+    url = reverse("patients:detail", args=[patient.pk])
+    text = _text(client_for(front_desk).get(url))
+    assert "Sex Male" in text
+    assert "400 Main St Santa Monica, CA 90401" in text
+    assert "Previous injuries Right Achilles, 2022" in text
+    chart = reverse("assessments:patient_chart", args=[patient.pk])
+    assert chart not in client_for(front_desk).get(url).content.decode()
+    assert chart in client_for(therapist).get(url).content.decode()
+
+
+def test_an_earlier_unacknowledged_red_flag_still_shows(client_for, therapist):
+    """The latest screening has no red flags, an earlier one does and nobody acknowledged it."""
+    patient = PatientFactory()
+    earlier = ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
+    ScreeningFactory(patient=patient)
+    body = (
+        client_for(therapist)
+        .get(reverse("assessments:patient_chart", args=[patient.pk]))
+        .content.decode()
+    )
+    assert 'id="summary-red-flags"' not in body
+    assert 'id="summary-earlier-flags"' in body
+    assert f'href="/screenings/{earlier.pk}/"' in body
