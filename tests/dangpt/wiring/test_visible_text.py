@@ -1,13 +1,22 @@
 """No internal text reaches people: every page of every role, rendered with a full clinic, shows
 no username, raw key, code, model label or "(s)" plural in its visible text."""
 
+import io
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from tests.every_page import ROLES, every_page
+from tests.every_page import (
+    DEMO_RUNNERS,
+    DEMO_STAFF,
+    ROLES,
+    demo_scenarios,
+    every_page,
+    signed_in_clients,
+)
 from tests.security.matrix import build_scenario
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +35,37 @@ EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+/")
 SKIPPED_TAGS = {"script", "style", "template", "code", "pre", "kbd"}
 
 
+# Where "None" is a word of an answer (a limp: "None"), not a Python value shown: an answer's
+# label or option, or the header of a grid's column of answers.
+CHOICE_TAGS = {"label", "option", "th"}
+
+
 class _VisibleText(HTMLParser):
     """The text a person reads: no scripts or styles, no hidden elements' attributes."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0
+        self.choice_depth = 0
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_TAGS:
             self.depth += 1
+        if tag in CHOICE_TAGS:
+            self.choice_depth += 1
 
     def handle_endtag(self, tag):
         if tag in SKIPPED_TAGS and self.depth:
             self.depth -= 1
+        if tag in CHOICE_TAGS and self.choice_depth:
+            self.choice_depth -= 1
 
     def handle_data(self, data):
-        if not self.depth and data.strip():
-            self.parts.append(data.strip())
+        text = data.strip()
+        if self.depth or not text:
+            return
+        self.parts.append("“None” (a choice)" if self.choice_depth and text == "None" else text)
 
 
 def visible_text(html: str) -> str:
@@ -81,6 +102,23 @@ def test_no_page_shows_internal_text(client):
     assert not report, f"{len(report)} pieces of internal text:\n" + "\n".join(sorted(set(report)))
 
 
+def test_no_demo_page_shows_internal_text():
+    """The same over the demo clinic (`manage.py seed_demo`), as each demo account: every page
+    its data opens, both runners' in turn, with the demo usernames looked for too."""
+    call_command("seed_demo", stdout=io.StringIO())
+    usernames = set(DEMO_STAFF) | set(DEMO_RUNNERS)
+    seen: set[tuple[str, str]] = set()
+    report, pages = [], []
+    for s, roles in demo_scenarios():
+        clients = signed_in_clients(s, roles)
+        for page in every_page(s, roles, seen=seen):
+            pages.append(page)
+            html = clients[page.role].get(page.url).content.decode()
+            report += [f"{page}: {p}" for p in problems_in(visible_text(html), usernames)]
+    assert {page.role for page in pages} == {"visitor", *DEMO_STAFF, *DEMO_RUNNERS}
+    assert not report, f"{len(report)} pieces of internal text:\n" + "\n".join(sorted(set(report)))
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -97,6 +135,15 @@ def test_no_page_shows_internal_text(client):
 def test_the_check_tells_internal_text_from_words(text, expected):
     """The patterns catch keys, codes, None and model names, and leave emails and words alone."""
     assert [p.split(":")[0] for p in problems_in(text, set())] == expected
+
+
+def test_none_as_an_answer_is_a_word():
+    """"None" labelling an answer is the answer's word; in a table cell it is a value shown."""
+    html = (
+        '<label for="a">None</label><select><option>None</option></select>'
+        '<table><tr><th scope="col">None</th></tr><tr><td>None</td></tr></table>'
+    )
+    assert problems_in(visible_text(html), set()) == ["a Python None: 'None'"]
 
 
 def test_a_username_on_a_page_is_caught():
