@@ -109,8 +109,14 @@ def _demo_world(patient) -> SimpleNamespace:
     has not got is left out (its pages are then not enumerated)."""
     from django.utils import timezone
 
-    from assessments.models import Attachment, Evaluation, GaitAnalysis, OutcomeResult
-    from assessments.models import PromSchedule, Screening
+    from assessments.models import (
+        Attachment,
+        Evaluation,
+        GaitAnalysis,
+        OutcomeResult,
+        PromSchedule,
+        Screening,
+    )
     from assessments.selectors import due_measures
     from patients.models import Appointment, WaitlistEntry
     from patients.reminders.models import Reminder
@@ -121,12 +127,12 @@ def _demo_world(patient) -> SimpleNamespace:
         Program.objects.filter(**mine)
     )
     evaluations = Evaluation.objects.filter(**mine)
+    upcoming = Appointment.objects.active().filter(**mine, start__gte=timezone.now())
     due = list(due_measures(patient=patient))
     found = {
         "user": patient.user,
         "patient": patient,
-        "appointment": _first(Appointment.objects.active().filter(**mine, start__gte=timezone.now()))
-        or _first(Appointment.objects.filter(**mine)),
+        "appointment": _first(upcoming) or _first(Appointment.objects.filter(**mine)),
         "cancelled": _first(Appointment.objects.filter(**mine, status="cancelled")),
         "reminder": _first(Reminder.objects.filter(**mine)),
         "waitlist": _first(WaitlistEntry.objects.filter(**mine)),

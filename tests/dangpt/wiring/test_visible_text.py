@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from assessments.proms import INSTRUMENTS
+from dangpt.conditions import CONDITION_CODES
 from tests.every_page import (
     DEMO_RUNNERS,
     DEMO_STAFF,
@@ -30,6 +32,10 @@ PATTERNS = {
         r"(?:^|:\s*)None\.?$"
     ),  # a value shown as None; not "None recorded."
     'an "(s)" plural': re.compile(r"\w\(s\)"),
+    # Codes without an underscore ("pfps", "lefs") look like words to the pattern above.
+    "a condition or measure code": re.compile(
+        r"\b(?:" + "|".join(sorted({*CONDITION_CODES, *INSTRUMENTS}, key=len)[::-1]) + r")\b"
+    ),
 }
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+/")
 SKIPPED_TAGS = {"script", "style", "template", "code", "pre", "kbd"}
@@ -124,6 +130,8 @@ def test_no_demo_page_shows_internal_text():
     [
         ("Goal_race: Boston", ["a raw key or code"]),
         ("FAAM_ADL 72%", ["a raw key or code"]),
+        ("Working diagnosis: pfps", ["a condition or measure code"]),
+        ("LEFS 40/80 · Patellofemoral pain", []),
         ("Status: None", ["a Python None"]),
         ("1 visit(s)", ['an "(s)" plural']),
         ("Appointment 12 at 2026-12-04 17:00 UTC", ["a model's default name"]),
@@ -138,7 +146,7 @@ def test_the_check_tells_internal_text_from_words(text, expected):
 
 
 def test_none_as_an_answer_is_a_word():
-    """"None" labelling an answer is the answer's word; in a table cell it is a value shown."""
+    """ "None" labelling an answer is the answer's word; in a table cell it is a value shown."""
     html = (
         '<label for="a">None</label><select><option>None</option></select>'
         '<table><tr><th scope="col">None</th></tr><tr><td>None</td></tr></table>'
