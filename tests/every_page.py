@@ -76,10 +76,12 @@ def signed_in_clients(s, roles: dict = ROLES) -> dict[str, Client]:
     return clients
 
 
-def every_page(s, roles: dict = ROLES, *, seen: set | None = None) -> list[Page]:
+def every_page(
+    s, roles: dict = ROLES, *, seen: set | None = None, html: dict | None = None
+) -> list[Page]:
     """The pages of the scenario `s` (tests.security.matrix.build_scenario, or demo_scenarios())
     that answer HTML, for each of `roles` (name: actor). Pages already in `seen` (role, url) are
-    left out, and those found are added to it."""
+    left out, and those found are added to it. `html`, when given, gets each page's HTML."""
     seen = set() if seen is None else seen
     clients = signed_in_clients(s, roles)
     pages = []
@@ -90,6 +92,8 @@ def every_page(s, roles: dict = ROLES, *, seen: set | None = None) -> list[Page]
         response = clients[role].get(url)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             pages.append(Page(route, role, url))
+            if html is not None:
+                html[pages[-1]] = response.content.decode()
     return pages
 
 
