@@ -350,8 +350,12 @@ def schedule_plan(schedule: PromSchedule) -> list[dict[str, Any]]:
     ]
 
 
-def with_user_names(rows: list[dict]) -> list[dict]:
-    """History rows with the name of who made each change (one query for all of them)."""
+def with_user_names(rows: list[dict], named: dict[str, Any] | None = None) -> list[dict]:
+    """History rows with the name of who made each change (one query for all of them).
+
+    `named` maps a field to a function naming its stored code (an instrument's name for "lefs").
+    """
+    named = named or {}
     from django.contrib.auth import get_user_model
 
     wanted = {r["user_id"] for r in rows if r["user_id"]}
@@ -366,7 +370,9 @@ def with_user_names(rows: list[dict]) -> list[dict]:
             row["shown"] = [
                 (
                     display.field_label(row["model"], name),
-                    display.value_text(row["model"], name, v, users),
+                    named[name](v)
+                    if name in named and v
+                    else display.value_text(row["model"], name, v, users),
                 )
                 for name, v in row["values"].items()
             ]

@@ -111,6 +111,10 @@ def outcome_trend_view(request: HttpRequest, patient_id: int, instrument: str) -
     )
 
 
+def _instrument_name(code: str) -> str:
+    return INSTRUMENTS[code].name if code in INSTRUMENTS else code
+
+
 @require_GET
 @role_required(*CLINICIAN_ROLES)
 def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -122,7 +126,9 @@ def outcome_history_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": f"History of a {INSTRUMENTS[result.instrument].name} result",
             "back": reverse("assessments:patient_chart", args=[result.patient_id]),
-            "rows": with_user_names(outcome_history(result=result)),
+            "rows": with_user_names(
+                outcome_history(result=result), named={"instrument": _instrument_name}
+            ),
             "patient": result.patient,
         },
     )

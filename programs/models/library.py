@@ -42,6 +42,18 @@ LOCALIZED_FIELDS = ("name", "instructions", "cues")
 IMPACT_TAGS = ("impact", "running")
 # Every kind of loading the safety gate can block (assessments.safety.LoadingKind's values).
 LOADING_TAGS = ("impact", "running", "tendon_load", "hip_load")
+# How a page names each tag (the library may hold others: those read as words).
+TAG_LABELS = {
+    "impact": "Impact",
+    "running": "Running",
+    "tendon_load": "Tendon loading",
+    "hip_load": "Hip and pelvis loading",
+}
+
+
+def _labels(codes, labels: dict) -> list[str]:
+    """Each code's label, in order; a code without one as words ("hip_load" → "Hip load")."""
+    return [labels.get(code) or code.replace("_", " ").capitalize() for code in codes]
 
 
 class ExerciseQuerySet(models.QuerySet):
@@ -112,6 +124,15 @@ class Exercise(models.Model):
         if code == "es":
             return getattr(self, f"{field}_es") or getattr(self, field)
         return getattr(self, field)
+
+    def region_labels(self) -> list[str]:
+        return _labels(self.regions, dict(Region.choices))
+
+    def condition_labels(self) -> list[str]:
+        return _labels(self.conditions, dict(Condition.choices))
+
+    def caution_labels(self) -> list[str]:
+        return _labels(self.contraindication_tags, TAG_LABELS)
 
     @property
     def is_impact(self) -> bool:

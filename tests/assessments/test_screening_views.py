@@ -468,11 +468,11 @@ def test_nav_links_per_role(client_for, therapist, runner):
     from django.test import Client
 
     html = client_for(therapist).get(url("screening_list")).content.decode()
-    assert 'href="/screenings/">Screenings<' in html
+    assert 'href="/screenings/" aria-current="page">Screenings<' in html
     runner_client = Client()
     runner_client.force_login(runner)
     html = runner_client.get(url("questionnaire")).content.decode()
-    assert 'href="/me/measures/">Questionnaires</a>' in html
+    assert 'href="/me/measures/" aria-current="page">Questionnaires</a>' in html
     html = runner_client.get(url("my_measures")).content.decode()
     assert 'href="/me/questionnaire/">Symptom questionnaire</a>' in html
 

@@ -48,6 +48,7 @@ def test_groin_pain_in_runs_and_missed_periods_calls_today_and_flags_same_day(
 
     # The therapist, on a desktop: the list marks it same day, the review shows that flag first.
     sign_in(page, base, therapist)
+    page.get_by_role("button", name="Clinical").click()
     page.get_by_role("link", name="Screenings").click()
     row = page.get_by_role("link", name=str(runner.patient))
     expect(row).to_contain_text("Same day")

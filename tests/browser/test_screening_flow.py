@@ -57,6 +57,7 @@ def test_questionnaire_to_acknowledged_red_flag(
 
     # The therapist, on a desktop.
     sign_in(page, base, therapist)
+    page.get_by_role("button", name="Clinical").click()
     page.get_by_role("link", name="Screenings").click()
     page.get_by_role("link", name=str(runner.patient)).click()
     expect(page.get_by_role("heading", name=f"Screen {runner.patient}")).to_be_visible()

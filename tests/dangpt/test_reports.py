@@ -552,4 +552,4 @@ def test_page_shows_the_dates_applied_and_a_focusable_table(client_for, manager,
 
 def test_managers_menu_links_the_reports(client_for, manager):
     page = client_for(manager).get(reverse("reports:list")).content.decode()
-    assert f'class="dropdown-item" href="{reverse("reports:list")}"' in page
+    assert f'href="{reverse("reports:list")}" aria-current="page">Reports</a>' in page

@@ -1,13 +1,22 @@
-"""No internal text reaches people: every page of every role, rendered with a full clinic, shows
-no username, raw key, code, model label or "(s)" plural in its visible text."""
+"""No internal text reaches people: every page of every role, rendered with a full clinic (the
+security matrix's) and with the demo clinic (`manage.py seed_demo`), shows no username, raw key,
+code, model label or "(s)" plural in its visible text."""
 
+import io
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
+from django.core.management import call_command
 
-from tests.every_page import ROLES, every_page
+from assessments.proms import INSTRUMENTS
+from dangpt.conditions import CONDITION_CODES
+from tests.every_page import (
+    DEMO_RUNNERS,
+    DEMO_STAFF,
+    demo_scenarios,
+    every_page,
+)
 from tests.security.matrix import build_scenario
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +30,18 @@ PATTERNS = {
         r"(?:^|:\s*)None\.?$"
     ),  # a value shown as None; not "None recorded."
     'an "(s)" plural': re.compile(r"\w\(s\)"),
+    # Codes without an underscore ("pfps", "lefs") look like words to the pattern above.
+    "a condition or measure code": re.compile(
+        r"\b(?:" + "|".join(sorted({*CONDITION_CODES, *INSTRUMENTS}, key=len)[::-1]) + r")\b"
+    ),
 }
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w/.-]+/")
 SKIPPED_TAGS = {"script", "style", "template", "code", "pre", "kbd"}
+
+
+# Where "None" is a word of an answer (a limp: "None"), not a Python value shown: an answer's
+# label or option, or the header of a grid's column of answers.
+CHOICE_TAGS = {"label", "option", "th"}
 
 
 class _VisibleText(HTMLParser):
@@ -32,19 +50,26 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__()
         self.depth = 0
+        self.choice_depth = 0
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_TAGS:
             self.depth += 1
+        if tag in CHOICE_TAGS:
+            self.choice_depth += 1
 
     def handle_endtag(self, tag):
         if tag in SKIPPED_TAGS and self.depth:
             self.depth -= 1
+        if tag in CHOICE_TAGS and self.choice_depth:
+            self.choice_depth -= 1
 
     def handle_data(self, data):
-        if not self.depth and data.strip():
-            self.parts.append(data.strip())
+        text = data.strip()
+        if self.depth or not text:
+            return
+        self.parts.append("“None” (a choice)" if self.choice_depth and text == "None" else text)
 
 
 def visible_text(html: str) -> str:
@@ -69,15 +94,26 @@ def test_no_page_shows_internal_text(client):
     """Each page each role can open reads as words for people."""
     s = build_scenario("txt")
     usernames = {user.username for user in s.users.values()}
-    clients = {}
-    for role, actor in ROLES.items():
-        clients[role] = Client()
-        if actor is not None:
-            clients[role].force_login(s.users[actor])
-    report = []
-    for page in every_page(s):
-        html = clients[page.role].get(page.url).content.decode()
-        report += [f"{page}: {p}" for p in problems_in(visible_text(html), usernames)]
+    report, html = [], {}
+    for page in every_page(s, html=html):
+        report += [f"{page}: {p}" for p in problems_in(visible_text(html[page]), usernames)]
+    assert not report, f"{len(report)} pieces of internal text:\n" + "\n".join(sorted(set(report)))
+
+
+def test_no_demo_page_shows_internal_text():
+    """The same over the demo clinic (`manage.py seed_demo`), as each demo account: every page
+    its data opens, both runners' in turn, with the demo usernames looked for too."""
+    call_command("seed_demo", stdout=io.StringIO())
+    usernames = set(DEMO_STAFF) | set(DEMO_RUNNERS)
+    seen: set[tuple[str, str]] = set()
+    report, pages = [], []
+    for s, roles in demo_scenarios():
+        html: dict = {}
+        for page in every_page(s, roles, seen=seen, html=html):
+            pages.append(page)
+            report += [f"{page}: {p}" for p in problems_in(visible_text(html[page]), usernames)]
+    assert {page.role for page in pages} == {"visitor", *DEMO_STAFF, *DEMO_RUNNERS}
+    assert len({p.url for p in pages if p.route == "assessments:patient_chart"}) == 2, pages
     assert not report, f"{len(report)} pieces of internal text:\n" + "\n".join(sorted(set(report)))
 
 
@@ -86,6 +122,8 @@ def test_no_page_shows_internal_text(client):
     [
         ("Goal_race: Boston", ["a raw key or code"]),
         ("FAAM_ADL 72%", ["a raw key or code"]),
+        ("Working diagnosis: pfps", ["a condition or measure code"]),
+        ("LEFS 40/80 · Patellofemoral pain", []),
         ("Status: None", ["a Python None"]),
         ("1 visit(s)", ['an "(s)" plural']),
         ("Appointment 12 at 2026-12-04 17:00 UTC", ["a model's default name"]),
@@ -97,6 +135,15 @@ def test_no_page_shows_internal_text(client):
 def test_the_check_tells_internal_text_from_words(text, expected):
     """The patterns catch keys, codes, None and model names, and leave emails and words alone."""
     assert [p.split(":")[0] for p in problems_in(text, set())] == expected
+
+
+def test_none_as_an_answer_is_a_word():
+    """ "None" labelling an answer is the answer's word; in a table cell it is a value shown."""
+    html = (
+        '<label for="a">None</label><select><option>None</option></select>'
+        '<table><tr><th scope="col">None</th></tr><tr><td>None</td></tr></table>'
+    )
+    assert problems_in(visible_text(html), set()) == ["a Python None: 'None'"]
 
 
 def test_a_username_on_a_page_is_caught():

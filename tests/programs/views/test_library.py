@@ -26,3 +26,20 @@ def test_library_search_filters_by_region_condition_and_category(client_for, man
 def test_library_is_not_for_runners(client_for, runner):
     """Runners get 404 for the library."""
     assert client_for(runner).get(reverse("programs:library")).status_code == 404
+
+
+def test_exercise_page_names_regions_conditions_and_cautions(client_for, therapist):
+    """An exercise reads in words: no condition codes or loading tags."""
+    exercise = ExerciseFactory(
+        name="Seated heel raise",
+        regions=["ankle"],
+        conditions=["achilles_tendinopathy", "pfps"],
+        contraindication_tags=["tendon_load", "new_tag"],
+    )
+    body = client_for(therapist).get(reverse("programs:exercise", args=[exercise.slug]))
+    text = body.content.decode()
+    assert "Achilles tendinopathy; Patellofemoral pain (runner&#x27;s knee)" in text
+    assert "Tendon loading, New tag" in text
+    assert "· Ankle ·" in text
+    for code in ("achilles_tendinopathy", "pfps", "tendon_load", "new_tag"):
+        assert f">{code}" not in text and f" {code}" not in text
