@@ -28,6 +28,16 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def phone_display(self) -> str:
+        """The clinic's number as people read it: "(213) 555-0100"."""
+        return phone_for_people(self.phone)
+
+    @property
+    def phone_tel(self) -> str:
+        """The clinic's number for a tel: link, in E.164 ("+12135550100")."""
+        return phone_for_dialling(self.phone)
+
 
 class StaffProfileQuerySet(models.QuerySet):
     def therapists(self):
@@ -248,6 +258,15 @@ class Patient(models.Model):
         """The runner's language in English words, for staff pages ("Spanish")."""
         return LANGUAGE_NAMES_FOR_STAFF.get(self.preferred_language, self.preferred_language)
 
+    @property
+    def phone_display(self) -> str:
+        """The runner's number as people read it: "(213) 555-0100" (tel: links keep E.164)."""
+        return phone_for_people(self.phone)
+
+    @property
+    def emergency_contact_phone_display(self) -> str:
+        return phone_for_people(self.emergency_contact_phone)
+
 
 class Surface(models.TextChoices):
     ROAD = "road", "Road"
@@ -381,6 +400,17 @@ def phone_for_people(e164: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def phone_for_dialling(stored: str) -> str:
+    """A stored number in E.164 for tel: links ("+12135550100"), however it was typed."""
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, "US")
+    except phonenumbers.NumberParseException:
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 @track()

@@ -62,7 +62,7 @@ def _appointment_context(reminder: Reminder) -> dict:
         "zone": local.tzname(),
         "place": appointment.location.name,
         "address": appointment.location.address,
-        "phone": appointment.location.phone,
+        "phone": appointment.location.phone_display,
         "therapist": appointment.therapist.get_full_name() or gettext("your therapist"),
         "visit": appointment.appointment_type.name,
         "minutes": appointment.appointment_type.duration_minutes,
