@@ -1,5 +1,7 @@
 """People and places: locations, staff, patients with their running profile and consents."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import (
@@ -118,14 +120,20 @@ class PatientQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str):
-        """Match name (any word order), email, phone digits or a date of birth (YYYY-MM-DD)."""
+        """Match name (any word order), email, phone digits or a date of birth, typed the US
+        way (MM/DD/YYYY, as pages show it) or as YYYY-MM-DD."""
         import datetime as dt
 
         text = (text or "").strip()
         if not text:
             return self
+        us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)  # month/day/year
         try:
-            return self.filter(date_of_birth=dt.date.fromisoformat(text))
+            if us is None:
+                born = dt.date.fromisoformat(text)
+            else:
+                born = dt.date(int(us[3]), int(us[1]), int(us[2]))
+            return self.filter(date_of_birth=born)
         except ValueError:
             pass
         query = Q(email__icontains=text)

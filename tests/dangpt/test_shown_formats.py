@@ -201,6 +201,10 @@ def test_patient_detail_and_list_show_phones_the_us_way(client_for, front_desk, 
     listing = client.get(reverse("patients:list"), {"q": "Reyes"}).content.decode()
     assert "(323) 555-0142" in listing and "+13235550142" not in listing
     assert "May 17, 1990" in listing  # the date of birth, not "1990-05-17"
+    # The desk finds people by what it reads: a US date of birth and the phone as shown.
+    for typed in ("05/17/1990", "5/17/1990", "(323) 555-0142"):
+        found = client.get(reverse("patients:list"), {"q": typed}).content.decode()
+        assert "Reyes" in found, typed
 
 
 @pytest.mark.django_db
