@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from dangpt.dates import shown
+from patients.models import VisitKind
 from patients.reminders.messages import build_message
 from patients.reminders.models import ReminderKind
-from patients.services import appointment_book
+from patients.services import appointment_book, self_booking
 from tests.factories import PatientFactory
 from tests.patients.conftest import at, build_clinic
 
@@ -218,3 +219,43 @@ def test_reminder_email_shows_a_twelve_hour_time_and_the_clinics_phone(clinic):
         assert f"{local:%A, %B} {local.day}, {local.year}, 3:30 PM" in body
         assert "(213) 555-0100" in body and "+12135550100" not in body
         assert "15:30" not in body
+
+
+@pytest.mark.django_db
+def test_emails_show_the_locations_time_wherever_they_are_sent_from(make_user):
+    """A New York visit at 10:00 reads "10:00 AM" though the server's zone is Los Angeles."""
+    clinic = build_clinic(make_user)
+    clinic.location.time_zone = "America/New_York"
+    clinic.location.save()
+    clinic.evaluation.bookable_online = True
+    clinic.evaluation.visit_kind = VisitKind.NEW_PATIENT
+    clinic.evaluation.save()
+    new_york = ZoneInfo("America/New_York")
+    start = dt.datetime.combine(clinic.monday, dt.time(10), tzinfo=new_york)
+    patient = PatientFactory(preferred_location=clinic.location)
+    visit = appointment_book(
+        patient=patient,
+        therapist=clinic.therapist,
+        appointment_type=clinic.follow_up,
+        start=start,
+        location=clinic.location,
+    )
+    reminder = build_message(visit.reminders.get(kind=ReminderKind.REMINDER_24H))
+    assert ", 10:00 AM" in reminder.subject and ", 10:00 AM" in reminder.text
+    assert "7:00 AM" not in reminder.text
+    hold = self_booking.booking_hold_create(
+        location=clinic.location,
+        appointment_type=clinic.evaluation,
+        start=start + dt.timedelta(hours=3),
+        therapist=clinic.therapist,
+        details=self_booking.clean_details(
+            first_name="Ana",
+            last_name="Runner",
+            email="ana@example.com",
+            phone="(213) 555-0100",
+            date_of_birth=dt.date(1990, 5, 1),
+        ),
+    )
+    _subject, body, _sender, _to = self_booking._confirm_email(hold)
+    assert f"{shown(clinic.monday, 'long')}, 1:00 PM" in body
+    assert f"{shown(clinic.monday, 'long')}, 10:00 AM" not in body  # not Los Angeles' wall time
