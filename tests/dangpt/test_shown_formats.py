@@ -21,6 +21,7 @@ from patients.models import VisitKind
 from patients.reminders.messages import build_message
 from patients.reminders.models import ReminderKind
 from patients.services import appointment_book, self_booking
+from patients.services.self_booking import confirm_token
 from tests.factories import PatientFactory
 from tests.patients.conftest import at, build_clinic
 
@@ -222,7 +223,7 @@ def test_reminder_email_shows_a_twelve_hour_time_and_the_clinics_phone(clinic):
 
 
 @pytest.mark.django_db
-def test_emails_show_the_locations_time_wherever_they_are_sent_from(make_user):
+def test_emails_and_pages_show_the_locations_time_wherever_they_are_sent_from(make_user, client):
     """A New York visit at 10:00 reads "10:00 AM" though the server's zone is Los Angeles."""
     clinic = build_clinic(make_user)
     clinic.location.time_zone = "America/New_York"
@@ -259,3 +260,5 @@ def test_emails_show_the_locations_time_wherever_they_are_sent_from(make_user):
     _subject, body, _sender, _to = self_booking._confirm_email(hold)
     assert f"{shown(clinic.monday, 'long')}, 1:00 PM" in body
     assert f"{shown(clinic.monday, 'long')}, 10:00 AM" not in body  # not Los Angeles' wall time
+    page = client.get(reverse("patients:public_book_confirm", args=[confirm_token(hold)]))
+    assert f"{shown(clinic.monday, 'long')}, 1:00 PM" in page.content.decode()
