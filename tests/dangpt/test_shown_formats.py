@@ -262,3 +262,21 @@ def test_emails_and_pages_show_the_locations_time_wherever_they_are_sent_from(ma
     assert f"{shown(clinic.monday, 'long')}, 10:00 AM" not in body  # not Los Angeles' wall time
     page = client.get(reverse("patients:public_book_confirm", args=[confirm_token(hold)]))
     assert f"{shown(clinic.monday, 'long')}, 1:00 PM" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_calendar_names_both_halves_of_the_day_when_a_visit_crosses_noon(
+    client_for, front_desk, make_user
+):
+    """11:30 AM–12:15 PM, not "11:30–12:15 PM" (which reads as 11:30 at night)."""
+    clinic = build_clinic(make_user)
+    appointment_book(
+        patient=PatientFactory(preferred_location=clinic.location),
+        therapist=clinic.therapist,
+        appointment_type=clinic.follow_up,
+        start=at(clinic.monday, 11, 30),
+        location=clinic.location,
+    )
+    params = {"location": clinic.location.pk, "date": clinic.monday.isoformat(), "view": "day"}
+    html = client_for(front_desk).get(reverse("patients:calendar"), params).content.decode()
+    assert "11:30 AM–12:15 PM" in html
