@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from django.db.models import Max, Q
 from django.db.models.fields.json import KeyTransform
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments.models import (
     ConditionExclusion,
@@ -33,6 +33,7 @@ from assessments.models import (
     Screening,
 )
 from dangpt.conditions import Condition
+from dangpt.dates import shown
 
 URGENCY_WORDS = {
     "same_day": "same-day",
@@ -103,7 +104,8 @@ HIP_REGIONS = frozenset({"groin_hip", "buttock_sacrum", "pubic_bone"})
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localdate(moment).strftime("%-d %b %Y")
+    with translation.override("en"):  # staff text, in English
+        return shown(timezone.localdate(moment))
 
 
 def _screening_reason(screening: Screening) -> str:
@@ -227,7 +229,8 @@ def _bsi_evidence(patient_id: int, screenings: list[Screening]) -> list[_Evidenc
         patient_id=patient_id, working_diagnosis=Condition.BSI
     ).only("id", "evaluated_on", "updated_at")
     for evaluation in evaluations:
-        text = f"the evaluation of {evaluation.evaluated_on:%-d %b %Y}"
+        with translation.override("en"):
+            text = f"the evaluation of {shown(evaluation.evaluated_on)}"
         found.append(_Evidence(evaluation.updated_at, text))
     return found
 

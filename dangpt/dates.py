@@ -31,8 +31,8 @@ def day_problem(day: dt.date) -> str | None:
     if EARLIEST <= day <= last:
         return None
     return gettext("Choose a date between %(first)s and %(last)s.") % {
-        "first": date_format(EARLIEST, "M j, Y"),
-        "last": date_format(last, "M j, Y"),
+        "first": shown(EARLIEST),
+        "last": shown(last),
     }
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from statistics import median
 from zoneinfo import ZoneInfo
 
+from dangpt.dates import shown
+
 TEXT, INT, PERCENT, DATE, NUMBER = "text", "int", "percent", "date", "number"
 
 
@@ -56,7 +58,7 @@ def median_of(values: list[float]) -> float | None:
 
 def us_date(day: dt.date) -> str:
     """Dec 4, 2026."""
-    return f"{day:%b} {day.day}, {day.year}"
+    return shown(day)
 
 
 def cell(value, kind: str) -> str:

@@ -50,6 +50,9 @@ class PatientForm(forms.ModelForm):
         # The language the runner reads; a form posted without it keeps English (the default).
         self.fields["preferred_language"].required = False
         self.fields["preferred_language"].label = "Runner's language (portal, emails, forms)"
+        if self.instance.pk and not self.is_bound:  # stored E.164, shown as people read it
+            self.initial["phone"] = self.instance.phone_display
+            self.initial["emergency_contact_phone"] = self.instance.emergency_contact_phone_display
 
     def _phone(self, field: str) -> str:
         try:
@@ -283,6 +286,19 @@ class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
         fields = ["name", "time_zone", "address", "phone", "is_active"]
+        help_texts = {"phone": "e.g. (213) 555-0100"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["phone"] = self.instance.phone_display
+
+    def clean_phone(self):
+        """Stored in E.164 (tel: links dial it); shown as "(213) 555-0100"."""
+        try:
+            return normalise_phone(self.cleaned_data["phone"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["phone"]) from exc
 
     def clean_time_zone(self):
         import zoneinfo

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dangpt.audit import audit_patient_access
+from dangpt.dates import shown
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.models import Patient
@@ -323,7 +324,7 @@ def _breaches(program: Program, runs: list[RunLog]) -> list[str]:
         )
         check = progression.check_pain(tissue=program.tissue, log=log)
         if check.breached:
-            found.append(f"{day:%a %-d %b} {what}: {'; '.join(check.problems)}")
+            found.append(f"{shown(day, 'weekday')} {what}: {'; '.join(check.problems)}")
     return found
 
 

@@ -182,7 +182,8 @@ def questionnaire_sent(request: HttpRequest) -> HttpResponse:
         "call_today": urgency in CALL_TODAY,
         "same_day": urgency == "same_day",
         "seek_care_today": urgency == "same_day" and not SEEK_CARE_TODAY.isdisjoint(codes),
-        "clinic_phone": location.phone if location is not None else "",
+        "clinic_phone": location.phone_display if location is not None else "",
+        "clinic_tel": location.phone_tel if location is not None else "",
     }
     return render(request, "assessments/questionnaire_sent.html", context)
 

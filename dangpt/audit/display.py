@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from dangpt.dates import shown
 from dangpt.roles import Role
 
 LONG_VALUE = 80  # characters of a changed value shown on the page; the CSV keeps it whole
@@ -117,22 +118,20 @@ def value_text(model_label: str, name: str, value, users: dict) -> str:
     if isinstance(value, dt.datetime):
         return us_moment(value)
     if isinstance(value, dt.date):
-        return f"{value:%b} {value.day}, {value.year}"
+        return shown(value)
     if isinstance(value, str):
         moment = parse_datetime(value) if "T" in value or " " in value[:11] else None
         if moment is not None and timezone.is_aware(moment):
             return us_moment(moment)
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
-            return f"{day:%b} {day.day}, {day.year}"
+            return shown(day)
     return str(value)
 
 
 def us_moment(moment: dt.datetime) -> str:
     """An instant in the clinic's zone, US style: "Dec 4, 2026, 3:12 PM"."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    return f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M} {local:%p}"
+    return shown(moment, "datetime")
 
 
 def shorten(text: str) -> str:

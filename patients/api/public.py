@@ -9,10 +9,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from dangpt.api import ErrorOut
+from dangpt.dates import shown
 from patients import booking_limits, slots
 from patients.api.scheduling import AvailabilityOut
 from patients.models import AppointmentType, Location
@@ -248,7 +249,8 @@ def _hold_somewhere(request, payload, *, details, kind, person, places):
                 owner_keys=keys,
             )
         except booking_limits.HoldAlreadyLive as exc:
-            until = date_format(exc.until.astimezone(ZoneInfo(place.time_zone)), "g:i A")
+            with timezone.override(ZoneInfo(place.time_zone)):
+                until = shown(exc.until, "time")
             return Status(429, {"detail": ALREADY_HELD.format(until=until), "errors": {}})
         except booking_limits.AddressHoldsFull:
             return Status(429, {"detail": TOO_MANY_HOLDS, "errors": {}})

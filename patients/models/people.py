@@ -1,5 +1,7 @@
 """People and places: locations, staff, patients with their running profile and consents."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.contrib.postgres.fields import (
@@ -27,6 +29,16 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_display(self) -> str:
+        """The clinic's number as people read it: "(213) 555-0100"."""
+        return phone_for_people(self.phone)
+
+    @property
+    def phone_tel(self) -> str:
+        """The clinic's number for a tel: link, in E.164 ("+12135550100")."""
+        return phone_for_dialling(self.phone)
 
 
 class StaffProfileQuerySet(models.QuerySet):
@@ -108,14 +120,20 @@ class PatientQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text: str):
-        """Match name (any word order), email, phone digits or a date of birth (YYYY-MM-DD)."""
+        """Match name (any word order), email, phone digits or a date of birth, typed the US
+        way (MM/DD/YYYY, as pages show it) or as YYYY-MM-DD."""
         import datetime as dt
 
         text = (text or "").strip()
         if not text:
             return self
+        us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)  # month/day/year
         try:
-            return self.filter(date_of_birth=dt.date.fromisoformat(text))
+            if us is None:
+                born = dt.date.fromisoformat(text)
+            else:
+                born = dt.date(int(us[3]), int(us[1]), int(us[2]))
+            return self.filter(date_of_birth=born)
         except ValueError:
             pass
         query = Q(email__icontains=text)
@@ -247,6 +265,15 @@ class Patient(models.Model):
     def language_name(self) -> str:
         """The runner's language in English words, for staff pages ("Spanish")."""
         return LANGUAGE_NAMES_FOR_STAFF.get(self.preferred_language, self.preferred_language)
+
+    @property
+    def phone_display(self) -> str:
+        """The runner's number as people read it: "(213) 555-0100" (tel: links keep E.164)."""
+        return phone_for_people(self.phone)
+
+    @property
+    def emergency_contact_phone_display(self) -> str:
+        return phone_for_people(self.emergency_contact_phone)
 
 
 class Surface(models.TextChoices):
@@ -381,6 +408,17 @@ def phone_for_people(e164: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def phone_for_dialling(stored: str) -> str:
+    """A stored number in E.164 for tel: links ("+12135550100"), however it was typed."""
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, "US")
+    except phonenumbers.NumberParseException:
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 @track()

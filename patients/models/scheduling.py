@@ -15,6 +15,7 @@ from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 
 from dangpt.audit.history import track
+from dangpt.dates import shown
 from patients.models.people import Location, Patient
 from patients.querysets import AppointmentQuerySet, WaitlistEntryQuerySet
 
@@ -57,7 +58,8 @@ class WorkingHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+        start, end = shown(self.start_time, "time"), shown(self.end_time, "time")
+        return f"{self.get_weekday_display()} {start}–{end}"
 
 
 class TimeOff(models.Model):
@@ -82,7 +84,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Time off from {self.start:%Y-%m-%d %H:%M}"
+        return f"Time off from {shown(self.start, 'weekday_year')}, {shown(self.start, 'time')}"
 
 
 class VisitKind(models.TextChoices):

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, translation
-from django.utils.translation import gettext, pgettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangpt.dates import shown
 from patients.reminders.channels import Message
 from patients.reminders.links import appointment_link, unsubscribe_link
 from patients.reminders.models import Reminder, ReminderKind
@@ -32,19 +33,16 @@ INTROS = {
     ReminderKind.PROGRAM_NUDGE: _("You have not logged today's exercises yet."),
     ReminderKind.QUESTIONNAIRE_DUE: _("Your therapist asks you to fill in a short questionnaire."),
 }
-# Django date formats (without the AM/PM, added below): US English "Friday, Dec 4, 2026,
-# 3:30 PM"; Spanish "viernes, 4 de diciembre de 2026, 3:30 p. m.".
-WHEN_FORMATS = {
-    "en": ("l, M j, Y, g:i", "D, M j, g:i"),
-    "es": (r"l, j \d\e F \d\e Y, g:i", r"D j \d\e b, g:i"),
-}
 
 
 def format_when(local, *, short: bool = False) -> str:
-    """A local date and time in the active language, 12-hour, the way its readers write it."""
-    formats = WHEN_FORMATS.get(translation.get_language() or "en", WHEN_FORMATS["en"])
-    meridiem = pgettext("time of day", "AM") if local.hour < 12 else pgettext("time of day", "PM")
-    return f"{dateformat.format(local, formats[short])} {meridiem}"
+    """A date and time in its own zone, the clinic's one US way in the active language:
+    "Friday, December 4, 2026, 3:30 PM" (short: "Fri, Dec 4, 3:30 PM"); Spanish from
+    dangpt/formats/es ("viernes 4 de diciembre de 2026, 3:30 PM")."""
+    with timezone.override(local.tzinfo):
+        if short:
+            return shown(local, "weekday_time")
+        return f"{shown(local, 'long')}, {shown(local, 'time')}"
 
 
 def _appointment_context(reminder: Reminder) -> dict:
@@ -64,7 +62,7 @@ def _appointment_context(reminder: Reminder) -> dict:
         "zone": local.tzname(),
         "place": appointment.location.name,
         "address": appointment.location.address,
-        "phone": appointment.location.phone,
+        "phone": appointment.location.phone_display,
         "therapist": appointment.therapist.get_full_name() or gettext("your therapist"),
         "visit": appointment.appointment_type.name,
         "minutes": appointment.appointment_type.duration_minutes,

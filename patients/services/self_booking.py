@@ -415,7 +415,8 @@ def _confirm_email(hold: BookingHold) -> tuple:
         "link": confirm_link(hold),
         "clinic": settings.CLINIC_NAME,
     }
-    with translation.override(hold.language):
+    # Templates show times in the current zone: the location's, wherever the email is sent from.
+    with translation.override(hold.language), timezone.override(tz):
         subject = gettext("Confirm your visit at %(clinic)s") % {"clinic": settings.CLINIC_NAME}
         body = render_to_string("patients/email/booking_hold_confirm.txt", context)
     return subject, body, None, [hold.email]

@@ -53,6 +53,17 @@ class BookingDetailsForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
 
+CONFIRM = "patients/public_book_confirm.html"
+
+
+def _render(request, template: str, context=None, *, location=None, status: int = 200):
+    """A page whose times show in the location's zone (templates read the current zone)."""
+    if location is None:
+        return render(request, template, context, status=status)
+    with timezone.override(ZoneInfo(location.time_zone)):
+        return render(request, template, context, status=status)
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -198,7 +209,7 @@ def public_book(request: HttpRequest) -> HttpResponse:
         "days": [(d, "?" + _query(chosen, date=d.isoformat())) for d in context.get("days", [])],
         "places": [(p, "?" + urlencode({"location": p.pk})) for p in chosen["places"]],
     }
-    return render(request, "patients/public_book.html", context)
+    return _render(request, "patients/public_book.html", context, location=chosen.get("location"))
 
 
 def _chosen_slot(request, chosen) -> dict | None:
@@ -239,7 +250,13 @@ def public_book_details(request: HttpRequest) -> HttpResponse:
         status = 503
     else:
         status = 409 if context.get("taken") else (422 if form.errors else 200)
-    return render(request, "patients/public_book_details.html", context, status=status)
+    return _render(
+        request,
+        "patients/public_book_details.html",
+        context,
+        location=chosen["location"],
+        status=status,
+    )
 
 
 def _hold(request, chosen, slot, form):
@@ -270,7 +287,13 @@ def _hold(request, chosen, slot, form):
         )
     except booking_limits.HoldAlreadyLive as exc:
         until = exc.until.astimezone(ZoneInfo(chosen["location"].time_zone))
-        return render(request, "patients/public_book_limited.html", {"until": until}, status=429)
+        return _render(
+            request,
+            "patients/public_book_limited.html",
+            {"until": until},
+            location=chosen["location"],
+            status=429,
+        )
     except booking_limits.AddressHoldsFull:
         context = {"holds_full": True}
         return render(request, "patients/public_book_limited.html", context, status=429)
@@ -305,7 +328,7 @@ def public_book_sent(request: HttpRequest) -> HttpResponse:
     if location is None:
         return redirect("patients:public_book")
     local = expires.astimezone(ZoneInfo(location.time_zone))
-    return render(request, "patients/public_book_sent.html", {"expires": local})
+    return _render(request, "patients/public_book_sent.html", {"expires": local}, location=location)
 
 
 @login_not_required
@@ -330,10 +353,10 @@ def public_book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "patients/public_book_expired.html", status=410)
         except SlotTaken:
             context["busy"] = True
-            return render(request, "patients/public_book_confirm.html", context, status=409)
+            return _render(request, CONFIRM, context, location=hold.location, status=409)
         except ValidationError:
             context["failed"] = True
-            return render(request, "patients/public_book_confirm.html", context, status=409)
+            return _render(request, CONFIRM, context, location=hold.location, status=409)
         context["portal"] = appointment.portal
-        return render(request, "patients/public_book_done.html", context)
-    return render(request, "patients/public_book_confirm.html", context)
+        return _render(request, "patients/public_book_done.html", context, location=hold.location)
+    return _render(request, CONFIRM, context, location=hold.location)

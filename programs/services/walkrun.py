@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import safety
+from dangpt.dates import shown
 from programs.models import Program, ProgramStatus, RunLog
 from programs.rules import walkrun
 
@@ -73,8 +74,10 @@ def walk_run_follow(*, patient, run: RunLog) -> walkrun.StageSuggestion | None:
     if stage >= 1 and safety.LoadingKind.RUNNING in safety.loading_blocks(patient_id=patient.pk):
         stage = 0
     if suggestion.code == "bone_pain" or suggestion.therapist_review:
+        with translation.override("en"):  # the review note is staff text, in English
+            on_day = shown(run.date)
         program.walk_run_review = (
-            f"The run of {run.date:%-d %b %Y} broke the pain rule at stage "
+            f"The run of {on_day} broke the pain rule at stage "
             f"{program.walk_run_stage}: the plan went back to stage {stage}. "
             + (
                 "Bone pain: review the runner (and refer for imaging if it recurs) before "

@@ -10,13 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import safety
 from dangpt import units
+from dangpt.dates import shown
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import Role, role_required
@@ -177,8 +176,7 @@ def runs(request: HttpRequest) -> HttpResponse:
     unit_name = _("miles") if unit == units.MILES else _("km")
     weeks = [
         (
-            # Translators: a Django date format for a week on the chart ("Nov 30" / "30 nov").
-            date_format(w.week_start, pgettext("date format", "M j")),
+            shown(w.week_start, "month_day"),
             float(units.one_decimal(units.from_km(w.distance_km, unit))),
         )
         for w in volume

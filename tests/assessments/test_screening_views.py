@@ -531,7 +531,7 @@ def test_thank_you_page_says_call_today_for_a_same_day_concern(client_for, runne
     html = response.content.decode()
     assert "Please call the clinic today" in html
     assert "Do not run, hop or jump until you have been seen." in html
-    assert 'href="tel:(213) 555-0142"' in html
+    assert 'href="tel:+12135550142">(213) 555-0142</a>' in html  # dials E.164, reads US
     assert "urgent care center or emergency room today" in html
     assert "before your next visit" not in html  # 'soon' undercut 'today'
     assert "see you today" in html
@@ -575,7 +575,7 @@ def test_thank_you_page_says_seek_medical_care_today_for_dvt_or_a_cold_foot(
     assert "Please seek medical care today" in html
     assert "Go to an urgent care center or emergency room today" in html
     assert "Please call the clinic today" not in html
-    assert 'href="tel:(213) 555-0142"' in html
+    assert 'href="tel:+12135550142">(213) 555-0142</a>' in html  # dials E.164, reads US
     for words in ("thrombosis", "DVT", "clot", "ischaemia", "circulation"):
         assert words.lower() not in html.lower(), words
 

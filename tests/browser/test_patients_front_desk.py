@@ -51,7 +51,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
 
     page.goto(f"{live_server.url}/desk/schedule/?location={clinic.location.pk}&date={day}")
     card = page.locator(".appointment-card", has_text="Nadia Newrunner")
-    assert "08:00" in card.inner_text()
+    assert "8:00 AM" in card.inner_text()
     card.click()
     page.get_by_role("link", name="Cancel appointment").click()
     page.get_by_label("Reason (scheduling only)").fill("Work trip")

@@ -311,11 +311,11 @@ def test_reminder_for_a_spanish_reader_arrives_in_spanish(clinic, start_worker, 
     assert reminder.status == ReminderStatus.SENT
     (message,) = smtp_sink.messages
     subject = str(message["subject"]).strip()
-    assert subject.startswith("Recordatorio: su cita el ") and "3:00 p. m." in subject
+    assert subject.startswith("Recordatorio: su cita el ") and "3:00 PM" in subject
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Hola, Lucía:" in text and "Le recordamos su cita." in text
-    assert "Cuándo:" in text and " de 20" in text and "3:00 p. m." in text
+    assert "Cuándo:" in text and " de 20" in text and "3:00 PM" in text
     assert "Confirme que va a venir:" in text and "Voy a ir" in html
     assert "Hello" not in text and "Reminder" not in subject
     assert "lucia@example.test" in message["to"]

@@ -127,7 +127,7 @@ def test_schedule_shows_columns_and_htmx_returns_the_partial(client_for, front_d
     client = client_for(front_desk)
     params = {"location": clinic.location.pk, "date": clinic.monday.isoformat()}
     page = client.get(reverse("patients:schedule"), params).content.decode()
-    assert "Dana Nguyen" in page and "09:00" in page
+    assert "Dana Nguyen" in page and "9:00 AM" in page
     fragment = client.get(reverse("patients:schedule"), params, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode()
     assert "schedule-date" in fragment.content.decode()

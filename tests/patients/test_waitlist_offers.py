@@ -215,7 +215,7 @@ def test_offer_message_is_in_the_patients_language(clinic):
     clinic.waiting.patient.save()
     services.appointment_cancel(appointment=clinic.visit, by=None)
     message = offer_message(WaitlistOffer.objects.get())
-    assert "Se liberó una hora" in message.text and "10:00" in message.text
+    assert "Se liberó una hora" in message.text and " · 10:00 AM" in message.text
     assert "/offer/" in message.text
 
 
