@@ -29,13 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("dangpt", "patients", "programs", "assessments")
 LA = ZoneInfo("America/Los_Angeles")
 
-# Templates another helper is converting on its own branch (issue 21). When one is clean, the
-# test below asks for its removal from this list, so the list cannot outlive the work.
-PENDING_TEMPLATES = {
-    "templates/assessments/chart_detail.html",
-    "templates/patients/my_day.html",
-}
-
 # Python lines that format for machines or logs, not for people: (path, text on the line).
 MACHINE_PYTHON = {
     # HTML <input type="time"> and <input type="datetime-local"> values are ISO by the standard.
@@ -101,16 +94,9 @@ def template_problems(path: Path) -> list[str]:
 def test_no_template_hard_codes_a_24_hour_or_day_first_format():
     problems = []
     for path in sorted((ROOT / "templates").rglob("*")):
-        pending = path.relative_to(ROOT).as_posix() in PENDING_TEMPLATES
-        if path.suffix in (".html", ".txt") and not pending:
+        if path.suffix in (".html", ".txt"):
             problems += template_problems(path)
     assert problems == [], "Use |date, |time or |shown:'name' instead:\n" + "\n".join(problems)
-
-
-def test_pending_templates_leave_the_list_once_converted():
-    for name in PENDING_TEMPLATES:
-        path = ROOT / name
-        assert path.exists() and template_problems(path), f"{name} is clean: remove it"
 
 
 def python_files():
