@@ -39,7 +39,7 @@ class Page:
         return f"{self.url} as {self.role}"
 
 
-def _candidates(s, roles: dict) -> list[tuple[str, str, str]]:
+def _candidates(s, roles: dict, partial: bool) -> list[tuple[str, str, str]]:
     found = []
     for route in all_routes():
         if route.namespace.startswith(LEFT_OUT_NAMESPACES) or route.name.startswith("admin"):
@@ -53,6 +53,8 @@ def _candidates(s, roles: dict) -> list[tuple[str, str, str]]:
             try:
                 url = entry.url(route.name, s)
             except AttributeError:
+                if not partial:
+                    raise  # the full scenario has every object: a missing one is a typo in PAGES
                 continue  # the demo clinic has no such object (no video, no cancelled visit)
             for role, actor in roles.items():
                 if actor is not None and actor in entry.allowed:
@@ -77,15 +79,21 @@ def signed_in_clients(s, roles: dict = ROLES) -> dict[str, Client]:
 
 
 def every_page(
-    s, roles: dict = ROLES, *, seen: set | None = None, html: dict | None = None
+    s,
+    roles: dict = ROLES,
+    *,
+    seen: set | None = None,
+    html: dict | None = None,
+    partial: bool = False,
 ) -> list[Page]:
     """The pages of the scenario `s` (tests.security.matrix.build_scenario, or demo_scenarios())
     that answer HTML, for each of `roles` (name: actor). Pages already in `seen` (role, url) are
-    left out, and those found are added to it. `html`, when given, gets each page's HTML."""
+    left out, and those found are added to it. `html`, when given, gets each page's HTML.
+    `partial` (the demo clinic) skips pages whose object the data lacks; otherwise that raises."""
     seen = set() if seen is None else seen
     clients = signed_in_clients(s, roles)
     pages = []
-    for route, role, url in _candidates(s, roles):
+    for route, role, url in _candidates(s, roles, partial):
         if (role, url) in seen:
             continue
         seen.add((role, url))
