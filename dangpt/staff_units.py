@@ -77,7 +77,13 @@ def miles_bound(key: str, *, per_hour: bool = False) -> Bound:
         while not fits(high):
             high -= step
     unit = MPH if per_hour else MILES_WORD
-    return Bound(spec.label, low, high, unit, spec.whole)
+
+    def plain(value: Decimal | None):  # the table's own kinds of number
+        if value is None:
+            return None
+        return int(value) if spec.whole else float(value)
+
+    return Bound(spec.label, plain(low), plain(high), unit, spec.whole)
 
 
 class MilesField(forms.DecimalField):

@@ -41,12 +41,13 @@ def test_the_miles_limits_store_inside_the_km_range_and_one_step_more_does_not(k
     spec = clinical_ranges.bound(key)
     limits = miles_bound(key, per_hour=per_hour)
     step = Decimal(1) if spec.whole else Decimal("0.1")
-    assert spec.problem(km(limits.low, whole=spec.whole)) is None
-    assert spec.problem(km(limits.high, whole=spec.whole)) is None
-    assert spec.problem(km(limits.high + step, whole=spec.whole)) is not None
+    low, high = Decimal(str(limits.low)), Decimal(str(limits.high))
+    assert spec.problem(km(low, whole=spec.whole)) is None
+    assert spec.problem(km(high, whole=spec.whole)) is None
+    assert spec.problem(km(high + step, whole=spec.whole)) is not None
     field = MilesField(key, per_hour=per_hour, required=False)
     with pytest.raises(Exception, match="must be between"):
-        field.clean(str(limits.high + step))
+        field.clean(str(high + step))
     with pytest.raises(Exception, match="must be between"):
         field.clean("-1")
 
@@ -57,8 +58,8 @@ def test_every_value_typed_round_trips(key, per_hour):
     spec = clinical_ranges.bound(key)
     limits = miles_bound(key, per_hour=per_hour)
     step = Decimal(1) if spec.whole else Decimal("0.1")
-    value = limits.low
-    while value <= limits.high:
+    value, high = Decimal(str(limits.low)), Decimal(str(limits.high))
+    while value <= high:
         stored = MilesField(key, per_hour=per_hour).clean(str(value))
         assert spec.problem(stored) is None
         assert miles(stored, whole=spec.whole) == value
