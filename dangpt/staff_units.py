@@ -104,16 +104,15 @@ class MilesField(forms.DecimalField):
         self.widget.attrs.update({"min": self.bound.low, "step": 1 if self.whole else "any"})
         if self.bound.high is not None:
             self.widget.attrs["max"] = self.bound.high
-        every_digit = self.bound.whole_message if self.whole else f"{spec.label} must be a number."
-        one_place = (
-            self.bound.whole_message
-            if self.whole
-            else (f"{spec.label} takes one decimal place at most.")
-        )
+        if self.whole:
+            not_a_number = too_precise = self.bound.whole_message
+        else:
+            not_a_number = f"{spec.label} must be a number."
+            too_precise = f"{spec.label} takes one decimal place at most."
         self.error_messages.update(
             {
-                "invalid": every_digit,
-                "max_decimal_places": one_place,
+                "invalid": not_a_number,
+                "max_decimal_places": too_precise,
                 "max_digits": self.bound.range_message,
                 "max_whole_digits": self.bound.range_message,
             }
