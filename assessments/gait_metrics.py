@@ -5,7 +5,8 @@ from decimal import Decimal
 #: Measured fields compared between sessions: (field, label, noise threshold or None).
 #: 2D angles vary 9-14° between days (Damsted 2015), so changes under 10° may be noise.
 NUMERIC = (
-    ("speed_kmh", "Speed (km/h)", None),
+    # Staff read speeds in mph (kept in km/h; gait_values adds the mph).
+    ("speed_mph", "Speed (mph)", None),
     ("cadence_spm", "Cadence (steps/min)", None),
     ("overstride_cm", "Overstride (cm)", None),
     ("shank_angle_deg", "Shank angle at contact (°)", 10),

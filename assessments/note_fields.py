@@ -15,6 +15,7 @@ from pydantic import ValidationError as SchemaError
 
 from assessments import exam as exam_fields
 from dangpt.clinical_ranges import api_number
+from dangpt.staff_units import miles_text
 from patients.models import RunningProfile, Surface
 
 STRICT = ConfigDict(extra="forbid")
@@ -136,8 +137,19 @@ def stored_running_profile(value: Any) -> dict[str, Any]:
     return dump(RunningProfileIn.model_validate(fitting))
 
 
-def running_profile_rows(value: Any) -> list[dict[str, Any]]:
-    """Label and value of each field of a stored snapshot, in intake order, for display."""
+# Staff read the snapshot's distances in miles (dangpt.staff_units): label, whole or a tenth.
+MILES_ROWS = {
+    "weekly_km": ("Weekly distance", False),
+    "longest_run_km_30d": ("Longest run in the last 30 days", False),
+    "shoes_km": ("Distance on current shoes", True),
+}
+
+
+def running_profile_rows(value: Any, *, miles: bool = True) -> list[dict[str, Any]]:
+    """Label and value of each field of a stored snapshot, in intake order, for display.
+
+    Distances in miles for staff pages and letters ("26.1 mi"); ``miles=False`` keeps the
+    stored kilometres, as the JSON record has them (the kilometre contract)."""
     profile = stored_running_profile(value)
     labels = {f.name: f.verbose_name for f in RunningProfile._meta.get_fields() if f.concrete}
     rows = []
@@ -145,8 +157,12 @@ def running_profile_rows(value: Any) -> list[dict[str, Any]]:
         if key not in profile:
             continue
         shown = profile[key]
+        label = str(labels[key]).capitalize()
         if key == "surfaces":
             names = dict(Surface.choices)
             shown = ", ".join(names[s] for s in shown)
-        rows.append({"label": str(labels[key]).capitalize(), "value": shown})
+        elif miles and key in MILES_ROWS:
+            label, whole = MILES_ROWS[key]
+            shown = miles_text(shown, whole=whole)
+        rows.append({"label": label, "value": shown})
     return rows

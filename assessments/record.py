@@ -261,7 +261,8 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
         "evaluated_on": _iso(evaluation.evaluated_on),
         "therapist": _name(evaluation.therapist),
         "history": evaluation.history,
-        "running_profile": running_profile_rows(evaluation.running_profile),
+        # The JSON record keeps kilometres (DESIGN's kilometre contract).
+        "running_profile": running_profile_rows(evaluation.running_profile, miles=False),
         "exam": exam_rows(stored_exam(evaluation.exam)),
         "objective_notes": evaluation.objective_notes,
         "working_diagnosis": evaluation.working_diagnosis,

@@ -31,6 +31,7 @@ from assessments.proms.schedule import (
     measures_at,
     timepoint_dates,
 )
+from dangpt import staff_units
 from dangpt.audit import display
 from dangpt.conditions import Condition
 from patients.models import RunningProfile
@@ -119,8 +120,10 @@ def _diff_events(events, model, ignore: set[str]) -> list[dict[str, Any]]:
 
 
 def gait_values(gait: GaitAnalysis) -> dict[str, Any]:
-    """Field values for comparison, with choice fields shown by their labels."""
+    """Field values for comparison, with choice fields shown by their labels and the speed in
+    mph as staff read it."""
     values = model_to_dict(gait, fields=GAIT_FIELDS)
+    values["speed_mph"] = staff_units.miles(values["speed_kmh"])
     for field in ("surface", "foot_strike_left", "foot_strike_right", "step_width", "arm_swing"):
         values[field] = getattr(gait, f"get_{field}_display")() if values[field] else ""
     return values

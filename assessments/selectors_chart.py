@@ -18,6 +18,7 @@ from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Scr
 from assessments.note_fields import stored_exam
 from assessments.record import screening_answer_rows
 from assessments.screening.questions import QUESTIONS_BY_KEY
+from dangpt import staff_units
 from dangpt.conditions import Diagnosis
 from dangpt.dates import format_for
 from patients.models import Appointment
@@ -208,7 +209,7 @@ def _gait_entry(gait) -> TimelineEntry:
         when=_when(gait.recorded_on, "date"),
         kind="gait",
         title="Gait analysis",
-        detail=f"{gait.get_surface_display()} · {gait.speed_kmh} km/h",
+        detail=f"{gait.get_surface_display()} · {staff_units.speed_text(gait.speed_kmh)}",
         url=reverse("assessments:gait_detail", args=[gait.pk]),
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from dangpt import clinical_ranges
 from dangpt.dates import DayField, InstantField
+from dangpt.staff_units import MilesField
 from patients.consents import CONSENT_TEXTS
 from patients.models import (
     AppointmentType,
@@ -77,14 +78,25 @@ class PatientForm(forms.ModelForm):
         return born
 
 
+# Kept in kilometres, typed in miles: stored field, its form field and label.
+PROFILE_MILES = {
+    "weekly_km": ("weekly_miles", "Weekly distance (miles)"),
+    "longest_run_km_30d": ("longest_run_miles_30d", "Longest run in the last 30 days (miles)"),
+    "shoes_km": ("shoes_miles", "Miles on current shoes"),
+}
+
+
 class RunningProfileForm(forms.ModelForm):
+    """The running profile at the desk: distances typed in miles, cleaned to kilometres
+    (cleaned_data has the stored names, e.g. "weekly_km")."""
+
     surfaces = forms.MultipleChoiceField(
         choices=Surface.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = RunningProfile
-        fields = list(RunningProfile.INTAKE_FIELDS)
+        fields = [f for f in RunningProfile.INTAKE_FIELDS if f not in PROFILE_MILES]
         widgets = {"goal_race_date": DATE, "previous_injuries": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -92,6 +104,23 @@ class RunningProfileForm(forms.ModelForm):
         clinical_ranges.bind_form(
             self, {name: f"running_profile.{name}" for name in RunningProfile.NUMBERS}
         )
+        stored = self.instance if self.instance.pk else None
+        for key, (name, label) in PROFILE_MILES.items():
+            self.fields[name] = MilesField(
+                f"running_profile.{key}",
+                label=label,
+                required=False,
+                initial_km=getattr(stored, key, None),
+            )
+        # The intake order, each miles field in its kilometre field's place.
+        self.order_fields([PROFILE_MILES.get(f, (f,))[0] for f in RunningProfile.INTAKE_FIELDS])
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, (name, _label) in PROFILE_MILES.items():
+            if name in cleaned:
+                cleaned[key] = cleaned.pop(name)
+        return cleaned
 
     def clean_goal_race_date(self):
         """A goal race still to come; a date kept from an earlier visit may have passed."""

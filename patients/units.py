@@ -1,21 +1,16 @@
 """Distances as the runner thinks of them: the database keeps kilometres, a runner may read and
-type miles."""
+type miles. The conversions are dangpt.units', to a tenth as dangpt.staff_units rounds them."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-KM_PER_MILE = Decimal("1.609344")
-TENTH = Decimal("0.1")
+from dangpt.staff_units import km, miles
 
 
-def km_to_miles(km) -> Decimal | None:
+def km_to_miles(km_value) -> Decimal | None:
     """Kilometres as miles, to a tenth; None stays None."""
-    if km is None:
-        return None
-    return (Decimal(km) / KM_PER_MILE).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return miles(km_value)
 
 
-def miles_to_km(miles) -> Decimal | None:
+def miles_to_km(miles_value) -> Decimal | None:
     """Miles as kilometres, to a tenth; None stays None."""
-    if miles is None:
-        return None
-    return (Decimal(miles) * KM_PER_MILE).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return km(miles_value)

@@ -11,7 +11,7 @@ class AttachmentUploadForm(forms.Form):
     label = forms.CharField(
         max_length=120,
         required=False,
-        help_text="Optional, for example “Treadmill, posterior view, 10 km/h”.",
+        help_text="Optional, for example “Treadmill, posterior view, 6 mph”.",
     )
     file = forms.FileField(
         help_text=ACCEPTED_HELP,

@@ -14,21 +14,29 @@ from assessments.models import EVALUATION_FIELDS, Evaluation, EvaluationAddendum
 from assessments.note_fields import stored_exam, stored_running_profile
 from dangpt import clinical_ranges
 from dangpt.dates import format_for
+from dangpt.staff_units import MilesField
 
 # Numbers take their field from the range table (dangpt/clinical_ranges.py); None: text.
 RUNNING_PROFILE = (
-    ("weekly_km", "Weekly distance (km)", None),
+    ("weekly_km", "Weekly distance (miles)", None),
     ("runs_per_week", "Runs per week", None),
-    ("longest_run_km_30d", "Longest run, last 30 days (km)", None),
+    ("longest_run_km_30d", "Longest run, last 30 days (miles)", None),
     ("years_running", "Years running", None),
     ("goal_race", "Goal race", 120),
     ("current_shoes", "Current shoes", 120),
 )
+# Distances kept in kilometres, typed in miles: the key's form field is named for the miles.
+PROFILE_MILES = {"weekly_km": "weekly_miles", "longest_run_km_30d": "longest_run_miles_30d"}
 # The note's own numbers and their ranges.
 PLAN_RANGES = {
     "visits_per_week": "evaluation.visits_per_week",
     "plan_weeks": "evaluation.plan_weeks",
 }
+
+
+def profile_field(key: str) -> str:
+    """The form field of a running-profile key: "profile_weekly_miles" for "weekly_km"."""
+    return f"profile_{PROFILE_MILES.get(key, key)}"
 
 
 def _number(value):
@@ -84,12 +92,20 @@ class EvaluationForm(forms.ModelForm):
         if profile is None:
             profile = stored_running_profile(self.instance.running_profile)
         for key, label, max_length in RUNNING_PROFILE:
-            options = {"label": label, "required": False, "initial": (profile or {}).get(key)}
-            if max_length is None:
-                field = clinical_ranges.form_field(f"running_profile.{key}", **options)
+            value = (profile or {}).get(key)
+            if key in PROFILE_MILES:
+                field = MilesField(
+                    f"running_profile.{key}", label=label, required=False, initial_km=value
+                )
+            elif max_length is None:
+                field = clinical_ranges.form_field(
+                    f"running_profile.{key}", label=label, required=False, initial=value
+                )
             else:
-                field = forms.CharField(max_length=max_length, **options)
-            self.fields[f"profile_{key}"] = field
+                field = forms.CharField(
+                    max_length=max_length, label=label, required=False, initial=value
+                )
+            self.fields[profile_field(key)] = field
         clinical_ranges.bind_form(self, PLAN_RANGES)
         exam = stored_exam(self.instance.exam) if self.instance.pk else (exam_initial or {})
         self._add_exam_fields(exam)
@@ -149,15 +165,15 @@ class EvaluationForm(forms.ModelForm):
 
     def profile_fields(self):
         """Bound fields of the running-profile snapshot."""
-        return [self[f"profile_{key}"] for key, *_ in RUNNING_PROFILE]
+        return [self[profile_field(key)] for key, *_ in RUNNING_PROFILE]
 
     def service_fields(self) -> dict:
         """The cleaned data in the shape evaluation_create/update take."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["running_profile"] = {
-            key: _number(self.cleaned_data[f"profile_{key}"])
+            key: _number(self.cleaned_data[profile_field(key)])
             for key, *_ in RUNNING_PROFILE
-            if self.cleaned_data[f"profile_{key}"] not in (None, "")
+            if self.cleaned_data[profile_field(key)] not in (None, "")
         }
         exam: dict = {"rom": {}, "strength": {}, "special_tests": {}}
         for group, rows in (("rom", exam_fields.ROM), ("strength", exam_fields.STRENGTH)):

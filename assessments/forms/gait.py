@@ -8,10 +8,14 @@ from django.core.validators import URLValidator
 from assessments.forms.widgets import DATE, TEXT
 from assessments.models import GAIT_FIELDS, GAIT_NUMBERS, GaitAnalysis
 from dangpt import clinical_ranges
+from dangpt.staff_units import MilesField
+
+# Kept in km/h and km, typed in mph and miles: model field and its form field.
+GAIT_MILES = {"speed_kmh": "speed_mph", "shoe_km": "shoe_miles"}
 
 
 class GaitAnalysisForm(forms.ModelForm):
-    """The §8 gait record; video links are one URL per line."""
+    """The §8 gait record; video links are one URL per line; speed in mph, shoe age in miles."""
 
     video_links_text = forms.CharField(
         label="Video links",
@@ -23,13 +27,13 @@ class GaitAnalysisForm(forms.ModelForm):
     class Meta:
         model = GaitAnalysis
         fields = [
-            "recorded_on", "surface", "speed_kmh", "incline_pct", "cadence_spm",
+            "recorded_on", "surface", "incline_pct", "cadence_spm",
             "foot_strike_left", "foot_strike_right", "overstride_cm", "shank_angle_deg",
             "pelvic_drop_left_deg", "pelvic_drop_right_deg", "hip_adduction_left_deg",
             "hip_adduction_right_deg", "knee_valgus_left_deg", "knee_valgus_right_deg",
             "trunk_lean_forward_deg", "trunk_lean_lateral_deg", "step_width", "step_width_cm",
             "arm_swing", "vertical_oscillation_cm", "contact_time_left_ms", "contact_time_right_ms",
-            "shoes", "shoe_km", "cues", "target_cadence_spm", "findings_match_presentation",
+            "shoes", "cues", "target_cadence_spm", "findings_match_presentation",
             "summary", "follow_up_on",
         ]  # fmt: skip
         widgets = {
@@ -51,6 +55,27 @@ class GaitAnalysisForm(forms.ModelForm):
             "cadence_spm"
         ].help_text = "Leave empty to measure it on video by marking foot contacts."
         clinical_ranges.bind_form(self, {name: f"gait.{name}" for name in GAIT_NUMBERS})
+        stored = self.instance if self.instance.pk else None
+        miles_fields = {
+            "speed_mph": MilesField(
+                "gait.speed_kmh",
+                per_hour=True,
+                label="Speed (mph)",
+                initial_km=getattr(stored, "speed_kmh", None),
+            ),
+            "shoe_miles": MilesField(
+                "gait.shoe_km",
+                label="Shoe age (miles)",
+                required=False,
+                initial_km=getattr(stored, "shoe_km", None),
+            ),
+        }
+        # Each takes the place of its kilometre field in the form's order.
+        order = list(self.fields)
+        order.insert(order.index("surface") + 1, "speed_mph")
+        order.insert(order.index("shoes") + 1, "shoe_miles")
+        self.fields.update(miles_fields)
+        self.order_fields(order)
 
     def clean_recorded_on(self):
         """A recording that happened: not a day after today."""
@@ -79,6 +104,8 @@ class GaitAnalysisForm(forms.ModelForm):
         """The cleaned data in the shape gait_create/update take."""
         data = {name: value for name, value in self.cleaned_data.items() if name in GAIT_FIELDS}
         data["video_links"] = self.cleaned_data["video_links_text"]
+        for stored, typed in GAIT_MILES.items():
+            data[stored] = self.cleaned_data[typed]
         return data
 
 

@@ -16,9 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
+from assessments.models import GaitAnalysis
 from assessments.record import assessments_record_part
+from dangpt import staff_units
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, Role, role_required
@@ -75,6 +78,33 @@ def for_reading(value):
     return shown
 
 
+def _gait_label(name: str) -> str:
+    return capfirst(str(GaitAnalysis._meta.get_field(name).verbose_name))
+
+
+def in_miles(record: dict) -> dict:
+    """The PDF's gait speeds and shoe ages miles first, kilometres beside them ("6.2 mph
+    (10.0 km/h)"); the JSON keeps kilometres (DESIGN's kilometre contract)."""
+    texts = {
+        _gait_label("speed_kmh"): ("Speed", "speed_kmh", staff_units.speed_text),
+        _gait_label("shoe_km"): (
+            "Shoe age",
+            "shoe_km",
+            lambda km: f"{staff_units.miles_text(km, whole=True)} ({int(km):,} km)",
+        ),
+    }
+    for gait in record.get("gait_analyses", []):
+        shown = {}
+        for label, value in gait["shown"].items():
+            if label in texts:
+                new_label, name, text = texts[label]
+                shown[new_label] = text(gait["values"][name])
+            else:
+                shown[label] = value
+        gait["shown"] = shown
+    return record
+
+
 def _json(record: dict, filename: str) -> HttpResponse:
     body = json.dumps(record, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -89,7 +119,7 @@ def _download(request: HttpRequest, patient: Patient, fmt: str) -> HttpResponse:
     filename = f"dang-pt-record-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":
         return _json(record, filename)
-    context = {"record": for_reading(record)}
+    context = {"record": in_miles(for_reading(record))}
     return pdf_response(
         "records/record.html",
         context,

@@ -18,7 +18,7 @@ def _evaluation_post(**changes):
         "kind": "initial",
         "evaluated_on": "2026-03-02",
         "history": "Gradual anterior knee pain, worse on stairs.",
-        "profile_weekly_km": "42.5",
+        "profile_weekly_miles": "26.4",
         "profile_runs_per_week": "4",
         "rom_knee_to_wall_cm_left": "9",
         "rom_knee_to_wall_cm_right": "12.5",

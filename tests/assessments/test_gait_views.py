@@ -12,7 +12,7 @@ from tests.factories import PatientFactory
 GAIT_POST = {
     "recorded_on": "2026-03-02",
     "surface": "treadmill",
-    "speed_kmh": "10.5",
+    "speed_mph": "6.5",
     "cadence_spm": "162",
     "foot_strike_left": "rearfoot",
     "foot_strike_right": "rearfoot",
@@ -63,7 +63,8 @@ def test_cadence_may_be_left_for_the_video_tool(therapist, client_for):
     ("changes", "field"),
     [
         ({"cadence_spm": "40"}, "cadence_spm"),
-        ({"speed_kmh": ""}, "speed_kmh"),
+        ({"speed_mph": ""}, "speed_mph"),
+        ({"speed_mph": "24.9"}, "speed_mph"),
         ({"surface": "sand"}, "surface"),
         ({"video_links_text": "javascript:alert(1)"}, "video_links_text"),
     ],

@@ -157,7 +157,7 @@ def test_a_partly_malformed_exam_shows_the_parts_that_fit(client, therapist):
     page = client.get(reverse("assessments:evaluation_detail", args=[note.pk])).content.decode()
     assert "Ankle dorsiflexion, knee-to-wall (cm)" in page
     assert "Windlass test positive" in page and "Pain on hopping" not in page
-    assert "Weekly km" in page and "weekly_km" not in page
+    assert "Weekly distance" in page and "18.6 mi" in page and "weekly_km" not in page
     body = client.get(f"/api/v1/evaluations/{note.pk}", **_headers(therapist)).json()
     assert body["exam"]["rom"]["knee_to_wall_cm"] == {"left": 9.0, "right": None}
     assert body["exam"]["rom"]["hip_extension_deg"] is None

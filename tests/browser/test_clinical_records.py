@@ -3,6 +3,7 @@ portal; the therapist sees the LEFS trend with both points drawn."""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -57,7 +58,7 @@ def test_evaluation_gait_sign_portal_lefs_and_trend(live_server, page, transacti
     page.get_by_role("link", name="New evaluation").click()
     page.get_by_label("Evaluated on").fill(timezone.localdate().isoformat())
     page.get_by_label("History (subjective)").fill("Lateral knee pain at 5 km, worse downhill.")
-    page.get_by_label("Weekly distance (km)").fill("35")
+    page.get_by_label("Weekly distance (miles)").fill("21.7")
     page.get_by_label("Ankle dorsiflexion, knee-to-wall (cm) — left").fill("10")
     page.get_by_label("Ankle dorsiflexion, knee-to-wall (cm) — right").fill("11")
     page.get_by_label("Noble compression test").select_option("positive")
@@ -67,12 +68,13 @@ def test_evaluation_gait_sign_portal_lefs_and_trend(live_server, page, transacti
     page.get_by_text("Draft note saved.").wait_for()
     evaluation = Evaluation.objects.get(patient=patient)
     assert evaluation.exam["special_tests"] == {"noble_compression": "positive"}
+    assert evaluation.running_profile["weekly_km"] == 34.9
 
     # Gait analysis attached to the note.
     page.get_by_role("link", name="Add gait analysis").click()
     page.get_by_label("Recorded on").fill(timezone.localdate().isoformat())
     page.get_by_label("Surface").select_option("treadmill")
-    page.get_by_label("Speed (km/h)").fill("10.5")
+    page.get_by_label("Speed (mph)").fill("6.5")
     page.locator("#id_cadence_spm").fill("160")
     page.get_by_label("Contralateral pelvic drop, left stance (°)").fill("7")
     page.get_by_label("Contralateral pelvic drop, right stance (°)").fill("3")
@@ -81,6 +83,7 @@ def test_evaluation_gait_sign_portal_lefs_and_trend(live_server, page, transacti
     page.get_by_role("button", name="Save gait analysis").click()
     page.get_by_text("Gait analysis saved.").wait_for()
     assert GaitAnalysis.objects.get().evaluation == evaluation
+    assert GaitAnalysis.objects.get().speed_kmh == Decimal("10.5")
 
     # Sign, with confirmation.
     page.get_by_role("link", name="Sign", exact=True).click()

@@ -19,6 +19,7 @@ from assessments.screening.questions import QUESTIONS
 from assessments.services import gait_create
 from dangpt.clinical_ranges import RANGES, RangeCheck
 from dangpt.services import api_token_create
+from dangpt.staff_units import miles_bound
 from patients.forms import RunningProfileForm
 from patients.models import RunningProfile
 from programs import services as program_services
@@ -127,9 +128,32 @@ def test_exam_and_screening_numbers_have_ranges():
 # --- Values to try -----------------------------------------------------------------------------
 
 
-def _refused(key):
+# Kept in km (km/h), typed on staff forms in miles (mph): range key → form field name. Their
+# forms refuse and accept by the range in miles (dangpt.staff_units), which keeps the km range.
+STAFF_MILES = {
+    "gait.speed_kmh": "speed_mph",
+    "gait.shoe_km": "shoe_miles",
+    "running_profile.weekly_km": "weekly_miles",
+    "running_profile.longest_run_km_30d": "longest_run_miles_30d",
+    "running_profile.shoes_km": "shoes_miles",
+}
+
+
+def _form_spec(key):
+    """The range a staff form checks: the table's, or its miles version."""
+    if key in STAFF_MILES:
+        return miles_bound(key, per_hour=key == "gait.speed_kmh")
+    return RANGES[key]
+
+
+def _form_name(key) -> str:
+    """The form field's name of the number (without the note's "profile_" prefix)."""
+    return STAFF_MILES.get(key, key.split(".", 1)[1])
+
+
+def _refused(key, spec=None):
     """(value, expected message) pairs that must be refused."""
-    spec = RANGES[key]
+    spec = spec or RANGES[key]
     step = 1 if spec.whole else 0.5
     cases = [(spec.low - step, spec.range_message)]
     if spec.high is not None:
@@ -139,22 +163,24 @@ def _refused(key):
     return cases
 
 
-def _accepted(key):
-    spec = RANGES[key]
+def _accepted(key, spec=None):
+    spec = spec or RANGES[key]
     return [spec.low] if spec.high is None else [spec.low, spec.high]
 
 
-def _cases(keys):
+def _cases(keys, staff=False):
     return [
         pytest.param(key, value, message, id=f"{key}={value}")
         for key in keys
-        for value, message in _refused(key)
+        for value, message in _refused(key, _form_spec(key) if staff else None)
     ]
 
 
-def _bounds(keys):
+def _bounds(keys, staff=False):
     return [
-        pytest.param(key, value, id=f"{key}={value}") for key in keys for value in _accepted(key)
+        pytest.param(key, value, id=f"{key}={value}")
+        for key in keys
+        for value in _accepted(key, _form_spec(key) if staff else None)
     ]
 
 
@@ -203,6 +229,7 @@ def _form_for(key, value, patient):
     if group == "evaluation":
         return EvaluationForm({name: str(value)}, patient=patient), name
     if group == "gait":
+        name = _form_name(key)
         return GaitAnalysisForm({name: str(value)}), name
     if group == "program":
         return ProgramSettingsForm({name: str(value)}), name
@@ -215,19 +242,20 @@ FORM_KEYS = EXAM_KEYS + PLAN_KEYS + GAIT_KEYS + PROGRAM_KEYS + ITEM_KEYS
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("key", "value", "message"), _cases(FORM_KEYS))
+@pytest.mark.parametrize(("key", "value", "message"), _cases(FORM_KEYS, staff=True))
 def test_form_refuses(key, value, message):
-    """The staff form refuses the value at its field with the table's message."""
+    """The staff form refuses the value at its field with the table's message (in miles for
+    distances and speeds)."""
     form, field = _form_for(key, value, PatientFactory())
     assert not form.is_valid()
     assert form.errors[field] == [message]
-    spec = RANGES[key]
+    spec = _form_spec(key)
     attrs = form.fields[field].widget.attrs
     assert (attrs["min"], attrs.get("max")) == (spec.low, spec.high)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("key", "value"), _bounds(FORM_KEYS))
+@pytest.mark.parametrize(("key", "value"), _bounds(FORM_KEYS, staff=True))
 def test_form_accepts_bounds(key, value):
     """Both bounds pass the field."""
     form, field = _form_for(key, value, PatientFactory())
@@ -236,10 +264,10 @@ def test_form_accepts_bounds(key, value):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("key", "value", "message"), _cases(PROFILE_KEYS))
+@pytest.mark.parametrize(("key", "value", "message"), _cases(PROFILE_KEYS, staff=True))
 def test_running_profile_forms_refuse(key, value, message):
     """Intake's running profile and the note's snapshot of it refuse the same values alike."""
-    name = key.split(".", 1)[1]
+    name = _form_name(key)
     intake = RunningProfileForm({name: str(value)})
     assert not intake.is_valid() and intake.errors[name] == [message]
     note = EvaluationForm({f"profile_{name}": str(value)}, patient=PatientFactory())
@@ -248,10 +276,10 @@ def test_running_profile_forms_refuse(key, value, message):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("key", "value"), _bounds(PROFILE_KEYS))
+@pytest.mark.parametrize(("key", "value"), _bounds(PROFILE_KEYS, staff=True))
 def test_running_profile_forms_accept_bounds(key, value):
     """Both bounds pass intake's form and the note's snapshot."""
-    name = key.split(".", 1)[1]
+    name = _form_name(key)
     intake = RunningProfileForm({name: str(value)})
     intake.is_valid()
     assert name not in intake.errors

@@ -286,12 +286,12 @@ def test_registration_summary_links_to_each_field(client_for, front_desk):
         "p-last_name": "Runner",
         "p-date_of_birth": "1990-02-03",
         "r-runs_per_week": "30",
-        "r-weekly_km": "2.5x",
+        "r-weekly_miles": "2.5x",
         "c-treatment": "on",
     }
     page = client_for(front_desk).post(reverse("patients:register"), data).content.decode()
     targets = _summary_targets(page)
-    assert {"id_p-first_name", "id_r-runs_per_week", "id_r-weekly_km"} <= set(targets)
+    assert {"id_p-first_name", "id_r-runs_per_week", "id_r-weekly_miles"} <= set(targets)
     for target in targets:
         assert f'id="{target}"' in page, target
     assert "There is a problem" in page and 'tabindex="-1"' in page

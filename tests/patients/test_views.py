@@ -25,7 +25,7 @@ def intake_post(**overrides) -> dict:
         "p-email": "casey@example.test",
         "p-phone": "213 555 0177",
         "p-email_opt_in": "on",
-        "r-weekly_km": "35",
+        "r-weekly_miles": "21.7",
         "r-surfaces": ["road"],
         "c-treatment": "on",
         "c-privacy": "on",

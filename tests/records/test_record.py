@@ -224,3 +224,19 @@ def test_videos_and_files_are_in_both_downloads(client_for, runner, therapist):
     text = " ".join(pdf_text(client.get(reverse("records:mine_pdf"))).split())
     assert "Videos and files" in text and "Land under your hips" in text
     assert "Contralateral pelvic drop, right stance" in text and "Draft clip" not in text
+
+
+def test_gait_speed_and_shoes_read_miles_first_in_the_pdf_and_km_in_the_json(
+    client_for, runner, therapist
+):
+    """The PDF prints "6.2 mph (10.0 km/h)" and "311 mi (500 km)"; the JSON keeps kilometres."""
+    from tests.assessments.factories import GaitAnalysisFactory
+
+    GaitAnalysisFactory(patient=runner.patient, therapist=therapist, speed_kmh=10, shoe_km=500)
+    client = client_for(runner)
+    record = download_json(client, reverse("records:mine_json"))
+    gait = record["gait_analyses"][0]
+    assert gait["shown"]["Speed (km/h)"] == 10.0 and gait["shown"]["Shoe age (km)"] == 500
+    text = " ".join(pdf_text(client.get(reverse("records:mine_pdf"))).split())
+    assert "6.2 mph (10.0 km/h)" in text and "311 mi (500 km)" in text
+    assert "Speed (km/h)" not in text and "Shoe age (km)" not in text
