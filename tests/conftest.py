@@ -202,3 +202,14 @@ def smtp(settings, smtp_sink):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     return smtp_sink
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks queued during the test run at once in this process (a unit test that reads the
+    email a task sends); tests/integration runs real workers instead."""
+    from dangpt.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -21,6 +21,7 @@ def _start(page, item: str):
     return page.get_by_role("link", name=re.compile(rf"^Start\W+{item}$"))
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_new_runner_books_online_prepares_and_the_therapist_sees_it(
     live_server, phone_page, page, smtp, transactional_db, make_user
 ):

@@ -35,6 +35,7 @@ def _invitation_link(sink) -> str:
     return re.search(r"https?://\S+/invite/\S+/", body).group(0)
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_runner_finishes_the_checklist_and_the_therapist_sees_it(
     live_server, phone_page, page, transactional_db, make_user, smtp, settings
 ):

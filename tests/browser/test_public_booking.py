@@ -12,6 +12,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots" / "p
 
 
 @pytest.mark.parametrize("viewport", ["phone_page", "page"])
+@pytest.mark.usefixtures("celery_eager")
 def test_a_runner_books_confirms_and_is_booked(
     viewport, request, live_server, smtp, transactional_db, make_user
 ):

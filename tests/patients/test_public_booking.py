@@ -220,6 +220,7 @@ def _held_link(online, client, capture, **extra) -> str:
     return confirm_url(mail.outbox[-1])
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_confirming_books_once_and_creates_the_patient_and_invitation(
     online, client, django_capture_on_commit_callbacks
 ):

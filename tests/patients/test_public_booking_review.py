@@ -28,6 +28,7 @@ def _confirm(online, client, capture, **extra):  # noqa: F811
 
 
 # --- 1. Which record a confirmed booking goes to --------------------------------------------
+@pytest.mark.usefixtures("celery_eager")
 def test_an_email_alone_does_not_reach_someone_elses_record(
     online,  # noqa: F811
     client,
