@@ -15,6 +15,7 @@ from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role
 from patients import services
 from patients.forms import CancelForm, RescheduleForm
 from patients.models import Appointment, Location, WaitlistEntry, WorkingHours
+from patients.policy import policy_for
 from patients.previsit import attach_readiness
 from patients.selectors import read_appointment
 from patients.views.booking import _detail_extras
@@ -103,6 +104,8 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "form": form,
         "tz": ZoneInfo(appointment.location.time_zone),
+        # The late window is the location's cancel cut-off, the hours its runners are told.
+        "late_hours": policy_for(appointment.location).cancel_cutoff_hours,
     }
     return render(request, "patients/appointment_cancel.html", context)
 
