@@ -11,7 +11,7 @@ from patients.models import Appointment, BookingHold, BookingPolicy, HoldStatus,
 from patients.services import self_booking
 from tests.factories import PatientFactory
 from tests.patients.conftest import at
-from tests.patients.test_public_booking import body, confirm_url, online, post  # noqa: F401
+from tests.patients.test_public_booking import body, confirm_url, post
 
 pytestmark = pytest.mark.django_db
 
