@@ -80,7 +80,7 @@ RUNNER_MODULES = (
     "patients/consents.py",
     "programs/portal/advice.py",
     "programs/portal/runs.py",
-    "programs/portal/dose.py",
+    "programs/dose.py",
 )
 
 # Branches that translate their own runner pages, merged after this one.

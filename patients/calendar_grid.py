@@ -1,5 +1,5 @@
 """The desk's calendar: a time grid of 15-minute rows and one column per therapist (day view) or
-per day of one therapist (week view), built from three queries whatever the number of visits.
+per day of one therapist (week view), built from four queries whatever the number of visits.
 
 Server-rendered rather than a vendored calendar library: the grid is a plain table (rowspan
 places a visit, so no inline styles are needed under the strict CSP), it reads without
@@ -9,6 +9,9 @@ stays the only path for every write. A small script adds dragging and arrow-key 
 Rows are local wall times, so a DST day keeps 8:00 AM at the top; each cell's instant is worked
 out on its own date. A wall time that does not exist that day (the skipped hour) is unavailable;
 a repeated hour is shown once (its first occurrence), as booking does.
+
+A live online-booking hold shows where it keeps its slot, as held (not bookable); the desk can
+release it from there.
 """
 
 import datetime as dt
@@ -16,8 +19,10 @@ import math
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from patients import availability
-from patients.models import Appointment, Location, TimeOff, WorkingHours
+from patients.models import Appointment, BookingHold, Location, TimeOff, WorkingHours
 from patients.querysets import local_day_bounds
 
 STEP = dt.timedelta(minutes=availability.GRID_MINUTES)
@@ -27,11 +32,13 @@ SHOWN_STATUSES = ("booked", "confirmed", "checked_in", "completed", "no_show")
 
 @dataclass
 class Cell:
-    """One grid cell: free, unavailable, the start of a visit, or covered by a visit above."""
+    """One grid cell: free, unavailable, the start of a visit or of an online hold, or covered
+    by one above."""
 
-    kind: str  # "free", "off", "away", "visit", "covered"
+    kind: str  # "free", "off", "away", "visit", "held", "covered"
     start: dt.datetime | None = None  # UTC instant of the cell's wall time
     appointment: Appointment | None = None
+    hold: BookingHold | None = None
     rows: int = 1
     row: int = 0
     first: bool = False  # first cell of a run of its kind: carries the visible label
@@ -78,7 +85,8 @@ def therapists_at(location: Location, days: list[dt.date]) -> list:
 
 
 def build(*, location: Location, days: list[dt.date], people: list, me=None) -> Grid:
-    """The grid of `people` × `days` at a location: hours, time off and visits in three queries."""
+    """The grid of `people` × `days` at a location: hours, time off, visits and live holds in
+    four queries."""
     tz_name = location.time_zone
     span = (local_day_bounds(days[0], tz_name)[0], local_day_bounds(days[-1], tz_name)[1])
     ids = [p.pk for p in people]
@@ -103,8 +111,10 @@ def build(*, location: Location, days: list[dt.date], people: list, me=None) -> 
             if v.therapist_id not in known and v.status in SHOWN_STATUSES
         }
         people = sorted([*people, *extra.values()], key=lambda u: (u.last_name, u.first_name, u.pk))
+    live = BookingHold.objects.live(timezone.now()).filter(location=location, therapist__in=ids)
+    holds = list(live.overlapping(*span).order_by("start", "id"))
     tz = ZoneInfo(tz_name)
-    times = _times(days, hours, visits, tz)
+    times = _times(days, hours, [*visits, *holds], tz)
     columns = [
         Column(therapist=person, day=day, own=bool(me and person.pk == me.pk))
         for day in days
@@ -117,11 +127,14 @@ def build(*, location: Location, days: list[dt.date], people: list, me=None) -> 
     for visit in shown:
         if not _place(visit, columns, times, tz):
             hidden.append(visit)
+    for hold in holds:
+        _place(hold, columns, times, tz, kind="held")
     return Grid(times=times, columns=columns, hidden=hidden)
 
 
 def _times(days, hours, visits, tz) -> list[dt.time]:
-    """Wall times from the earliest start to the latest end of hours and visits, hour-aligned."""
+    """Wall times from the earliest start to the latest end of hours and visits (and holds),
+    hour-aligned."""
     first, last = DEFAULT_HOURS
     starts = [b.start for blocks in hours.values() for b in blocks]
     ends = [b.end for blocks in hours.values() for b in blocks]
@@ -165,8 +178,9 @@ def _fill(column: Column, times, blocks, away, tz_name) -> None:
         column.cells.append(Cell(kind=kind, start=start, row=row, first=first, therapist=who))
 
 
-def _place(visit: Appointment, columns, times, tz) -> bool:
-    """Put a visit in its column's cells; False when it does not fit (overlap, off the grid)."""
+def _place(visit, columns, times, tz, kind: str = "visit") -> bool:
+    """Put a visit (or a hold) in its column's cells; False when it does not fit (overlap, off
+    the grid)."""
     local = visit.start.astimezone(tz)
     column = next(
         (c for c in columns if c.therapist.pk == visit.therapist_id and c.day == local.date()),
@@ -182,11 +196,10 @@ def _place(visit: Appointment, columns, times, tz) -> bool:
     if row < 0 or length < 1:
         return False
     cells = column.cells[row : row + length]
-    if any(c.kind in ("visit", "covered") for c in cells):
+    if any(c.kind in ("visit", "held", "covered") for c in cells):
         return False
-    column.cells[row] = Cell(
-        kind="visit", start=cells[0].start, appointment=visit, rows=length, row=row
-    )
+    held = {"hold": visit} if kind == "held" else {"appointment": visit}
+    column.cells[row] = Cell(kind=kind, start=cells[0].start, rows=length, row=row, **held)
     for n in range(row + 1, row + length):
         column.cells[n] = Cell(kind="covered", start=column.cells[n].start, row=n)
     return True

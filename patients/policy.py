@@ -48,6 +48,20 @@ def _days(days: int) -> str:
     return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
 
 
+def late_cancel(appointment: Appointment, *, now: dt.datetime) -> bool:
+    """A cancellation now is late: inside the location's cancellation window, the same hours
+    the runner is told they can cancel online until (the desk may still cancel then)."""
+    hours = policy_for(appointment.location).cancel_cutoff_hours
+    return appointment.start - now < dt.timedelta(hours=hours)
+
+
+def cancel_until(policy: BookingPolicy) -> str:
+    """The cancellation window in a sentence, as the runner's emails and the policy say it."""
+    return gettext("You can cancel online until %(hours)s before your visit.") % {
+        "hours": _hours(policy.cancel_cutoff_hours)
+    }
+
+
 def cancel_refusal(appointment: Appointment, *, now: dt.datetime) -> str | None:
     """Why the runner may not cancel this visit online now (the policy named), or None."""
     hours = policy_for(appointment.location).cancel_cutoff_hours
@@ -112,8 +126,7 @@ def describe_policy(policy: BookingPolicy) -> list[str]:
         gettext("You can book online up to %(days)s ahead.") % {"days": _days(policy.horizon_days)},
         gettext("Book online at least %(hours)s before the visit.")
         % {"hours": _hours(policy.min_notice_hours)},
-        gettext("You can cancel online until %(hours)s before your visit.")
-        % {"hours": _hours(policy.cancel_cutoff_hours)},
+        cancel_until(policy),
         gettext("You can move a visit online until %(hours)s before it.")
         % {"hours": _hours(policy.reschedule_cutoff_hours)},
         gettext("A new online booking is held for %(minutes)s minutes until you confirm it.")

@@ -205,6 +205,16 @@ class Checklist:
         return self.first_visit is not None or not self.complete
 
 
+FIRST_VISIT_STATUSES = [s for s in ACTIVE_STATUSES if s != AppointmentStatus.COMPLETED]
+
+
+def _is_first_visit(appointment: Appointment) -> bool:
+    return (
+        appointment.appointment_type.visit_kind == VisitKind.NEW_PATIENT
+        and appointment.status in FIRST_VISIT_STATUSES
+    )
+
+
 def upcoming_first_visit(patient: Patient) -> Appointment | None:
     """The runner's next booked new-patient evaluation, if any."""
     return (
@@ -212,7 +222,7 @@ def upcoming_first_visit(patient: Patient) -> Appointment | None:
         .filter(
             patient=patient,
             appointment_type__visit_kind=VisitKind.NEW_PATIENT,
-            status__in=[s for s in ACTIVE_STATUSES if s != AppointmentStatus.COMPLETED],
+            status__in=FIRST_VISIT_STATUSES,
             end__gte=timezone.now(),
         )
         .order_by("start")
@@ -220,8 +230,38 @@ def upcoming_first_visit(patient: Patient) -> Appointment | None:
     )
 
 
-def previsit_checklist(patient: Patient) -> Checklist:
-    """The runner's checklist: what is done and what is still to do before the first visit."""
+@dataclass(frozen=True)
+class UpcomingVisits:
+    """The runner's next appointment of any kind and their next first visit (often the same)."""
+
+    next: Appointment | None
+    first_visit: Appointment | None
+
+
+def upcoming_visits(patient_id: int) -> UpcomingVisits:
+    """The next active appointment and the next new-patient evaluation, in one query (the
+    runner's home shows the first and its pre-visit banner needs the second)."""
+    ahead = Appointment.objects.filter(patient_id=patient_id, end__gte=timezone.now()).order_by(
+        "start", "id"
+    )
+    next_pk = ahead.filter(status__in=ACTIVE_STATUSES).values("pk")[:1]
+    first_pk = ahead.filter(
+        appointment_type__visit_kind=VisitKind.NEW_PATIENT, status__in=FIRST_VISIT_STATUSES
+    ).values("pk")[:1]
+    rows = list(
+        Appointment.objects.with_related()
+        .filter(pk__in=next_pk.union(first_pk))  # an OR of the two would scan the table
+        .order_by("start", "id")
+    )
+    return UpcomingVisits(
+        next=rows[0] if rows else None,
+        first_visit=next((a for a in rows if _is_first_visit(a)), None),
+    )
+
+
+def previsit_checklist(patient: Patient, *, visits: UpcomingVisits | None = None) -> Checklist:
+    """The runner's checklist: what is done and what is still to do before the first visit
+    (``visits``, when the caller has read them, saves reading the first visit again)."""
     profile = _profiles([patient.pk]).get(patient.pk)
     given = _consents([patient.pk]).get(patient.pk, set())
     since = timezone.now() - dt.timedelta(days=SCREENING_FRESH_DAYS)
@@ -249,14 +289,17 @@ def previsit_checklist(patient: Patient) -> Checklist:
             reverse("assessments:questionnaire"),
         ),
     ]
-    return Checklist(items=items, first_visit=upcoming_first_visit(patient))
+    first_visit = visits.first_visit if visits is not None else upcoming_first_visit(patient)
+    return Checklist(items=items, first_visit=first_visit)
 
 
-def previsit_banner(patient: Patient | None) -> Checklist | None:
+def previsit_banner(
+    patient: Patient | None, *, visits: UpcomingVisits | None = None
+) -> Checklist | None:
     """The checklist for the runner's home banner, or None when there is nothing to point at."""
     if patient is None:
         return None
-    checklist = previsit_checklist(patient)
+    checklist = previsit_checklist(patient, visits=visits)
     return checklist if checklist.shown else None
 
 

@@ -1,5 +1,7 @@
 """Celery tasks of the patients app: thin, ids only, each calling a service."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from patients.reminders.services import (
@@ -62,3 +64,15 @@ def sweep_waitlist_offers() -> int:
     for offer_id in ids:
         send_waitlist_offer.delay(offer_id)
     return len(ids)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def send_runner_invitation(self, user_id: int) -> str:
+    """Email a portal invitation (the login's id only: the worker makes the link); an SMTP
+    failure is tried again later, with a growing delay."""
+    from patients.services.invitations import runner_invitation_deliver
+
+    try:
+        return runner_invitation_deliver(user_id=user_id)
+    except (OSError, SMTPException) as exc:
+        raise self.retry(countdown=retry_delay(self.request.retries + 1), exc=exc) from exc

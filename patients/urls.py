@@ -33,6 +33,7 @@ urlpatterns = [
     path("desk/appointments/<int:pk>/move/", booking.appointment_move, name="move"),
     path("desk/appointments/<int:pk>/move/review/", booking.move_review, name="move_review"),
     path("desk/appointments/<int:pk>/freed/", schedule.freed_slot, name="freed"),
+    path("desk/holds/<int:pk>/release/", schedule.hold_release, name="hold_release"),
     path(
         "desk/waitlist/<int:entry_pk>/book/<int:pk>/",
         schedule.waitlist_book,

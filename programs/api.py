@@ -19,11 +19,12 @@ from dangpt.models import AccessKind
 from dangpt.roles import Role, role_of
 from patients.selectors import runner_patient
 from programs import selectors, services
+from programs.dose import dose_text
 from programs.models import Program, RunLog, SessionLog
 from programs.portal import cache
 from programs.portal.items import version_items
 from programs.services.logs import runner_today
-from programs.versions import dose_text, snapshot_item
+from programs.versions import snapshot_item
 
 router = Router(tags=["programs"])
 

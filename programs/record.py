@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from programs.dose import dose_text
 from programs.models import Program, ProgramStatus, RunLog, SessionEntry, SessionLog
-from programs.versions import dose_text
 
 KM_PER_MILE = Decimal("1.609344")
 
@@ -38,7 +38,7 @@ def _exercises(program: Program) -> list[dict[str, Any]]:
         {
             "exercise": item.get("exercise_name", ""),
             "phase": item.get("phase", 1),
-            "dose": dose_text(item),
+            "dose": dose_text(item, language="en"),
             "notes": item.get("notes") or "",
             "current_phase": item.get("phase", 1) == version.phase,
         }

@@ -1,9 +1,11 @@
-"""Snapshots of program items, the difference between two versions, and dosage in plain words."""
+"""Snapshots of program items and the difference between two versions (the dose in words is
+``programs.dose``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from programs.dose import dose_text
 from programs.models import DOSE_FIELDS
 
 FIELD_LABELS = {
@@ -17,13 +19,6 @@ FIELD_LABELS = {
     "side": "side",
     "notes": "notes",
     "phase": "phase",
-}
-SIDE_WORDS = {
-    "both": "",
-    "each": "each side",
-    "affected": "on the painful side",
-    "left": "left side",
-    "right": "right side",
 }
 
 
@@ -66,7 +61,8 @@ def diff_items(old: list[dict], new: list[dict], *, old_phase=None, new_phase=No
     after = {item["item_id"]: item for item in new}
     for item in new:
         if item["item_id"] not in before:
-            changes.append(f"Added {item['exercise_name']} ({dose_text(item)})")
+            dose = dose_text(item, language="en")
+            changes.append(f"Added {item['exercise_name']} ({dose})")
     for item in old:
         if item["item_id"] not in after:
             changes.append(f"Removed {item['exercise_name']}")
@@ -86,46 +82,3 @@ def diff_items(old: list[dict], new: list[dict], *, old_phase=None, new_phase=No
     if kept_old != kept_new:
         changes.append("Order changed: " + ", ".join(after[i]["exercise_name"] for i in kept_new))
     return changes
-
-
-def _frequency(times: int) -> str:
-    if times == 7:
-        return "every day"
-    if times > 7 and times % 7 == 0:
-        per_day = times // 7
-        return "twice a day" if per_day == 2 else f"{per_day} times a day"
-    if times == 1:
-        return "once a week"
-    return f"{times} times a week"
-
-
-def dose_text(item: dict) -> str:
-    """The dose in plain words, e.g. "3 sets of 10 reps, each side, 3 s down · 3 times a week"."""
-    sets = item.get("sets") or 1
-    reps, hold = item.get("reps"), item.get("hold_seconds")
-    set_word = "set" if sets == 1 else "sets"
-    if reps and hold:
-        what = f"{sets} {set_word} of {reps} reps, hold each {_duration(hold)}"
-    elif reps:
-        what = f"{sets} {set_word} of {reps} reps"
-    else:
-        what = f"{sets} × {_duration(hold or 0)}"
-    parts = [what]
-    side = SIDE_WORDS.get(item.get("side") or "both", "")
-    if side:
-        parts.append(side)
-    if item.get("tempo"):
-        parts.append(item["tempo"])
-    load = item.get("load") or ""
-    if item.get("load_kg"):
-        load = f"{item['load_kg']:g} kg" + (f" ({load})" if load and "body" not in load else "")
-    if load:
-        parts.append(load)
-    return ", ".join(parts) + " · " + _frequency(item.get("times_per_week") or 1)
-
-
-def _duration(seconds: int) -> str:
-    if seconds >= 60 and seconds % 60 == 0:
-        minutes = seconds // 60
-        return f"{minutes} min"
-    return f"{seconds} s"

@@ -178,3 +178,38 @@ def _private_attachment_storage(settings, tmp_path_factory):
         },
     }
     return root
+
+
+@pytest.fixture
+def smtp_sink():
+    """A running SMTP sink on loopback; `.stop()` / `.start()` take it down and bring it back on
+    its port (a worker can be pointed at it by EMAIL_URL)."""
+    from tests.smtp import SmtpSink, free_port
+
+    sink = SmtpSink(free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp(settings, smtp_sink):
+    """Django in this process sends its mail to the SMTP sink (a stalled server fails the test
+    in seconds instead of hanging it). Browser tests also point links at the live server."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_sink
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks queued during the test run at once in this process (a unit test that reads the
+    email a task sends); tests/integration runs real workers instead."""
+    from dangpt.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangpt.dates import shown
+from patients.policy import cancel_until, policy_for
 from patients.reminders.channels import Message
 from patients.reminders.links import appointment_link, unsubscribe_link
 from patients.reminders.models import Reminder, ReminderKind
@@ -50,12 +51,14 @@ def _appointment_context(reminder: Reminder) -> dict:
     zone = ZoneInfo(appointment.location.time_zone)
     local = appointment.start.astimezone(zone)
     active = reminder.kind != ReminderKind.CANCELLATION and appointment.is_active
-    links = {}
+    links, cancel_window = {}, ""
     if active:
         links = {
             action: appointment_link(appointment=appointment, action=action)
             for action in ("confirm", "cancel", "calendar")
         }
+        # The window the late-cancel flag uses: the location's cut-off, not a fixed 24 hours.
+        cancel_window = cancel_until(policy_for(appointment.location))
     return {
         "when": format_when(local),
         "when_short": format_when(local, short=True),
@@ -67,6 +70,7 @@ def _appointment_context(reminder: Reminder) -> dict:
         "visit": appointment.appointment_type.name,
         "minutes": appointment.appointment_type.duration_minutes,
         "links": links,
+        "cancel_until": cancel_window,
     }
 
 

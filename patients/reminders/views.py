@@ -38,8 +38,6 @@ from patients.services import (
     runner_cancel,
 )
 
-LATE_WINDOW_HOURS = 24
-
 
 def _link_page(request, template: str, status: int = 200, **context) -> HttpResponse:
     return render(request, f"patients/reminders/{template}.html", context, status=status)
@@ -73,8 +71,9 @@ def _appointment_link(request, target) -> HttpResponse:
     now = timezone.now()
     if appointment.start <= now:
         return _link_page(request, "link_expired", status=410, reason="started")
-    late = (appointment.start - now).total_seconds() < LATE_WINDOW_HOURS * 3600
-    context = {"appointment": appointment, "action": target.action, "late": late}
+    # No "late" warning: the link cancels only before the location's cut-off, and a cancel inside
+    # that window (the desk's) is the late one.
+    context = {"appointment": appointment, "action": target.action}
     if target.action == "cancel" and appointment.is_active:
         # Past the location's cut-off the link says so before offering a button.
         refusal = cancel_refusal(appointment, now=now)

@@ -14,13 +14,13 @@ from dangpt.roles import Role, role_of
 from dangpt.text import text_within
 from patients import availability, slots
 from patients.models import Appointment, AppointmentStatus, Location
+from patients.policy import late_cancel
 from patients.reminders.services import reminders_for_appointment
 from patients.services import offers
 from patients.services.slot_lock import held_by_someone
 
 THERAPIST_TAKEN = "appointment_no_therapist_overlap"
 PATIENT_TAKEN = "appointment_no_patient_overlap"
-LATE_CANCEL_WINDOW = dt.timedelta(hours=24)
 DEADLOCK_DETECTED = "40P01"
 DEADLOCK_TRIES = 3
 SLOT_TAKEN_MESSAGE = "That slot was just taken — please choose another time."
@@ -313,7 +313,8 @@ def appointment_reschedule(
 def appointment_cancel(
     *, appointment: Appointment, by, reason: str = "", now: dt.datetime | None = None
 ) -> Appointment:
-    """Cancel and free the slot at once; inside 24 hours of the start it counts as late.
+    """Cancel and free the slot at once; inside the location's cancellation window (its
+    policy's cancel cut-off, the hours the runner is told) it counts as late.
 
     The runner (signed in, or through the email link: `by` is None) may cancel only before the
     start, so a missed appointment stays a no-show; the desk decides about past ones.
@@ -331,7 +332,7 @@ def appointment_cancel(
     appointment.cancel_reason = text_within(reason, limit=200, field="reason")
     appointment.cancelled_by = by
     appointment.cancelled_at = now
-    appointment.late_cancel = appointment.start - now < LATE_CANCEL_WINDOW
+    appointment.late_cancel = late_cancel(appointment, now=now)
     appointment.save()
     _appointment_changed(appointment=appointment, change="cancelled")
     return appointment

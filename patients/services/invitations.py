@@ -1,4 +1,7 @@
-"""Inviting a runner to the portal: a signed, expiring, single-use link to set a password."""
+"""Inviting a runner to the portal: a signed, expiring, single-use link to set a password,
+emailed by a Celery worker (patients.tasks.send_runner_invitation)."""
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -19,6 +22,7 @@ from patients.models import Patient
 from patients.services.intake import move_login_email
 
 INVITATION_DAYS = 7
+logger = logging.getLogger(__name__)
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -86,11 +90,21 @@ def _portal_user(patient: Patient):
 
 @transaction.atomic
 def runner_invitation_send(*, patient: Patient, by=None) -> str:
-    """Create (or reuse) the runner's login without a password and email the set-password link."""
+    """Create (or reuse) the runner's login without a password and have the set-password link
+    emailed by a worker after commit (an SMTP outage delays the email, never the page).
+
+    The task carries the login's id only: the worker makes its own link. Returns a link good
+    for the same login (the desk never shows it; tests and scripts may use it).
+    """
     patient = (
         Patient.objects.select_for_update(of=("self",)).select_related("user").get(pk=patient.pk)
     )
     user = _portal_user(patient)
+    transaction.on_commit(lambda: _enqueue(user.pk))
+    return _invitation_link(user)
+
+
+def _invitation_link(user) -> str:
     path = reverse(
         "patients:accept_invitation",
         kwargs={
@@ -98,11 +112,33 @@ def runner_invitation_send(*, patient: Patient, by=None) -> str:
             "token": invitation_tokens.make_token(user),
         },
     )
-    link = f"{settings.SITE_URL}{path}"
-    subject, body = _invitation_email(patient, link)
-    recipient = patient.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
-    return link
+    return f"{settings.SITE_URL}{path}"
+
+
+def _enqueue(user_id: int) -> None:
+    from patients.tasks import send_runner_invitation
+
+    try:
+        send_runner_invitation.delay(user_id)
+    except Exception:  # noqa: BLE001 - the broker away: the desk sends it again, the page stands
+        logger.warning("Portal invitation for user %s not queued", user_id)
+
+
+def runner_invitation_deliver(*, user_id: int) -> str:
+    """The worker's part: email a fresh set-password link to a login still without a password.
+
+    "sent"; "skipped" when no longer wanted (password set, login deactivated, no address);
+    SMTP and socket errors propagate, so the task tries again later.
+    """
+    user = get_user_model().objects.filter(pk=user_id, patient__isnull=False).first()
+    if user is None or not user.is_active or user.has_usable_password():
+        return "skipped"
+    patient = Patient.objects.get(user=user)
+    if not patient.email:
+        return "skipped"
+    subject, body = _invitation_email(patient, _invitation_link(user))
+    send_mail(subject, body, None, [patient.email])
+    return "sent"
 
 
 def _invitation_email(patient: Patient, link: str) -> tuple[str, str]:

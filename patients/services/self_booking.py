@@ -525,6 +525,38 @@ def booking_hold_confirm(*, token: str, now: dt.datetime | None = None) -> Appoi
     return appointment
 
 
+# --- The desk releases a hold ----------------------------------------------------------------
+@transaction.atomic
+def booking_hold_release(*, hold_id: int, locations, by, now: dt.datetime | None = None) -> None:
+    """The desk gives a live hold's slot back before it expires (the runner asked for another
+    time on the phone, say); its confirm link then says the hold expired.
+
+    `locations` are the ones the desk member works at; HoldGone for a hold elsewhere, already
+    confirmed or expired. The audit is a log line of ids only: the hold's typed name, email and
+    birth date are kept only until it is swept, so they are copied nowhere.
+    """
+    now = now or timezone.now()
+    hold = (
+        BookingHold.objects.live(now)
+        .filter(pk=hold_id, location__in=locations)
+        .select_for_update(of=("self",))
+        .select_related("location")
+        .first()
+    )
+    if hold is None:
+        raise HoldGone
+    hold.status = HoldStatus.EXPIRED
+    hold.save(update_fields=["status"])
+    _slot_freed(hold=hold)
+    log.info(
+        "online booking hold=%s released by user=%s (therapist=%s location=%s)",
+        hold.pk,
+        getattr(by, "pk", None),
+        hold.therapist_id,
+        hold.location_id,
+    )
+
+
 # --- Expiry --------------------------------------------------------------------------------
 def _slot_freed(*, hold: BookingHold) -> None:
     """An expired hold gave its slot back: offer it to the waitlist (same transaction)."""

@@ -1,4 +1,8 @@
-"""`{% previsit_banner %}`: the runner's "before your visit" banner, for the runner's home page."""
+"""`{% previsit_banner %}`: the runner's "before your visit" banner, for the runner's home page.
+
+`{% previsit_banner checklist %}` shows a checklist the page already read (the home reads the
+next visits once for its own card and the banner); without it, the tag reads it itself.
+"""
 
 from django import template
 
@@ -7,11 +11,14 @@ from patients.models import Patient
 from patients.previsit import previsit_banner as checklist_for_banner
 
 register = template.Library()
+_READ = object()
 
 
 @register.inclusion_tag("patients/_previsit_banner.html", takes_context=True)
-def previsit_banner(context) -> dict:
+def previsit_banner(context, checklist=_READ) -> dict:
     """The banner for the signed-in runner; empty for anyone else or when nothing is to do."""
+    if checklist is not _READ:
+        return {"previsit": checklist}
     request = context.get("request")
     user = getattr(request, "user", None)
     checklist = None

@@ -196,7 +196,12 @@ def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Invitation sent. The link works once, for 7 days.")
+        # A worker emails it (an SMTP outage delays it and is retried): say so, not "sent".
+        messages.success(
+            request,
+            f"The invitation will be emailed to {patient.email} within a few minutes; its link "
+            "works once, for 7 days. If it has not arrived within the hour, send it again.",
+        )
     return redirect("patients:detail", pk=patient.pk)
 
 

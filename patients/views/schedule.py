@@ -1,12 +1,15 @@
 """The day schedule as a list, an appointment's page, cancelling and the freed slot."""
 
 import datetime as dt
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_list
@@ -14,9 +17,11 @@ from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, DESK_ROLES, STAFF_ROLES, role_of, role_required
 from patients import services
 from patients.forms import CancelForm, RescheduleForm
-from patients.models import Appointment, Location, WaitlistEntry, WorkingHours
+from patients.models import Appointment, BookingHold, Location, WaitlistEntry, WorkingHours
+from patients.policy import policy_for
 from patients.previsit import attach_readiness
 from patients.selectors import read_appointment
+from patients.services.self_booking import HoldGone, booking_hold_release
 from patients.views.booking import _detail_extras
 from patients.views.common import (
     get_appointment_for_user,
@@ -103,6 +108,8 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "form": form,
         "tz": ZoneInfo(appointment.location.time_zone),
+        # The late window is the location's cancel cut-off, the hours its runners are told.
+        "late_hours": policy_for(appointment.location).cancel_cutoff_hours,
     }
     return render(request, "patients/appointment_cancel.html", context)
 
@@ -138,3 +145,30 @@ def waitlist_book(request: HttpRequest, entry_pk: int, pk: int) -> HttpResponse:
         return redirect("patients:freed", pk=pk)
     messages.success(request, "Booked from the waitlist.")
     return redirect("patients:appointment", pk=appointment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK_ROLES)
+def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then release an online-booking hold at one of the desk's locations (404 for a
+    hold elsewhere, confirmed or expired): its time becomes bookable again."""
+    locations = schedule_locations(request.user)
+    hold = get_object_or_404(
+        BookingHold.objects.live(timezone.now())
+        .filter(location__in=locations)
+        .select_related("location", "therapist", "appointment_type"),
+        pk=pk,
+    )
+    day = hold.start.astimezone(ZoneInfo(hold.location.time_zone)).date()
+    back = (
+        f"{reverse('patients:calendar')}?"
+        f"{urlencode({'location': hold.location_id, 'date': day.isoformat()})}"
+    )
+    if request.method == "POST":
+        try:
+            booking_hold_release(hold_id=hold.pk, locations=locations, by=request.user)
+        except HoldGone:
+            raise Http404 from None
+        messages.success(request, "Hold released; the time can be booked again.")
+        return redirect(back)
+    return render(request, "patients/hold_release.html", {"hold": hold, "back": back})

@@ -22,7 +22,8 @@ from django.utils.translation import get_language, pgettext
 from assessments.interface import due_questionnaires
 from dangpt.audit import audit_patient_access
 from dangpt.models import AccessKind
-from patients.models import Appointment
+from patients.models import Appointment, Patient
+from patients.previsit import previsit_banner, upcoming_visits
 from patients.selectors import runner_patient
 from programs import forms, selectors
 from programs.portal import cache
@@ -46,11 +47,12 @@ def home_page(request: HttpRequest, *, session_form: SessionForm | None = None) 
         context = _context(patient, program, today, session_form)
         body = render_to_string(BODY_TEMPLATE, context, request=request)
         status = 400 if invalid else 200
-        return _page(request, body, patient.first_name, patient.pk, status=status)
+        return _page(request, body, patient.first_name, patient.pk, status=status, patient=patient)
     # The fingerprint scoped the program to this runner: it is the read the access log records.
     audit_patient_access(
         request, patient_id=found.patient_id, kind=AccessKind.PROGRAM, ref=found.program_id
     )
+    read: dict = {}  # a body built now read the patient: the banner takes it from there
     body = cache.reuse_or_build(
         request.user.pk,
         today,
@@ -58,42 +60,50 @@ def home_page(request: HttpRequest, *, session_form: SessionForm | None = None) 
         part="home",
         # The body is in the runner's language: a change of language is a new body.
         version=f"{_templates_hash()}-{get_language()}",
-        build=lambda: _cached_body(request, today),
+        build=lambda: _cached_body(request, today, read),
     )
-    return _page(request, cache.with_token(request, body), found.first_name, found.patient_id)
+    body = cache.with_token(request, body)
+    patient = read.get("patient")
+    return _page(request, body, found.first_name, found.patient_id, patient=patient)
 
 
-def _cached_body(request: HttpRequest, today: dt.date) -> str:
-    """The body for the cache: the token is a placeholder, each visit puts its own in."""
+def _cached_body(request: HttpRequest, today: dt.date, read: dict) -> str:
+    """The body for the cache: the token is a placeholder, each visit puts its own in. The
+    patient it read is left in ``read``."""
     program = selectors.get_runner_program(request)
     patient = program.patient if program is not None else runner_patient(request.user)
+    read["patient"] = patient
     context = _context(patient, program, today)
     return render_to_string(BODY_TEMPLATE, context | {"csrf_token": cache.CSRF_PLACEHOLDER})
 
 
 def _page(
-    request: HttpRequest, body: str, first_name: str, patient_id: int, status: int = 200
+    request: HttpRequest,
+    body: str,
+    first_name: str,
+    patient_id: int,
+    status: int = 200,
+    *,
+    patient: Patient | None = None,
 ) -> HttpResponse:
-    # The appointment and the questionnaires are read on each visit, outside the cached body:
-    # their rows are not in the body's fingerprint.
+    # The appointment, the pre-visit banner and the questionnaires are read on each visit,
+    # outside the cached body: their rows are not in the body's fingerprint. The next visits are
+    # read once for the appointment card and the banner.
+    visits = upcoming_visits(patient_id)
+    if patient is None:  # a cached body: the banner needs the patient's own fields
+        patient = Patient.objects.get(pk=patient_id)
     context = {
         "body": mark_safe(body),  # noqa: S308 - our template
         "first_name": first_name,
-        "next_appointment": next_appointment(request.user),
+        "next_appointment": next_appointment(visits.next),
+        "previsit": previsit_banner(patient, visits=visits),
         "due": due_questionnaires(patient=patient_id),
     }
     return render(request, "programs/home.html", context, status=status)
 
 
-def next_appointment(user) -> dict | None:
-    """The runner's next appointment as the home shows it, in its location's time (one query)."""
-    appointment = (
-        Appointment.objects.visible_to(user)
-        .active()
-        .filter(end__gte=timezone.now())
-        .order_by("start", "id")
-        .first()
-    )
+def next_appointment(appointment: Appointment | None) -> dict | None:
+    """The runner's next appointment as the home shows it, in its location's time."""
     if appointment is None:
         return None
     start = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from programs.dose import dose_text
 from programs.models import Exercise
-from programs.portal.dose import dose_words
 
 CARD_TEMPLATE = "programs/_exercise_card_body.html"
 
@@ -106,6 +106,5 @@ def version_items(
         exercises = exercises.only(*exercise_fields)
     exercises = exercises.in_bulk([i["exercise_id"] for i in data])
     return [
-        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_words(i))
-        for i in data
+        TodayItem(data=i, exercise=exercises.get(i["exercise_id"]), dose=dose_text(i)) for i in data
     ]

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from dangpt.roles import CLINICIAN_ROLES, role_required
 from programs import forms
+from programs.dose import dose_text
 from programs.models import Exercise
-from programs.versions import dose_text
 
 
 @require_GET

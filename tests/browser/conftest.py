@@ -51,6 +51,13 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def smtp(smtp, settings, live_server):
+    """tests/conftest.py's SMTP sink, with the links in the mail pointing at the live server."""
+    settings.SITE_URL = live_server.url
+    return smtp
+
+
 def sign_in(page, base_url: str, user, password: str = PASSWORD) -> None:
     """Sign in through the login page; staff then type their authenticator code on the verify page.
 

@@ -3,7 +3,6 @@ a password, fills intake, consents and the questionnaire; the therapist's day th
 visit with the screening result."""
 
 import re
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,42 +10,18 @@ from playwright.sync_api import expect
 
 from patients.models import Appointment, VisitKind
 from tests.browser.conftest import sign_in
-from tests.integration.conftest import SmtpSink, free_port
 from tests.patients.conftest import build_clinic
+from tests.smtp import plain_text
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-and-new-password-2026"
-
-
-@pytest.fixture
-def smtp(settings, live_server):
-    """Mail goes to an SMTP server on loopback; links point at the live server."""
-    sink = SmtpSink(free_port())
-    sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.SITE_URL = live_server.url
-    yield sink
-    sink.stop()
-
-
-def _mail(sink, count: int, timeout: float = 15) -> str:
-    """The plain text of the count-th email, once it has arrived."""
-    deadline = time.monotonic() + timeout
-    while len(sink.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(sink.messages) >= count, f"{len(sink.messages)} emails, expected {count}"
-    message = sink.messages[count - 1]
-    part = message.get_body(preferencelist=("plain",)) if message.is_multipart() else message
-    return part.get_content()
 
 
 def _start(page, item: str):
     return page.get_by_role("link", name=re.compile(rf"^Start\W+{item}$"))
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_new_runner_books_online_prepares_and_the_therapist_sees_it(
     live_server, phone_page, page, smtp, transactional_db, make_user
 ):
@@ -72,12 +47,12 @@ def test_new_runner_books_online_prepares_and_the_therapist_sees_it(
     runner.get_by_role("heading", name="Check your email").wait_for()
 
     # Confirm from the email; the portal invitation follows.
-    confirm = re.search(r"https?://\S+/book/confirm/\S+/", _mail(smtp, 1)).group(0)
+    confirm = re.search(r"https?://\S+/book/confirm/\S+/", plain_text(smtp.wait_for(1))).group(0)
     runner.goto(confirm)
     runner.get_by_role("button", name="Confirm my visit").click()
     runner.get_by_role("heading", name="You're booked").wait_for()
     visit = Appointment.objects.select_related("location").get()
-    invite = re.search(r"https?://\S+/invite/\S+/", _mail(smtp, 2)).group(0)
+    invite = re.search(r"https?://\S+/invite/\S+/", plain_text(smtp.wait_for(2))).group(0)
 
     # Set a password: the checklist opens.
     runner.goto(invite)

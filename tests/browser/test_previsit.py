@@ -13,25 +13,11 @@ from patients import services
 from patients.models import Consent, RunningProfile, VisitKind
 from tests.browser.conftest import sign_in
 from tests.factories import PatientFactory
-from tests.integration.conftest import SmtpSink, free_port
 from tests.patients.conftest import at, build_clinic
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots"
 PASSWORD = "a-long-and-new-password-2026"
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on loopback, and Django sending to it."""
-    sink = SmtpSink(free_port())
-    sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield sink
-    sink.stop()
 
 
 def _shoot(page, name: str) -> None:
@@ -49,6 +35,7 @@ def _invitation_link(sink) -> str:
     return re.search(r"https?://\S+/invite/\S+/", body).group(0)
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_runner_finishes_the_checklist_and_the_therapist_sees_it(
     live_server, phone_page, page, transactional_db, make_user, smtp, settings
 ):

@@ -1,41 +1,18 @@
 """A runner books online on a phone: /book/ to the confirm email to "You're booked"."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from patients.models import Appointment, BookingHold, VisitKind
-from tests.integration.conftest import SmtpSink, free_port
 from tests.patients.conftest import at, build_clinic
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".data" / "screenshots" / "public-booking"
 
 
-@pytest.fixture
-def smtp(settings, live_server):
-    """Mail goes to an SMTP server on loopback; links point at the live server."""
-    sink = SmtpSink(free_port())
-    sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.SITE_URL = live_server.url
-    yield sink
-    sink.stop()
-
-
-def _wait_for(sink, count: int, timeout: float = 15):
-    deadline = time.monotonic() + timeout
-    while len(sink.messages) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(sink.messages) >= count, f"{len(sink.messages)} emails, expected {count}"
-    return sink.messages[count - 1]
-
-
 @pytest.mark.parametrize("viewport", ["phone_page", "page"])
+@pytest.mark.usefixtures("celery_eager")
 def test_a_runner_books_confirms_and_is_booked(
     viewport, request, live_server, smtp, transactional_db, make_user
 ):
@@ -75,7 +52,7 @@ def test_a_runner_books_confirms_and_is_booked(
     page.get_by_role("heading", name="Check your email").wait_for()
     page.screenshot(path=str(shots / "6-sent.png"), full_page=True)
 
-    message = _wait_for(smtp, 1)
+    message = smtp.wait_for(1)
     link = re.search(r"(https?://\S+/book/confirm/\S+/)", message.get_content()).group(1)
     page.goto(link)
     page.get_by_role("heading", name="Confirm your visit").wait_for()
@@ -83,7 +60,7 @@ def test_a_runner_books_confirms_and_is_booked(
     page.get_by_role("button", name="Confirm my visit").click()
     page.get_by_role("heading", name="You're booked").wait_for()
     page.screenshot(path=str(shots / "8-booked.png"), full_page=True)
-    invitation = _wait_for(smtp, 2)
+    invitation = smtp.wait_for(2)
     assert "runner portal" in str(invitation["subject"])
     assert Appointment.objects.get().patient.email == "ana@example.com"
 

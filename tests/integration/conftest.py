@@ -1,11 +1,6 @@
 """A real Celery worker process on the real Redis, reading the test database."""
 
-import asyncio
-import email
-import email.policy
-import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +9,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,49 +113,3 @@ def _wait_for_ready(worker: subprocess.Popen, log, timeout: float = 60) -> None:
         time.sleep(0.2)
     log.seek(0)
     raise RuntimeError(f"celery worker not ready after {timeout}s:\n{log.read()}")
-
-
-class SmtpSink:
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.messages: list = []
-        self.rcpt_delay = 0.0
-        self.controller = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_delay:
-            await asyncio.sleep(self.rcpt_delay)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)
-        return "250 Message accepted"
-
-    def start(self) -> None:
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink():
-    """A running SMTP sink; `.stop()` / `.start()` take it down and bring it back on its port."""
-    sink = SmtpSink(free_port())
-    sink.start()
-    yield sink
-    sink.stop()

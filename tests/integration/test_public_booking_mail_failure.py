@@ -24,17 +24,6 @@ def online(make_user):
     return clinic
 
 
-@pytest.fixture
-def smtp(settings, smtp_sink):
-    """Mail goes to the SMTP server on loopback."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    return smtp_sink
-
-
 def _body(clinic, start) -> dict:
     return {
         "first_name": "Ana",

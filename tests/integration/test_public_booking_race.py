@@ -6,6 +6,8 @@ import threading
 import time
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -28,16 +30,6 @@ def online(make_user):
     clinic.evaluation.visit_kind = VisitKind.NEW_PATIENT
     clinic.evaluation.save()
     return clinic
-
-
-@pytest.fixture
-def smtp(settings, smtp_sink):
-    """Mail goes to the SMTP server on loopback."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    return smtp_sink
 
 
 def _body(clinic, start, n: int) -> dict:
@@ -86,8 +78,14 @@ def test_twenty_simultaneous_holds_of_one_slot_give_at_most_one(online, smtp):
     assert len(smtp.messages) == 1
 
 
-def test_confirm_email_and_invitation_arrive_by_smtp_without_clinical_words(online, smtp):
-    """The confirm email and, after confirming, the portal invitation reach the SMTP server."""
+def test_confirm_email_and_invitation_arrive_by_smtp_without_clinical_words(
+    online, smtp, start_worker
+):
+    """The confirm email and, after confirming, the portal invitation (a worker's) reach the
+    SMTP server."""
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+    worker = start_worker(queue, env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
     client = Client()
     response = client.post(
         "/api/v1/public/bookings",
@@ -102,8 +100,8 @@ def test_confirm_email_and_invitation_arrive_by_smtp_without_clinical_words(onli
     link = re.search(r"https?://[^/\s]+(/book/confirm/\S+/)", text).group(1)
     assert client.post(link).status_code == 200
     assert Appointment.objects.get().patient == Patient.objects.get(email="runner1@example.com")
-    assert len(smtp.messages) == 2
-    invitation = smtp.messages[1]
+    invitation = smtp.wait_for(2, timeout=30)
+    assert len(smtp.messages) == 2, worker.output()
     assert "runner portal" in str(invitation["subject"])
     assert not any(w in invitation.get_content().lower() for w in CLINICAL_WORDS)
 

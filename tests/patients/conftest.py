@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dangpt.roles import Role
+from patients.models import VisitKind
 from tests.factories import LocationFactory
 from tests.patients.factories import AppointmentTypeFactory, WorkingHoursFactory
 
@@ -43,3 +44,14 @@ def build_clinic(make_user):
 def clinic(make_user):
     """Location, therapist with weekday hours, two appointment types and a future Monday."""
     return build_clinic(make_user)
+
+
+@pytest.fixture
+def online(clinic):
+    """The clinic with its evaluation bookable online as a new patient visit."""
+    clinic.evaluation.bookable_online = True
+    clinic.evaluation.visit_kind = VisitKind.NEW_PATIENT
+    clinic.evaluation.save()
+    clinic.follow_up.bookable_online = True
+    clinic.follow_up.save()
+    return clinic

@@ -3,8 +3,16 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
-from patients.models import Appointment, AppointmentType, TimeOff, WaitlistEntry, WorkingHours
+from patients.models import (
+    Appointment,
+    AppointmentType,
+    BookingHold,
+    TimeOff,
+    WaitlistEntry,
+    WorkingHours,
+)
 from tests.factories import LocationFactory, PatientFactory, UserFactory
 
 
@@ -59,3 +67,25 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     appointment_type = factory.SubFactory(AppointmentTypeFactory)
+
+
+class BookingHoldFactory(factory.django.DjangoModelFactory):
+    """A live online-booking hold, inserted directly (tests of holding use the service)."""
+
+    class Meta:
+        model = BookingHold
+
+    therapist = factory.SubFactory(UserFactory)
+    location = factory.SubFactory(LocationFactory)
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    start = factory.LazyFunction(lambda: dt.datetime(2030, 1, 7, 18, 0, tzinfo=dt.UTC))
+    end = factory.LazyAttribute(
+        lambda o: o.start + dt.timedelta(minutes=o.appointment_type.duration_minutes)
+    )
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=1))
+    first_name = "Olive"
+    last_name = "Online"
+    email = factory.Sequence(lambda n: f"olive{n}@example.test")
+    phone = "+12135550142"
+    date_of_birth = dt.date(1991, 3, 9)
+    nonce = factory.Sequence(lambda n: f"nonce-{n}")

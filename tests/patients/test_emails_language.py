@@ -79,6 +79,7 @@ def test_reminder_for_an_english_reader_stays_english(clinic):
     assert "3:30 PM" in message.subject and "Hello Riley," in message.text
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_invitation_email_is_in_the_runners_language(
     front_desk, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -6,26 +6,12 @@ from patients import services
 from patients.reminders.models import ReminderKind, ReminderStatus
 from patients.reminders.services import reminder_send
 from tests.factories import PatientFactory
-from tests.integration.conftest import SmtpSink, free_port
 from tests.patients.conftest import at
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sink(settings):
-    """A real SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
-    server = SmtpSink(free_port())
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.stop()
-
-
-def test_moving_sends_one_moved_email_with_time_place_and_therapist(sink, clinic, make_user):
+def test_moving_sends_one_moved_email_with_time_place_and_therapist(smtp, clinic, make_user):
     """Move to another therapist: the outbox row is written with the move; sending it delivers
     the new time, place and therapist and nothing clinical."""
     from dangpt.roles import Role
@@ -48,8 +34,8 @@ def test_moving_sends_one_moved_email_with_time_place_and_therapist(sink, clinic
     reminder_send(reminder_id=moved.pk)
     moved.refresh_from_db()
     assert moved.status == ReminderStatus.SENT
-    assert len(sink.messages) == 1
-    message = sink.messages[0]
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
     assert str(message["subject"]).strip().startswith("Your appointment has moved: ")
     assert "2:30 PM" in str(message["subject"])
     body = message.get_body(preferencelist=("plain",)).get_content()

@@ -15,7 +15,6 @@ from patients.models import (
     BookingPolicy,
     HoldStatus,
     Patient,
-    VisitKind,
 )
 from patients.services import appointment_book, self_booking
 from patients.services.booking import SlotTaken
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/public"
 CLINICAL_WORDS = ("evaluation", "injury", "pain", "diagnos", "treatment", "knee", "tendin")
-
-
-@pytest.fixture
-def online(clinic):
-    """The clinic with its evaluation bookable online as a new patient visit."""
-    clinic.evaluation.bookable_online = True
-    clinic.evaluation.visit_kind = VisitKind.NEW_PATIENT
-    clinic.evaluation.save()
-    clinic.follow_up.bookable_online = True
-    clinic.follow_up.save()
-    return clinic
 
 
 def body(clinic, start, **extra):
@@ -220,6 +208,7 @@ def _held_link(online, client, capture, **extra) -> str:
     return confirm_url(mail.outbox[-1])
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_confirming_books_once_and_creates_the_patient_and_invitation(
     online, client, django_capture_on_commit_callbacks
 ):

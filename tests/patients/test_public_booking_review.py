@@ -11,7 +11,7 @@ from patients.models import Appointment, BookingHold, BookingPolicy, HoldStatus,
 from patients.services import self_booking
 from tests.factories import PatientFactory
 from tests.patients.conftest import at
-from tests.patients.test_public_booking import body, confirm_url, online, post  # noqa: F401
+from tests.patients.test_public_booking import body, confirm_url, post
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def _confirm(online, client, capture, **extra):  # noqa: F811
 
 
 # --- 1. Which record a confirmed booking goes to --------------------------------------------
+@pytest.mark.usefixtures("celery_eager")
 def test_an_email_alone_does_not_reach_someone_elses_record(
     online,  # noqa: F811
     client,

@@ -300,6 +300,7 @@ def test_therapist_day_week_and_private_feed(client_for, clinic, client):
     assert client.get(feed_path).status_code == 404
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_invitation_link_sets_password_once(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
@@ -329,6 +330,7 @@ def _invite(client_for, desk, patient, mailoutbox, callbacks) -> str:
     return body[body.index("/invite/") :].split()[0]
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_invitation_does_not_reactivate_a_deactivated_login(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
@@ -355,6 +357,7 @@ def test_invitation_does_not_reactivate_a_deactivated_login(
         runner_invitation_accept(user=patient.user, token=link.split("/")[-2], password=password)
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_invitation_link_stays_dead_after_deactivation_and_reactivation(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
@@ -376,6 +379,7 @@ def test_invitation_link_stays_dead_after_deactivation_and_reactivation(
     assert client.get(fresh).status_code == 200
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_invitation_link_dies_when_the_desk_corrects_the_email(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
@@ -407,6 +411,7 @@ def _correct_email(desk_client, patient, email: str):
     return desk_client.post(reverse("patients:edit", args=[patient.pk]), post)
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_password_reset_goes_to_the_corrected_email_only(
     client_for, front_desk, mailoutbox, client, django_capture_on_commit_callbacks
 ):
@@ -429,6 +434,7 @@ def test_password_reset_goes_to_the_corrected_email_only(
     assert [m.to for m in mailoutbox[sent:]] == [["right@example.test"]]
 
 
+@pytest.mark.usefixtures("celery_eager")
 def test_correcting_to_an_email_another_login_uses_is_a_field_error(
     client_for, front_desk, mailoutbox, django_capture_on_commit_callbacks, django_user_model
 ):

@@ -18,6 +18,7 @@ BUDGETED_PAGES: set[str] = {
     "patients:move",
     "patients:move_review",
     "patients:status",
+    "patients:hold_release",
 }
 BUDGETED_API: set[str] = set()
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,56 @@ def test_review_move_review_and_status_pages_within_budget(client_for, front_des
     for url, data in pages:
         queries = queries_of(client, url, data=data)
         assert len(queries) <= DETAIL_BUDGET, (url, queries)
+
+
+def _holds(clinic, kind):
+    """Online-booking holds back to back from 06:00 of the clinic's Monday, 15 minutes each."""
+    import datetime as dt
+
+    from tests.patients.factories import BookingHoldFactory
+
+    made = []
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            start = at(clinic.monday, 6) + dt.timedelta(minutes=15 * len(made))
+            made.append(
+                BookingHoldFactory(
+                    therapist=clinic.therapist,
+                    location=clinic.location,
+                    appointment_type=kind,
+                    start=start,
+                )
+            )
+
+    return grow, made
+
+
+def test_day_calendar_is_flat_in_online_holds(client_for, front_desk, clinic):
+    """1 or 50 online-booking holds on the grid, each "Held online" with its release link, cost
+    the same queries."""
+    from tests.patients.factories import AppointmentTypeFactory
+
+    grow, _ = _holds(clinic, AppointmentTypeFactory(name="Quick check", duration_minutes=15))
+
+    def check(response) -> None:
+        assert response.content.decode().count(">Release hold</a>") == 50
+
+    assert_flat(
+        client_for(front_desk),
+        reverse("patients:calendar"),
+        grow,
+        budget=LIST_BUDGET,
+        data={"location": clinic.location.pk, "date": clinic.monday.isoformat()},
+        check=check,
+    )
+
+
+def test_hold_release_page_fits_the_detail_budget(client_for, front_desk, clinic):
+    """The release confirmation: the hold with its place, therapist and visit type."""
+    from tests.patients.factories import AppointmentTypeFactory
+
+    grow, made = _holds(clinic, AppointmentTypeFactory(name="Quick check", duration_minutes=15))
+    grow(1)
+    url = reverse("patients:hold_release", args=[made[0].pk])
+    assert len(queries_of(client_for(front_desk), url)) <= DETAIL_BUDGET

@@ -87,6 +87,7 @@ PAGES: dict[str, Entry] = {
     ),
     "patients:status_undo": Entry(DESK, lambda s: {"pk": s.a.appointment.pk}),
     "patients:freed": Entry(DESK, lambda s: {"pk": s.a.cancelled.pk}),
+    "patients:hold_release": Entry(DESK, lambda s: {"pk": s.hold.pk}),
     "patients:waitlist_book": Entry(
         DESK, lambda s: {"entry_pk": s.b.waitlist.pk, "pk": s.a.cancelled.pk}
     ),
@@ -512,6 +513,18 @@ def _runner_world(s, *, therapist, index: int) -> SimpleNamespace:
     )
 
 
+def _online_hold(s):
+    """A live online-booking hold at the location, waiting for its runner to confirm."""
+    from tests.patients.factories import BookingHoldFactory
+
+    start = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=20), dt.time(18, 0), tzinfo=dt.UTC
+    )
+    return BookingHoldFactory(
+        therapist=s.therapist, location=s.location, appointment_type=s.kind, start=start
+    )
+
+
 def build_scenario(tag: str = "m") -> SimpleNamespace:
     """Two runners, two therapists and a front desk at one location, a therapist and a front
     desk at another, and the clinic's manager."""
@@ -535,6 +548,7 @@ def build_scenario(tag: str = "m") -> SimpleNamespace:
         staff_at(person, s.other_location)
     s.a = _runner_world(s, therapist=s.therapist, index=0)
     s.b = _runner_world(s, therapist=s.therapist_b, index=1)
+    s.hold = _online_hold(s)
     s.users = {
         FRONT_DESK: s.front_desk,
         THERAPIST: s.therapist,

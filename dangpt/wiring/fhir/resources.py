@@ -15,8 +15,8 @@ from assessments.models import EvaluationKind, EvaluationStatus, OutcomeSource, 
 from assessments.proms import INSTRUMENTS
 from dangpt.conditions import Diagnosis
 from patients.models import AppointmentStatus, ConsentKind
+from programs.dose import dose_text
 from programs.models import ProgramStatus
-from programs.versions import dose_text
 
 from . import codes
 from .codes import coding, concept
@@ -400,7 +400,7 @@ def care_plan(program, ref: Ref) -> dict:
                         ),
                         text=item["exercise_name"],
                     ),
-                    "description": dose_text(item),
+                    "description": dose_text(item, language="en"),
                     "scheduledTiming": {
                         "repeat": {
                             "frequency": item.get("times_per_week") or 1,

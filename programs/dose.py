@@ -1,20 +1,21 @@
-"""The dose of an exercise in the runner's language: "3 sets of 15 reps · 3 times a week".
+"""The dose of an exercise in plain words: "3 sets of 10 reps, each side · 3 times a week".
 
-``programs.versions.dose_text`` stays the English of the therapist's pages and the API; the
-runner's pages say the same in the active language.
+One function for every page: the active language decides the words (English for staff, the
+runner's language in the portal). Documents that are English whatever the reader's language
+(the record, FHIR, the change list of a version) pass ``language="en"``.
 """
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
 def _duration(seconds: int) -> str:
     if seconds >= 60 and seconds % 60 == 0:
-        minutes = seconds // 60
-        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
-    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
+        return _("%(n)s min") % {"n": seconds // 60}
+    return _("%(n)s s") % {"n": seconds}
 
 
 def _frequency(times: int) -> str:
@@ -35,11 +36,10 @@ def _side(side: str) -> str:
         "left": _("left side"),
         "right": _("right side"),
     }
-    return words.get(side or "both", "")
+    return words.get(side, "")
 
 
-def dose_words(item: dict) -> str:
-    """The dose in plain words in the active language (sets, reps, holds, side, load, how often)."""
+def _words(item: dict) -> str:
     sets = item.get("sets") or 1
     reps, hold = item.get("reps"), item.get("hold_seconds")
     set_text = ngettext("%(n)s set", "%(n)s sets", sets) % {"n": sets}
@@ -52,7 +52,7 @@ def dose_words(item: dict) -> str:
     elif reps:
         what = _("%(sets)s of %(reps)s reps") % {"sets": set_text, "reps": reps}
     else:
-        what = _("%(sets)s, hold %(hold)s") % {"sets": set_text, "hold": _duration(hold or 0)}
+        what = _("%(sets)s × %(hold)s") % {"sets": sets, "hold": _duration(hold or 0)}
     parts = [what]
     side = _side(item.get("side") or "both")
     if side:
@@ -65,3 +65,12 @@ def dose_words(item: dict) -> str:
     if load:
         parts.append(load)
     return ", ".join(parts) + " · " + _frequency(item.get("times_per_week") or 1)
+
+
+def dose_text(item: dict, *, language: str | None = None) -> str:
+    """The dose in plain words (sets, reps, holds, side, tempo, load, how often), in the active
+    language or in ``language``."""
+    if language is None:
+        return _words(item)
+    with translation.override(language):
+        return _words(item)
