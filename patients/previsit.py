@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
+from dangpt.dates import format_for
 from patients.consents import ConsentText, current_text, current_versions
 from patients.models import (
     ACTIVE_STATUSES,
@@ -353,6 +353,6 @@ def when_text(moment: dt.datetime, zone: ZoneInfo) -> tuple[str, str]:
     """A moment as people read it: ("Dec 4, 2026", "3:12 PM") in the active language."""
     local = timezone.localtime(moment, zone)
     return (
-        date_format(local, pgettext("date, as on a signed form", "M j, Y")),
-        date_format(local, pgettext("time of day", "g:i A")),
+        date_format(local, format_for("date")),
+        date_format(local, format_for("time")),
     )

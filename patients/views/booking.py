@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangpt.audit import audit_patient_list
+from dangpt.dates import format_for
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import DESK_ROLES, role_required
@@ -35,7 +37,7 @@ def _safe_next(request, fallback: str) -> str:
 def when(instant: dt.datetime, location: Location) -> str:
     """ "Fri, Dec 4, 3:30 PM" in the location's time zone."""
     local = instant.astimezone(ZoneInfo(location.time_zone))
-    return f"{local:%a, %b %-d, %-I:%M %p}"
+    return date_format(local, format_for("weekday_time"))
 
 
 def _prefill(request, locations):

@@ -17,10 +17,11 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 
 from assessments.interface import due_questionnaires
 from dangpt.audit import audit_patient_access
+from dangpt.dates import format_for
 from dangpt.models import AccessKind
 from patients.models import Appointment, Patient
 from patients.previsit import previsit_banner, upcoming_visits
@@ -109,8 +110,8 @@ def next_appointment(appointment: Appointment | None) -> dict | None:
     start = timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone))
     therapist = appointment.therapist.get_full_name()
     return {
-        "date": date_format(start.date(), pgettext("date format", "D, M j, Y")),
-        "time": date_format(start, "g:i A"),
+        "date": date_format(start, format_for("weekday_year")),
+        "time": date_format(start, format_for("time")),
         "place": appointment.location.name,
         "address": appointment.location.address,
         "therapist": therapist,
