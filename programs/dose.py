@@ -1,5 +1,8 @@
 """The dose of an exercise in plain words: "3 sets of 10 reps, each side · 3 times a week".
 
+Whole words a runner reads at home ("hold 30 seconds", not "× 30 s"), and weights in pounds
+first (US gyms), kilograms beside them as prescribed.
+
 One function for every page: the active language decides the words (English for staff, the
 runner's language in the portal). Documents that are English whatever the reader's language
 (the record, FHIR, the change list of a version) pass ``language="en"``.
@@ -14,8 +17,18 @@ from django.utils.translation import ngettext
 
 def _duration(seconds: int) -> str:
     if seconds >= 60 and seconds % 60 == 0:
-        return _("%(n)s min") % {"n": seconds // 60}
-    return _("%(n)s s") % {"n": seconds}
+        minutes = seconds // 60
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
+
+
+POUNDS_PER_KG = 2.20462
+
+
+def _weight(kg: float) -> str:
+    """ "11 lb (5 kg)": pounds to the nearest whole pound, the prescribed kilograms beside."""
+    pounds = max(1, round(kg * POUNDS_PER_KG))
+    return _("%(lb)s lb (%(kg)s kg)") % {"lb": pounds, "kg": f"{kg:g}"}
 
 
 def _frequency(times: int) -> str:
@@ -52,7 +65,7 @@ def _words(item: dict) -> str:
     elif reps:
         what = _("%(sets)s of %(reps)s reps") % {"sets": set_text, "reps": reps}
     else:
-        what = _("%(sets)s × %(hold)s") % {"sets": sets, "hold": _duration(hold or 0)}
+        what = _("%(sets)s, hold %(hold)s") % {"sets": set_text, "hold": _duration(hold or 0)}
     parts = [what]
     side = _side(item.get("side") or "both")
     if side:
@@ -61,7 +74,7 @@ def _words(item: dict) -> str:
         parts.append(item["tempo"])
     load = item.get("load") or ""
     if item.get("load_kg"):
-        load = f"{item['load_kg']:g} kg" + (f" ({load})" if load and "body" not in load else "")
+        load = _weight(item["load_kg"]) + (f", {load}" if load and "body" not in load else "")
     if load:
         parts.append(load)
     return ", ".join(parts) + " · " + _frequency(item.get("times_per_week") or 1)
