@@ -556,3 +556,60 @@ def test_pattern_hints_keep_only_supporting_reasons_by_points(client_for, therap
         ]
     }
     assert _pattern_hints(view)[0]["reasons"] == "big; small"
+
+
+def test_working_diagnosis_is_the_latest_signed_a_newer_draft_labelled(client_for, therapist):
+    patient = PatientFactory()
+    today = timezone.localdate()
+    _signed(
+        patient=patient,
+        therapist=therapist,
+        working_diagnosis="pfps",
+        evaluated_on=today - dt.timedelta(days=10),
+    )
+    EvaluationFactory(  # a colleague's newer draft
+        patient=patient, working_diagnosis="itbs", evaluated_on=today - dt.timedelta(days=1)
+    )
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-diagnosis"')
+    shown = html.unescape(re.sub(r"\s+", " ", body[start : body.find("</dd>", start)]))
+    signed_at = shown.find("Patellofemoral pain")
+    assert 0 < signed_at < shown.find("(draft, note of")
+    assert "(signed note of" in shown
+
+
+def test_latest_outcome_prefers_a_complete_result(client_for, therapist):
+    patient = PatientFactory()
+    now = timezone.now()
+    OutcomeResultFactory(
+        patient=patient,
+        instrument="lefs",
+        score=50,
+        max_score=80,
+        answers={},
+        taken_at=now - dt.timedelta(days=5),
+        complete=True,
+    )
+    OutcomeResultFactory(
+        patient=patient,
+        instrument="lefs",
+        score=None,
+        max_score=80,
+        answers={},
+        taken_at=now,
+        complete=False,
+    )
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-outcome"')
+    shown = html.unescape(re.sub(r"\s+", " ", body[start : body.find("</dd>", start)]))
+    assert "(LEFS): 50 / 80" in shown and "—" not in shown
+
+
+def test_start_note_only_for_todays_or_past_visits(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    future = _visit(patient, therapist, east, visit_type, timezone.now() + dt.timedelta(days=3))
+    body = _chart(client_for(therapist), patient).content.decode()
+    assert f"?appointment={future.pk}" not in body
+    # Opened anyway (an old link): the note is of today, which the form accepts.
+    response = _new_note(client_for(therapist), patient, appointment=future.pk)
+    assert response.context["form"]["evaluated_on"].value() == timezone.localdate()
