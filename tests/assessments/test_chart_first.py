@@ -613,3 +613,15 @@ def test_start_note_only_for_todays_or_past_visits(client_for, therapist, east, 
     # Opened anyway (an old link): the note is of today, which the form accepts.
     response = _new_note(client_for(therapist), patient, appointment=future.pk)
     assert response.context["form"]["evaluated_on"].value() == timezone.localdate()
+
+
+def test_an_older_active_program_is_still_the_summarys(client_for, therapist):
+    from programs.models import Program
+
+    patient = PatientFactory()
+    program_with_items(therapist=therapist, patient=patient, count=1)  # active "Knee program"
+    for k in range(16):
+        Program.objects.create(patient=patient, therapist=therapist, title=f"Draft {k}")
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-program"')
+    assert "Knee program" in body[start : body.find("</dd>", start)]
