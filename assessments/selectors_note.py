@@ -140,8 +140,11 @@ def exam_hints(exam: dict, on: dt.date | None) -> dict[str, str]:
             if not any(sides.get(side) is not None for side in exam_fields.SIDES):
                 continue
             unit = _unit(label)
-            both = " / ".join(_number(sides.get(side)) for side in exam_fields.SIDES)
-            joined = f"{both}{unit}" if unit == "°" else f"{both} {unit}".rstrip()
+            values = [_number(sides.get(side)) for side in exam_fields.SIDES]
+            if unit == "°":  # "10° / 12°"
+                joined = " / ".join(v if v == "—" else f"{v}°" for v in values)
+            else:  # "9 / 11 cm"
+                joined = f"{' / '.join(values)} {unit}".rstrip()
             hints[f"{group}.{key}"] = f"last: {joined}, {day}"
     return hints
 

@@ -506,7 +506,10 @@ def test_new_note_never_prefills_todays_exam_and_carries_signed_notes_only(clien
         kind="initial",
         evaluated_on=dt.date(2026, 10, 23),
         exam={
-            "rom": {"knee_to_wall_cm": {"left": 9.0, "right": 11.0}},
+            "rom": {
+                "knee_to_wall_cm": {"left": 9.0, "right": 11.0},
+                "hip_extension_deg": {"left": 10.0},
+            },
             "special_tests": {"thompson_positive": "negative"},
         },
         running_profile={"runs_per_week": 4},
@@ -523,6 +526,7 @@ def test_new_note_never_prefills_todays_exam_and_carries_signed_notes_only(clien
     assert form["rom_knee_to_wall_cm_left"].value() in (None, "")
     assert form["test_thompson_positive"].value() in (None, "")
     assert "last: 9 / 11 cm, Oct 23, 2026" in text
+    assert "last: 10° / —, Oct 23, 2026" in text
     assert "last: 2" not in text
     assert form["profile_runs_per_week"].value() == 4
     assert form["kind"].value() == "follow_up"
