@@ -629,3 +629,14 @@ def test_an_older_active_program_is_still_the_summarys(client_for, therapist):
     body = _chart(client_for(therapist), patient).content.decode()
     start = body.find('id="summary-program"')
     assert "Knee program" in body[start : body.find("</dd>", start)]
+
+
+def test_new_note_says_when_the_top_patterns_are_close(client_for, therapist):
+    from assessments.screening import screen
+    from tests.assessments.factories import KNEE_ANSWERS
+
+    patient = PatientFactory()
+    ScreeningFactory(patient=patient, result={**screen(dict(KNEE_ANSWERS)), "pattern": "mixed"})
+    text = _text(_new_note(client_for(therapist), patient))
+    assert "Mixed: the top patterns are close." in text
+    assert "Red flags come before" not in text  # a clean screening: no red-flag block
