@@ -293,15 +293,22 @@ def _bsi_reason(status: BoneStress) -> str:
 # --- The gate ----------------------------------------------------------------------------------
 
 
-def loading_blocks(*, patient_id: int) -> dict[str, str]:
-    """The kinds of loading blocked for this patient now, each with the reason, oldest first."""
+def loading_blocks(
+    *, patient_id: int, unacknowledged: list[Screening] | None = None
+) -> dict[str, str]:
+    """The kinds of loading blocked for this patient now, each with the reason, oldest first.
+
+    ``unacknowledged``: the patient's screenings needing acknowledgement, newest first, when the
+    caller has loaded them already (all of them, not a page)."""
     blocks: dict[str, str] = {}
-    screenings = (
-        Screening.objects.filter(patient_id=patient_id)
-        .needing_acknowledgement()
-        .order_by("-created_at", "-id")
-        .only("id", "created_at", "disposition", "urgency", "suspected_bsi", "result")
-    )
+    screenings = unacknowledged
+    if screenings is None:
+        screenings = (
+            Screening.objects.filter(patient_id=patient_id)
+            .needing_acknowledgement()
+            .order_by("-created_at", "-id")
+            .only("id", "created_at", "disposition", "urgency", "suspected_bsi", "result")
+        )
     for screening in screenings:
         kinds = set(REFERRAL_BLOCKS)
         for code in _flag_codes(screening):

@@ -9,15 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.models import Evaluation, EvaluationKind, EvaluationStatus, Screening
-from assessments.note_fields import stored_exam
-from assessments.record import screening_answer_rows
-from assessments.screening.questions import QUESTIONS_BY_KEY
+from assessments.models import Evaluation, Screening
+from assessments.safety import LOADING_WORDS, LoadingKind, loading_blocks
 from dangpt import staff_units
 from dangpt.conditions import Diagnosis
 from dangpt.dates import format_for
@@ -85,41 +83,116 @@ def _address_line(address: str) -> str:
 
 
 @dataclass(frozen=True)
+class SafetyHold:
+    """Loading the safety gate blocks now for one reason (assessments.safety)."""
+
+    reason: str
+    blocks: tuple[str, ...]  # the kinds of loading, in words
+
+
+def unacknowledged_screenings(patient) -> list[Screening]:
+    """Every screening of the patient that suggests referral or a bone stress injury and that no
+    therapist has acknowledged yet, newest first (one query)."""
+    return list(
+        Screening.objects.filter(patient=patient)
+        .needing_acknowledgement()
+        .order_by("-created_at", "-id")
+    )
+
+
+def safety_holds(*, patient_id: int, unacknowledged: list[Screening] | None = None):
+    """What the safety gate blocks for this patient now, grouped by reason (a few queries,
+    whatever the patient's records): unacknowledged red flags, a possible Achilles rupture or DVT
+    not excluded, a bone stress injury not cleared."""
+    grouped: dict[str, list[str]] = {}
+    blocks = loading_blocks(patient_id=patient_id, unacknowledged=unacknowledged)
+    for kind, reason in blocks.items():
+        grouped.setdefault(reason, []).append(LOADING_WORDS[LoadingKind(kind)])
+    return [SafetyHold(reason, tuple(words)) for reason, words in grouped.items()]
+
+
+@dataclass(frozen=True)
+class UnacknowledgedScreening:
+    screening: Screening
+    urgency: str  # "Same-day" etc., "" without one
+    red_flags: list  # result_view's flags: urgency_label, message, action
+    bsi_message: str
+
+
+@dataclass(frozen=True)
 class ChartSummary:
     age: int
     sex: str
     address: str
     previous_injuries: str
     working_diagnosis: str
-    diagnosis_from: Evaluation | None
+    diagnosis_from: Evaluation | None  # the latest signed note with a working diagnosis
+    draft_diagnosis: Evaluation | None  # a newer draft note's working diagnosis
     screening: Screening | None
-    earlier_unacknowledged: Screening | None  # an older screening's red flags still unseen
+    # Every other screening whose red flags are still unacknowledged, newest first.
+    earlier_unacknowledged: list[UnacknowledgedScreening]
     red_flags: list
     bsi_message: str
+    holds: list[SafetyHold]
     program: object | None  # assessments.interface.ChartProgram
     next_visit: str
     next_visit_id: int | None
+    next_visit_startable: bool  # today's or past: a note can be started from it
     latest_outcome: object | None  # OutcomeResult
     latest_outcome_on: str
 
+    @property
+    def alert(self) -> bool:
+        """Anything for the red alert: this screening's flags, others unacknowledged, holds."""
+        return bool(self.red_flags or self.bsi_message or self.earlier_unacknowledged or self.holds)
+
 
 def chart_summary(
-    patient, *, evaluations, screenings, results, programs, result_view
+    patient,
+    *,
+    evaluations,
+    screenings,
+    results,
+    programs,
+    result_view,
+    unacknowledged=(),
+    holds=(),
 ) -> ChartSummary:
     """The chart's header from the rows already loaded (newest first) and the patient's row
-    (annotated with ``next_visit_annotations``, the running profile joined)."""
+    (annotated with ``next_visit_annotations``, the running profile joined).
+
+    ``unacknowledged``: ``unacknowledged_screenings``; ``holds``: ``safety_holds``."""
     profile = getattr(patient, "running_profile", None)
-    diagnosed = next((e for e in evaluations if e.working_diagnosis), None)
+    diagnosed = next((e for e in evaluations if e.is_signed and e.working_diagnosis), None)
+    draft = next((e for e in evaluations if e.working_diagnosis), None)
+    if draft is diagnosed or (draft is not None and draft.is_signed):
+        draft = None
     screening = screenings[0] if screenings else None
     flags = result_view(screening.result or {}) if screening else {}
     active = next((p for p in programs if p.status == "active"), None)
     next_visit = ""
+    startable = False
     if getattr(patient, "next_visit_start", None):
         zone = ZoneInfo(patient.next_visit_zone)
         next_visit = (
             f"{_when(patient.next_visit_start, 'weekday_time', zone)} · {patient.next_visit_type}"
         )
-    latest = results[0] if results else None
+        local_day = timezone.localtime(patient.next_visit_start, zone).date()
+        startable = local_day <= timezone.localdate()
+    latest = next((r for r in results if r.complete), results[0] if results else None)
+    earlier = []
+    for other in unacknowledged:
+        if screening is not None and other.pk == screening.pk:
+            continue
+        view = result_view(other.result or {})
+        earlier.append(
+            UnacknowledgedScreening(
+                screening=other,
+                urgency=view.get("urgency_label", ""),
+                red_flags=view.get("red_flags", []),
+                bsi_message=view.get("bsi_message", ""),
+            )
+        )
     return ChartSummary(
         age=age_on(patient.date_of_birth, timezone.localdate()),
         sex=patient.get_sex_display(),
@@ -127,13 +200,16 @@ def chart_summary(
         previous_injuries=profile.previous_injuries if profile else "",
         working_diagnosis=diagnosed.get_working_diagnosis_display() if diagnosed else "",
         diagnosis_from=diagnosed,
+        draft_diagnosis=draft,
         screening=screening,
-        earlier_unacknowledged=next((s for s in screenings[1:] if s.needs_acknowledgement), None),
+        earlier_unacknowledged=earlier,
         red_flags=flags.get("red_flags", []) if flags.get("disposition") == "refer" else [],
         bsi_message=flags.get("bsi_message", ""),
+        holds=list(holds),
         program=active,
         next_visit=next_visit,
         next_visit_id=getattr(patient, "next_visit_id", None),
+        next_visit_startable=startable,
         latest_outcome=latest,
         latest_outcome_on=_when(latest.taken_at, "date") if latest else "",
     )
@@ -250,7 +326,11 @@ def _visit_entry(visit: Appointment) -> TimelineEntry:
         title=f"Visit: {visit.appointment_type.name}",
         detail=f"{visit.get_status_display()} · {visit.location.name}",
         url=reverse("patients:appointment", args=[visit.pk]),
-        visit_id=None if visit.status in ("cancelled", "no_show") else visit.pk,
+        # A note records a visit that happened: today's or a past one, never cancelled or missed.
+        visit_id=None
+        if visit.status in ("cancelled", "no_show")
+        or timezone.localtime(visit.start, zone).date() > timezone.localdate()
+        else visit.pk,
     )
 
 
@@ -299,92 +379,3 @@ def drafts_by_visit(evaluations, *, author) -> dict[int, int]:
         for e in evaluations
         if e.appointment_id and not e.is_signed and e.therapist_id == author.pk
     }
-
-
-# --- A new note's starting point --------------------------------------------------------------
-# Answers that make the history of a note, in this order; pain answers read "n / 10".
-HISTORY_KEYS = (
-    "regions",
-    "side",
-    "onset",
-    "duration_weeks",
-    "pain_now",
-    "pain_worst_24h",
-    "pain_running",
-    "timing",
-    "aggravators",
-)
-PAIN_KEYS = {"pain_now", "pain_worst_24h", "pain_running"}
-
-
-@dataclass(frozen=True)
-class NoteStart:
-    """What a new note starts from."""
-
-    kind: str  # initial until a signed initial evaluation exists, then follow-up
-    screening: Screening | None  # the patient's latest
-    latest_note: Evaluation | None
-    exam: dict  # the latest note's structured exam (stored shape), {} without one
-    running_profile: dict  # the latest note's running profile, {} without one
-
-
-def note_start(*, patient) -> NoteStart:
-    """The latest screening, the latest note (with whether a signed initial evaluation exists)
-    and the kind of note to write (two queries)."""
-    signed_initial = Evaluation.objects.filter(
-        patient=OuterRef("patient_id"),
-        kind=EvaluationKind.INITIAL,
-        status=EvaluationStatus.SIGNED,
-    )
-    latest = (
-        Evaluation.objects.filter(patient=patient)
-        .annotate(has_signed_initial=Exists(signed_initial))
-        .order_by("-evaluated_on", "-id")
-        .first()
-    )
-    screening = patient.screenings.order_by("-created_at", "-id").first()
-    return NoteStart(
-        kind=EvaluationKind.FOLLOW_UP
-        if latest is not None and latest.has_signed_initial
-        else EvaluationKind.INITIAL,
-        screening=screening,
-        latest_note=latest,
-        exam=stored_exam(latest.exam) if latest else {},
-        running_profile=dict(latest.running_profile or {}) if latest else {},
-    )
-
-
-def screening_history(screening: Screening) -> str:
-    """The history (subjective) a note starts with: the screening's answers that describe the
-    complaint (area, side, onset, duration, pain, timing, aggravators), in words."""
-    answers = screening.answers or {}
-    labels = {QUESTIONS_BY_KEY[key]["label"]: key for key in HISTORY_KEYS}
-    lines = [f"From the symptom screening of {_when(screening.created_at, 'date')}:"]
-    for row in screening_answer_rows({k: answers[k] for k in HISTORY_KEYS if k in answers}):
-        key = labels.get(row["question"])
-        answer = f"{row['answer']} / 10" if key in PAIN_KEYS else row["answer"]
-        lines.append(f"- {row['question']} {answer}")
-    return "\n".join(lines) if len(lines) > 1 else ""
-
-
-def visit_for_note(*, patient, appointment_id: str, therapist) -> Appointment | None:
-    """The patient's visit a note is started from, with the therapist's draft note of it as
-    ``draft_note_id`` (one query); None when the id is not one of the patient's visits."""
-    try:
-        pk = int(appointment_id)
-    except (TypeError, ValueError):
-        return None
-    drafts = Evaluation.objects.filter(
-        appointment=OuterRef("pk"), therapist=therapist, status=EvaluationStatus.DRAFT
-    ).order_by("-id")
-    return (
-        patient.appointments.select_related("appointment_type", "location")
-        .annotate(draft_note_id=Subquery(drafts.values("pk")[:1]))
-        .filter(pk=pk)
-        .first()
-    )
-
-
-def visit_day(appointment: Appointment) -> dt.date:
-    """The visit's calendar day where it takes place."""
-    return timezone.localtime(appointment.start, ZoneInfo(appointment.location.time_zone)).date()

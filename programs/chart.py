@@ -1,20 +1,22 @@
 """The patient's programs as the clinical chart lists them (registered in ProgramsConfig.ready)."""
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.urls import reverse
 
 from assessments.interface import ChartProgram
-from programs.models import Program
+from programs.models import Program, ProgramStatus
 
 
 def chart_programs(patient, limit: int) -> list[ChartProgram]:
-    """The patient's programs, newest first, with their condition and first publication (one
-    query)."""
+    """The patient's newest ``limit`` programs and the active one however old (so the chart's
+    summary finds it), newest first, with their condition and first publication (one query)."""
+    mine = Program.objects.filter(patient=patient)
+    newest = mine.order_by("-created_at", "-id").values("pk")[:limit]
     rows = (
-        Program.objects.filter(patient=patient)
+        mine.filter(Q(pk__in=newest) | Q(status=ProgramStatus.ACTIVE))
         .select_related("template")
         .annotate(first_published=Min("versions__published_at"))
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
     )
     return [
         ChartProgram(

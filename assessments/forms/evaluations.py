@@ -71,7 +71,7 @@ class EvaluationForm(forms.ModelForm):
         *args,
         patient,
         profile_initial: dict | None = None,
-        exam_initial: dict | None = None,
+        exam_hints: dict[str, str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -107,7 +107,10 @@ class EvaluationForm(forms.ModelForm):
                 )
             self.fields[profile_field(key)] = field
         clinical_ranges.bind_form(self, PLAN_RANGES)
-        exam = stored_exam(self.instance.exam) if self.instance.pk else (exam_initial or {})
+        # A new note's exam starts empty: earlier values are hints beside the inputs
+        # (``exam_hints``, "last: 9 / 11 cm, Oct 23, 2026"), never today's measurements.
+        self.exam_hints = exam_hints or {}
+        exam = stored_exam(self.instance.exam) if self.instance.pk else {}
         self._add_exam_fields(exam)
 
     def _add_exam_fields(self, exam: dict) -> None:
@@ -142,7 +145,8 @@ class EvaluationForm(forms.ModelForm):
         return self.cleaned_data["icd10"].strip().upper()
 
     def exam_rows(self):
-        """Bound fields grouped for the template: ROM and strength rows with both sides."""
+        """Bound fields grouped for the template: ROM and strength rows with both sides and the
+        earlier value's hint ("" without one)."""
         groups = []
         for group, title, rows in (
             ("rom", "Range of motion", exam_fields.ROM),
@@ -152,7 +156,12 @@ class EvaluationForm(forms.ModelForm):
                 {
                     "title": title,
                     "rows": [
-                        (label, self[f"{group}_{key}_left"], self[f"{group}_{key}_right"])
+                        (
+                            label,
+                            self[f"{group}_{key}_left"],
+                            self[f"{group}_{key}_right"],
+                            self.exam_hints.get(f"{group}.{key}", ""),
+                        )
                         for key, label in rows
                     ],
                 }

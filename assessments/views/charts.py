@@ -23,6 +23,8 @@ from assessments.selectors_chart import (
     chart_visits,
     drafts_by_visit,
     next_visit_annotations,
+    safety_holds,
+    unacknowledged_screenings,
 )
 from assessments.views.screening import result_view
 from dangpt.audit import audit_patient_list
@@ -104,6 +106,7 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
     evaluations = list(patient.evaluations.select_related("therapist", "signed_by"))
     screenings = chart_screenings(patient, limit=limit)
     programs = chart_programs(patient=patient, limit=limit)
+    unacknowledged = unacknowledged_screenings(patient)
     summary = chart_summary(
         patient,
         evaluations=evaluations,
@@ -111,6 +114,8 @@ def patient_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
         results=results,
         programs=programs,
         result_view=result_view,
+        unacknowledged=unacknowledged,
+        holds=safety_holds(patient_id=patient.pk, unacknowledged=unacknowledged),
     )
     drafts = drafts_by_visit(evaluations, author=request.user)
     timeline = chart_timeline(

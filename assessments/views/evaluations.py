@@ -19,7 +19,14 @@ from assessments.loaders import (
 from assessments.models import Evaluation, EvaluationStatus
 from assessments.note_fields import running_profile_rows, stored_exam
 from assessments.selectors import evaluation_history, running_profile_snapshot, with_user_names
-from assessments.selectors_chart import note_start, screening_history, visit_day, visit_for_note
+from assessments.selectors_chart import safety_holds
+from assessments.selectors_note import (
+    exam_hints,
+    note_start,
+    screening_history,
+    visit_day,
+    visit_for_note,
+)
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
 from assessments.views.screening import result_view
 from dangpt.audit import audit_patient_list
@@ -92,19 +99,21 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
             visit = None
     start = note_start(patient=patient)
+    today = timezone.localdate()
     initial = {
         "kind": start.kind,
-        "evaluated_on": visit_day(visit) if visit else timezone.localdate(),
+        # A booked visit still to come: the note is of today (a later day is refused).
+        "evaluated_on": min(visit_day(visit), today) if visit else today,
         "appointment": visit.pk if visit else None,
         "screening": start.screening.pk if start.screening else None,
-        "history": screening_history(start.screening) if start.screening else "",
+        "history": screening_history(start.history_screening) if start.history_screening else "",
     }
     form = EvaluationForm(
         request.POST or None,
         patient=patient,
         initial=initial,
         profile_initial={**start.running_profile, **running_profile_snapshot(patient=patient)},
-        exam_initial=start.exam,
+        exam_hints=exam_hints(start.exam, start.latest_note.evaluated_on if start.exam else None),
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_draft(
@@ -116,19 +125,8 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         if saved is not None:
             return saved
-    hints = []
-    if start.screening:
-        hints = [
-            {
-                "name": c["name"],
-                "score_pct": c["score_pct"],
-                "reasons": "; ".join(
-                    r["label"][:1].lower() + r["label"][1:] for r in c["reasons"][:4]
-                ),
-            }
-            for c in result_view(start.screening.result or {})["conditions"]
-            if c["consistent"]
-        ]
+    screening = start.screening
+    view = result_view(screening.result or {}) if screening else {}
     return render(
         request,
         "assessments/evaluation_edit.html",
@@ -138,10 +136,35 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             "evaluation": None,
             "visit": visit,
             "carried_from": start.latest_note if start.exam else None,
-            "hint_screening": start.screening,
-            "hints": hints[:3],
+            "hint_screening": screening,
+            # Red flags first: a referral or suspected bone stress injury comes before patterns.
+            "flag_result": view if view.get("disposition") == "refer" else None,
+            "holds": safety_holds(patient_id=patient.pk),
+            "hints": _pattern_hints(view)[:3],
+            "mixed": view.get("pattern") == "mixed",
         },
     )
+
+
+def _pattern_hints(view: dict) -> list[dict]:
+    """The screening's consistent patterns with the reasons that count for them (points above 0,
+    most points first)."""
+    hints = []
+    for condition in view.get("conditions", []):
+        if not condition["consistent"]:
+            continue
+        reasons = sorted(
+            (r for r in condition["reasons"] if r.get("points", 0) > 0),
+            key=lambda r: -r["points"],
+        )
+        hints.append(
+            {
+                "name": condition["name"],
+                "score_pct": condition["score_pct"],
+                "reasons": "; ".join(r["label"][:1].lower() + r["label"][1:] for r in reasons[:4]),
+            }
+        )
+    return hints
 
 
 @require_GET

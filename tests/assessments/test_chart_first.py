@@ -257,10 +257,11 @@ def test_new_note_from_a_visit_is_filled_in(client_for, therapist, east, visit_t
     history = form["history"].value()
     assert "Where does it hurt?" in history and "2 / 10" in history
     assert "anterior_knee" not in history
-    assert form["rom_knee_to_wall_cm_left"].value() == 9.0
+    assert form["rom_knee_to_wall_cm_left"].value() is None  # measured today, not carried
     assert form["working_diagnosis"].value() in ("", None)
     text = _text(response)
-    assert "Carried from the note of Dec 1, 2025 — check before signing." in text
+    assert "last: 9 / 12.5 cm, Dec 1, 2025" in text
+    assert "signed note of Dec 1, 2025 for comparison — check before signing." in text
     assert "Pattern consistent with Patellofemoral pain" in text  # the hint, not a diagnosis
     assert " ;" not in text
     assert "Mon, Jan 5, 11:30 PM" in text
@@ -370,6 +371,272 @@ def test_an_earlier_unacknowledged_red_flag_still_shows(client_for, therapist):
         .get(reverse("assessments:patient_chart", args=[patient.pk]))
         .content.decode()
     )
-    assert 'id="summary-red-flags"' not in body
+    # In the red alert, not a milder one: acknowledgement decides what may be prescribed.
+    assert 'id="summary-red-flags"' in body
     assert 'id="summary-earlier-flags"' in body
     assert f'href="/screenings/{earlier.pk}/"' in body
+
+
+# --- Safety first (clinician review) -----------------------------------------------------------
+
+# Groin pain in runs: a possible femoral-neck bone stress injury (same-day flag).
+FEMORAL_NECK_ANSWERS = {
+    "regions": ["groin_hip"],
+    "side": "left",
+    "onset": "gradual",
+    "duration_weeks": 3,
+    "pain_now": 1,
+    "pain_worst_24h": 4,
+    "pain_running": 5,
+    "timing": ["during_whole_run"],
+}
+
+
+def _chart(client, patient):
+    return client.get(reverse("assessments:patient_chart", args=[patient.pk]))
+
+
+def test_chart_keeps_an_acknowledged_femoral_neck_hold_above_a_newer_clean_screening(
+    client_for, therapist
+):
+    """Acknowledged but not cleared: the gate still blocks hip loading, impact and running, so
+    the header lists the hold and never says "no red flags"."""
+    from assessments.services import screening_acknowledge, screening_create
+
+    patient = PatientFactory()
+    flagged = screening_create(
+        patient=patient, answers=FEMORAL_NECK_ANSWERS, created_by=therapist, source="therapist"
+    )
+    screening_acknowledge(screening=flagged, acknowledged_by=therapist, note="Hip MRI booked")
+    ScreeningFactory(patient=patient)  # a newer, clean screening
+    response = _chart(client_for(therapist), patient)
+    body, text = response.content.decode(), _text(response)
+    assert 'id="summary-red-flags"' in body and 'id="summary-holds"' in body
+    assert "Safety holds" in text
+    assert "hip and pelvis loading" in text and "running and walk-run stages" in text
+    assert "no return-to-run clearance recorded" in text
+    assert "no red flags" not in text.lower()
+
+
+def test_chart_says_no_red_flags_only_of_this_screening_when_nothing_is_open(client_for, therapist):
+    patient = PatientFactory()
+    ScreeningFactory(patient=patient)
+    text = _text(_chart(client_for(therapist), patient))
+    assert "this screening: no red flags in the answers given" in text
+    assert "Safety holds" not in text
+
+
+def test_chart_lists_every_unacknowledged_screening_with_flags_and_urgency(client_for, therapist):
+    patient = PatientFactory()
+    first = ScreeningFactory(patient=patient, answers=dict(DVT_ANSWERS))
+    second = ScreeningFactory(patient=patient, answers=dict(FEMORAL_NECK_ANSWERS))
+    ScreeningFactory(patient=patient)  # the latest, clean
+    response = _chart(client_for(therapist), patient)
+    body = response.content.decode()
+    alert = body[body.find('id="summary-red-flags"') :]
+    alert = alert[: alert.find("</div>")]
+    for screening in (first, second):
+        assert f'data-unacknowledged="{screening.pk}"' in alert
+        assert f'href="/screenings/{screening.pk}/"' in alert
+    assert "Same day" in alert
+    assert "calf" in html.unescape(alert).lower()
+
+
+def _new_note(client, patient, **params):
+    return client.get(reverse("assessments:evaluation_new", args=[patient.pk]), params)
+
+
+# Night pain, fever, weight loss and no weight bearing at the shin.
+NIGHT_FEVER_ANSWERS = {
+    "regions": ["medial_shin"],
+    "side": "left",
+    "onset": "gradual",
+    "duration_weeks": 4,
+    "pain_now": 4,
+    "pain_worst_24h": 7,
+    "pain_running": 8,
+    "timing": ["at_night", "during_whole_run"],
+    "fever_or_unwell": True,
+    "unexplained_weight_loss": True,
+    "unable_to_bear_weight": True,
+}
+
+
+def test_new_note_shows_the_screenings_red_flags_before_its_patterns(client_for, therapist):
+    patient = PatientFactory()
+    screening = ScreeningFactory(patient=patient, answers=dict(NIGHT_FEVER_ANSWERS))
+    response = _new_note(client_for(therapist), patient)
+    body, text = response.content.decode(), _text(response)
+    assert 'id="screening-red-flags"' in body
+    assert "Red flags come before the pattern ranking" in text
+    assert "Not acknowledged yet." in text
+    assert f'href="/screenings/{screening.pk}/"' in body
+    assert body.count("data-red-flag=") >= 2
+    hints = body.find('id="screening-hints"')
+    assert hints == -1 or body.find('id="screening-red-flags"') < hints
+    history = response.context["form"]["history"].value()
+    for answer in (
+        "Do you have a fever or feel generally unwell?",
+        "Have you lost weight without trying?",
+        "Is it impossible to stand on that leg",
+    ):
+        assert answer in history
+    assert "Pain at the screening (" in history
+
+
+def test_new_note_shows_an_acknowledged_femoral_neck_flag_and_its_hold(client_for, therapist):
+    from assessments.services import screening_acknowledge, screening_create
+
+    patient = PatientFactory()
+    screening = screening_create(
+        patient=patient, answers=FEMORAL_NECK_ANSWERS, created_by=therapist, source="therapist"
+    )
+    screening_acknowledge(screening=screening, acknowledged_by=therapist, note="MRI booked")
+    text = _text(_new_note(client_for(therapist), patient))
+    assert "Red flags come before the pattern ranking" in text
+    assert "Acknowledged " in text and "Not acknowledged yet." not in text
+    assert "Safety holds" in text and "hip and pelvis loading" in text
+
+
+def test_new_note_never_prefills_todays_exam_and_carries_signed_notes_only(client_for, therapist):
+    patient = PatientFactory()
+    _signed(
+        patient=patient,
+        therapist=therapist,
+        kind="initial",
+        evaluated_on=dt.date(2026, 10, 23),
+        exam={
+            "rom": {
+                "knee_to_wall_cm": {"left": 9.0, "right": 11.0},
+                "hip_extension_deg": {"left": 10.0},
+            },
+            "special_tests": {"thompson_positive": "negative"},
+        },
+        running_profile={"runs_per_week": 4},
+    )
+    # A colleague's later draft: not a record yet, carries nothing.
+    EvaluationFactory(
+        patient=patient,
+        kind="follow_up",
+        exam={"rom": {"knee_to_wall_cm": {"left": 2.0}}},
+        running_profile={"runs_per_week": 9},
+    )
+    response = _new_note(client_for(therapist), patient)
+    form, text = response.context["form"], _text(response)
+    assert form["rom_knee_to_wall_cm_left"].value() in (None, "")
+    assert form["test_thompson_positive"].value() in (None, "")
+    assert "last: 9 / 11 cm, Oct 23, 2026" in text
+    assert "last: 10° / —, Oct 23, 2026" in text
+    assert "last: 2" not in text
+    assert form["profile_runs_per_week"].value() == 4
+    assert form["kind"].value() == "follow_up"
+
+
+def test_new_note_history_only_from_a_screening_newer_than_the_last_signed_note(
+    client_for, therapist
+):
+    patient = PatientFactory()
+    ScreeningFactory(patient=patient)
+    _signed(patient=patient, therapist=therapist, evaluated_on=timezone.localdate())
+    form = _new_note(client_for(therapist), patient).context["form"]
+    assert form["history"].value() in ("", None)
+
+
+def test_pattern_hints_keep_only_supporting_reasons_by_points(client_for, therapist):
+    from assessments.views.evaluations import _pattern_hints
+
+    view = {
+        "conditions": [
+            {
+                "name": "Shin splints",
+                "score_pct": 60,
+                "consistent": True,
+                "reasons": [
+                    {"label": "Night pain", "points": -2},
+                    {"label": "Small", "points": 1},
+                    {"label": "Big", "points": 3},
+                ],
+            }
+        ]
+    }
+    assert _pattern_hints(view)[0]["reasons"] == "big; small"
+
+
+def test_working_diagnosis_is_the_latest_signed_a_newer_draft_labelled(client_for, therapist):
+    patient = PatientFactory()
+    today = timezone.localdate()
+    _signed(
+        patient=patient,
+        therapist=therapist,
+        working_diagnosis="pfps",
+        evaluated_on=today - dt.timedelta(days=10),
+    )
+    EvaluationFactory(  # a colleague's newer draft
+        patient=patient, working_diagnosis="itbs", evaluated_on=today - dt.timedelta(days=1)
+    )
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-diagnosis"')
+    shown = html.unescape(re.sub(r"\s+", " ", body[start : body.find("</dd>", start)]))
+    signed_at = shown.find("Patellofemoral pain")
+    assert 0 < signed_at < shown.find("(draft, note of")
+    assert "(signed note of" in shown
+
+
+def test_latest_outcome_prefers_a_complete_result(client_for, therapist):
+    patient = PatientFactory()
+    now = timezone.now()
+    OutcomeResultFactory(
+        patient=patient,
+        instrument="lefs",
+        score=50,
+        max_score=80,
+        answers={},
+        taken_at=now - dt.timedelta(days=5),
+        complete=True,
+    )
+    OutcomeResultFactory(
+        patient=patient,
+        instrument="lefs",
+        score=None,
+        max_score=80,
+        answers={},
+        taken_at=now,
+        complete=False,
+    )
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-outcome"')
+    shown = html.unescape(re.sub(r"\s+", " ", body[start : body.find("</dd>", start)]))
+    assert "(LEFS): 50 / 80" in shown and "—" not in shown
+
+
+def test_start_note_only_for_todays_or_past_visits(client_for, therapist, east, visit_type):
+    patient = PatientFactory()
+    future = _visit(patient, therapist, east, visit_type, timezone.now() + dt.timedelta(days=3))
+    body = _chart(client_for(therapist), patient).content.decode()
+    assert f"?appointment={future.pk}" not in body
+    # Opened anyway (an old link): the note is of today, which the form accepts.
+    response = _new_note(client_for(therapist), patient, appointment=future.pk)
+    assert response.context["form"]["evaluated_on"].value() == timezone.localdate()
+
+
+def test_an_older_active_program_is_still_the_summarys(client_for, therapist):
+    from programs.models import Program
+
+    patient = PatientFactory()
+    program_with_items(therapist=therapist, patient=patient, count=1)  # active "Knee program"
+    for k in range(16):
+        Program.objects.create(patient=patient, therapist=therapist, title=f"Draft {k}")
+    body = _chart(client_for(therapist), patient).content.decode()
+    start = body.find('id="summary-program"')
+    assert "Knee program" in body[start : body.find("</dd>", start)]
+
+
+def test_new_note_says_when_the_top_patterns_are_close(client_for, therapist):
+    from assessments.screening import screen
+    from tests.assessments.factories import KNEE_ANSWERS
+
+    patient = PatientFactory()
+    ScreeningFactory(patient=patient, result={**screen(dict(KNEE_ANSWERS)), "pattern": "mixed"})
+    text = _text(_new_note(client_for(therapist), patient))
+    assert "Mixed: the top patterns are close." in text
+    assert "Red flags come before" not in text  # a clean screening: no red-flag block

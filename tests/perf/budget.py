@@ -20,7 +20,12 @@ LIST_BUDGET = 12
 DETAIL_BUDGET = 10
 # The clinical chart: the detail page plus its summary and timeline's own three capped reads
 # (screenings, visits, home programs); the rest comes from rows the sections already load.
-CHART_BUDGET = 13
+# Plus the safety gate's reads for the red alert: the unacknowledged screenings, exclusions,
+# evidence screenings and BSI notes (4), and the last clearance when there is BSI evidence (1).
+CHART_BUDGET = 18
+# A new note: the detail page plus the safety gate's holds shown above the screening's patterns
+# (as on the chart: 4 reads, and the last clearance when there is BSI evidence).
+NEW_NOTE_BUDGET = DETAIL_BUDGET + 5
 SMALL, LARGE = 1, 50
 
 

@@ -5,11 +5,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.assessments.factories import EvaluationFactory
 from tests.factories import PatientFactory
 from tests.patients.factories import AppointmentFactory
-from tests.perf.budget import DETAIL_BUDGET, LARGE, LIST_BUDGET, assert_flat, matches
+from tests.perf.budget import LARGE, LIST_BUDGET, NEW_NOTE_BUDGET, assert_flat, matches
 from tests.perf.test_budgets_clinical import GrowingLinks, all_of
 from tests.perf.test_budgets_patients import Diary
 
@@ -67,6 +68,9 @@ def test_note_started_from_a_visit_is_flat_in_visits_screenings_and_notes(client
             EvaluationFactory(
                 patient=patient,
                 therapist=therapist,
+                status="signed",
+                signed_by=therapist,
+                signed_at=timezone.now(),
                 exam={"rom": {"knee_flexion_deg": {"left": 120.0}}},
             )
 
@@ -80,7 +84,7 @@ def test_note_started_from_a_visit_is_flat_in_visits_screenings_and_notes(client
         client_for(therapist),
         url,
         grow,
-        budget=DETAIL_BUDGET,
+        budget=NEW_NOTE_BUDGET,
         data={"appointment": visit.pk},
         check=check,
     )

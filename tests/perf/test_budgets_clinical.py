@@ -36,6 +36,7 @@ from tests.perf.budget import (
     DETAIL_BUDGET,
     LARGE,
     LIST_BUDGET,
+    NEW_NOTE_BUDGET,
     api_headers,
     assert_flat,
     json_length,
@@ -355,7 +356,7 @@ def test_evaluation_new_is_flat_in_appointments_and_screenings(client_for, thera
     """The new-note form offers the patient's appointments and screenings: 1 and 50 alike."""
     url = reverse("assessments:evaluation_new", args=[patient.pk])
     grow = GrowingLinks(patient)
-    assert_flat(client_for(therapist), url, grow, budget=DETAIL_BUDGET, check=LINK_CHOICES)
+    assert_flat(client_for(therapist), url, grow, budget=NEW_NOTE_BUDGET, check=LINK_CHOICES)
 
 
 def test_evaluation_edit_is_flat_in_appointments_and_screenings(client_for, therapist, patient):
