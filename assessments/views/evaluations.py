@@ -29,7 +29,7 @@ from assessments.selectors_note import (
 )
 from assessments.services import addendum_add, evaluation_create, evaluation_sign, evaluation_update
 from assessments.views.screening import result_view
-from dangpt.audit import audit_patient_list
+from dangpt.audit import audit_patient_access, audit_patient_list
 from dangpt.forms import add_service_errors
 from dangpt.models import AccessKind
 from dangpt.roles import CLINICIAN_ROLES, Role, role_required
@@ -88,7 +88,7 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         if visit is None:
             raise Http404
-        if visit.draft_note_id:
+        if visit.draft_note_id and request.method == "GET":
             messages.info(request, "You have a draft note of this visit: continue it here.")
             return redirect("assessments:evaluation_edit", pk=visit.draft_note_id)
         if not visit.is_active:
@@ -116,6 +116,8 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         exam_hints=exam_hints(start.exam, start.latest_note.evaluated_on if start.exam else None),
     )
     if request.method == "POST" and form.is_valid():
+        # A second tab or a resubmit while a draft of the visit exists: save this one too (what
+        # was typed is never thrown away) and say where the other draft is.
         saved = _save_draft(
             request,
             form,
@@ -124,8 +126,23 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             ),
         )
         if saved is not None:
+            if visit is not None and visit.draft_note_id:
+                messages.warning(
+                    request,
+                    "You have another draft note of this visit; it is listed on the chart.",
+                )
             return saved
     screening = start.screening
+    # The page shows more than the running profile: the screening's answers and result, and the
+    # last signed note's exam. Each read is in the access log under its own kind and id.
+    if screening is not None:
+        audit_patient_access(
+            request, patient_id=patient.pk, kind=AccessKind.SCREENING, ref=screening.pk
+        )
+    if start.exam:
+        audit_patient_access(
+            request, patient_id=patient.pk, kind=AccessKind.EVALUATION, ref=start.latest_note.pk
+        )
     view = result_view(screening.result or {}) if screening else {}
     return render(
         request,

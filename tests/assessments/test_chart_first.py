@@ -313,6 +313,43 @@ def test_a_visit_with_a_draft_opens_the_draft(client_for, therapist, east, visit
     assert response["Location"] == reverse("assessments:evaluation_edit", args=[draft.pk])
 
 
+def test_posting_a_note_of_a_visit_with_a_draft_keeps_what_was_typed(
+    client_for, therapist, east, visit_type
+):
+    """A second tab (or a resubmit) posts a new note of a visit that has a draft meanwhile: the
+    text is saved as a note of its own, never dropped by a redirect to the other draft."""
+    patient = PatientFactory()
+    visit = _visit(patient, therapist, east, visit_type, timezone.now() - dt.timedelta(hours=2))
+    draft = EvaluationFactory(patient=patient, therapist=therapist, appointment=visit)
+    url = reverse("assessments:evaluation_new", args=[patient.pk])
+    data = {
+        "kind": "follow_up",
+        "evaluated_on": timezone.localdate().isoformat(),
+        "appointment": visit.pk,
+        "history": "Typed in the second tab",
+    }
+    response = client_for(therapist).post(f"{url}?appointment={visit.pk}", data, follow=True)
+    saved = Evaluation.objects.exclude(pk=draft.pk).get(patient=patient)
+    assert saved.history == "Typed in the second tab"
+    assert "another draft note of this visit" in _text(response)
+
+
+def test_new_note_logs_the_screening_and_the_note_it_shows(client_for, therapist):
+    """The page shows the screening's answers and the last signed note's exam besides the
+    running profile: each read is in the access log by its own kind and id."""
+    patient = PatientFactory()
+    screening = ScreeningFactory(patient=patient, answers=dict(NIGHT_FEVER_ANSWERS))
+    note = _signed(
+        patient=patient,
+        therapist=therapist,
+        exam={"rom": {"knee_to_wall_cm": {"left": 9.0, "right": 12.5}}},
+    )
+    _new_note(client_for(therapist), patient)
+    logged = set(AccessLog.objects.filter(patient_id=patient.pk).values_list("kind", "what"))
+    assert ("screening", f"screening {screening.pk}") in logged
+    assert ("evaluation", f"evaluation {note.pk}") in logged
+
+
 def test_saving_a_prefilled_note_keeps_the_validation(client_for, therapist, east, visit_type):
     """A knee flexion of 500° is refused even when the rest came from the visit."""
     patient = PatientFactory()

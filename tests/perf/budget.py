@@ -24,8 +24,9 @@ DETAIL_BUDGET = 10
 # evidence screenings and BSI notes (4), and the last clearance when there is BSI evidence (1).
 CHART_BUDGET = 18
 # A new note: the detail page plus the safety gate's holds shown above the screening's patterns
-# (as on the chart: 4 reads, and the last clearance when there is BSI evidence).
-NEW_NOTE_BUDGET = DETAIL_BUDGET + 5
+# (as on the chart: 4 reads, and the last clearance when there is BSI evidence), and the access
+# log's rows for the screening and the signed note it shows (2 inserts).
+NEW_NOTE_BUDGET = DETAIL_BUDGET + 7
 SMALL, LARGE = 1, 50
 
 
