@@ -18,7 +18,7 @@ from assessments.note_fields import stored_exam
 from assessments.record import screening_answer_rows
 from assessments.screening.questions import QUESTIONS_BY_KEY
 from assessments.selectors_chart import _when
-from patients.models import Appointment
+from patients.models import Appointment, VisitKind
 
 # Answers that make the history of a note, in question order; pain answers read "n / 10". The
 # red-flag and bone-stress-risk answers come along, so the note keeps what the triage read.
@@ -72,9 +72,13 @@ class NoteStart:
     running_profile: dict  # the latest signed note's running profile, {} without one
 
 
-def note_start(*, patient) -> NoteStart:
+def note_start(*, patient, visit: Appointment | None = None) -> NoteStart:
     """The latest screening, the latest signed note (with whether a signed initial evaluation
-    exists) and the kind of note to write (two queries)."""
+    exists) and the kind of note to write (two queries).
+
+    Started from a visit: only screenings up to the end of the visit's day count (a note of
+    Nov 19 is not written from a screening of Dec 4), and a new-patient visit is an initial
+    evaluation whatever came before (a new injury starts a new course of care)."""
     signed = Evaluation.objects.filter(status=EvaluationStatus.SIGNED)
     signed_initial = signed.filter(patient=OuterRef("patient_id"), kind=EvaluationKind.INITIAL)
     latest = (
@@ -83,15 +87,19 @@ def note_start(*, patient) -> NoteStart:
         .order_by("-evaluated_on", "-id")
         .first()
     )
-    screening = (
-        patient.screenings.select_related("acknowledged_by").order_by("-created_at", "-id").first()
-    )
+    screenings = patient.screenings.select_related("acknowledged_by")
+    if visit is not None:
+        zone = ZoneInfo(visit.location.time_zone)
+        next_day = dt.datetime.combine(visit_day(visit) + dt.timedelta(days=1), dt.time(), zone)
+        screenings = screenings.filter(created_at__lt=next_day)
+    screening = screenings.order_by("-created_at", "-id").first()
     newer = screening is not None and (
         latest is None or timezone.localdate(screening.created_at) > latest.evaluated_on
     )
+    new_patient = visit is not None and visit.appointment_type.visit_kind == VisitKind.NEW_PATIENT
     return NoteStart(
         kind=EvaluationKind.FOLLOW_UP
-        if latest is not None and latest.has_signed_initial
+        if latest is not None and latest.has_signed_initial and not new_patient
         else EvaluationKind.INITIAL,
         screening=screening,
         history_screening=screening if newer else None,

@@ -98,7 +98,7 @@ def evaluation_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 "to a visit. Choose one if it belongs to another.",
             )
             visit = None
-    start = note_start(patient=patient)
+    start = note_start(patient=patient, visit=visit)
     today = timezone.localdate()
     initial = {
         "kind": start.kind,

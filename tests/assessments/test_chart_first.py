@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.forms.evaluations import visit_label
 from assessments.models import Evaluation
@@ -241,7 +242,9 @@ def test_new_note_from_a_visit_is_filled_in(client_for, therapist, east, visit_t
         exam={"rom": {"knee_to_wall_cm": {"left": 9.0, "right": 12.5}}},
         working_diagnosis="pfps",
     )
-    screening = ScreeningFactory(patient=patient)
+    screening = ScreeningFactory(patient=patient)  # filled in the day before the visit
+    screening.created_at = start - dt.timedelta(days=1)
+    screening.save(update_fields=["created_at"])
     ScreeningFactory(patient=PatientFactory())  # another runner's
 
     response = client_for(therapist).get(
@@ -677,3 +680,57 @@ def test_new_note_says_when_the_top_patterns_are_close(client_for, therapist):
     text = _text(_new_note(client_for(therapist), patient))
     assert "Mixed: the top patterns are close." in text
     assert "Red flags come before" not in text  # a clean screening: no red-flag block
+
+
+def test_a_note_of_an_earlier_visit_is_not_written_from_a_later_screening(
+    client_for, therapist, east, visit_type
+):
+    """The note of a visit two weeks ago starts from the screening before it, not from one the
+    runner filled in since."""
+    patient = PatientFactory()
+    now = timezone.now()
+    visit = _visit(patient, therapist, east, visit_type, now - dt.timedelta(days=14))
+    before = ScreeningFactory(patient=patient, answers=dict(NIGHT_FEVER_ANSWERS))
+    before.created_at = now - dt.timedelta(days=20)
+    before.save(update_fields=["created_at"])
+    ScreeningFactory(patient=patient, answers=dict(NIGHT_FEVER_ANSWERS))  # today
+    response = _new_note(client_for(therapist), patient, appointment=visit.pk)
+    assert response.context["form"]["screening"].value() == before.pk
+    day = timezone.localdate(before.created_at)
+    assert (
+        f"screening of {date_format(day, 'M j, Y')}" in response.context["form"]["history"].value()
+    )
+
+
+def test_a_new_patient_visit_starts_an_initial_evaluation(client_for, therapist, east):
+    """A new-patient visit after an earlier course of care is an initial evaluation (a new
+    injury); a follow-up visit then is a follow-up."""
+    patient = PatientFactory()
+    _signed(patient=patient, therapist=therapist, kind="initial")
+    new_patient = AppointmentTypeFactory(name="New injury", visit_kind="new_patient")
+    follow_up = AppointmentTypeFactory(name="Follow-up visit", visit_kind="follow_up")
+    first = _visit(patient, therapist, east, new_patient, timezone.now() - dt.timedelta(hours=3))
+    later = _visit(patient, therapist, east, follow_up, timezone.now() - dt.timedelta(hours=1))
+    client = client_for(therapist)
+    assert _new_note(client, patient, appointment=first.pk).context["form"]["kind"].value() == (
+        "initial"
+    )
+    assert _new_note(client, patient, appointment=later.pk).context["form"]["kind"].value() == (
+        "follow_up"
+    )
+
+
+def test_an_empty_plan_says_nothing_rather_than_dashes(client_for, therapist):
+    patient = PatientFactory()
+    note = EvaluationFactory(patient=patient, therapist=therapist, goals="")
+    text = _text(
+        client_for(therapist).get(reverse("assessments:evaluation_detail", args=[note.pk]))
+    )
+    assert "— a week for —" not in text
+    assert "No goals written yet." in text
+    note.visits_per_week, note.plan_weeks = 2, 6
+    note.save(update_fields=["visits_per_week", "plan_weeks"])
+    text = _text(
+        client_for(therapist).get(reverse("assessments:evaluation_detail", args=[note.pk]))
+    )
+    assert "2 visits a week for 6 weeks." in text
