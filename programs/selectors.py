@@ -298,7 +298,9 @@ def _dashboard_programs(user, *, since: dt.date):
         .prefetch_related(
             Prefetch(
                 "sessions",
-                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related("entries"),
+                queryset=SessionLog.objects.filter(date__gte=since).prefetch_related(
+                    Prefetch("entries", queryset=SessionEntry.objects.select_related("exercise"))
+                ),
                 to_attr="recent",
             )
         )
@@ -309,7 +311,7 @@ def _dashboard_programs(user, *, since: dt.date):
 def _breaches(program: Program, runs: list[RunLog]) -> list[str]:
     """Plain descriptions of the logs of the last 7 days that broke the program's pain rule."""
     logs = [
-        (session.date, "exercise", entry)
+        (session.date, entry.exercise.name, entry)
         for session in program.recent
         for entry in session.entries.all()
     ]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from programs import services
 from programs.models import Program, ProgramItem
@@ -151,6 +152,9 @@ def test_dashboard_lists_inactive_breaching_and_pending_runners(client_for, ther
     body = client_for(therapist).get(reverse("programs:dashboard")).content.decode()
     assert f'data-program="{program.pk}"' in body and "Pain rule broken" in body
     assert f'data-program="{fine_program.pk}"' not in body
+    # Each breach names the exercise, so three of one session do not read as one line thrice.
+    exercise = program.items.get().exercise
+    assert f"{escape(exercise.name)}: pain 6/10 during" in body
 
 
 def test_dashboard_query_count_is_constant(client_for, therapist, django_assert_max_num_queries):
