@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from programs.dose import dose_text
+from programs.library_words import in_language
 from programs.models import Exercise
 
 CARD_TEMPLATE = "programs/_exercise_card_body.html"
@@ -52,7 +53,7 @@ class TodayItem:
         return _card_html(
             self.name,
             self.dose,
-            self.data.get("notes") or "",
+            in_language(self.data.get("notes") or ""),
             exercise is not None,
             exercise.illustration if exercise else "",
             self.instructions,
