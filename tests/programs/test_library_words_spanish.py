@@ -118,6 +118,11 @@ def test_spanish_runner_home_reads_the_library_in_spanish(client, world, runner)
         assert text in html, text
     for text in ENGLISH_HOME:
         assert text not in html, text
+    printed = _page(client, runner, reverse("programs:my_print"))
+    for text in SPANISH_HOME[:3]:
+        assert text in printed, text
+    for text in ENGLISH_HOME[:3]:
+        assert text not in printed, text
     with translation.override("es"):
         names = [m.name for m in due_questionnaires(patient=runner.patient.pk)]
     assert "Escala de dolor anterior de rodilla (AKPS, Kujala)" in names
@@ -134,6 +139,9 @@ def test_english_runner_home_and_staff_pages_stay_english(client, world, runner,
     assert "body weight" in staff
     for text in SPANISH_HOME[:3]:
         assert text not in staff, text
+    printed = _page(client, therapist, reverse("programs:print", args=[world.pk]))
+    assert "Runner's knee: hip and knee strengthening" in printed
+    assert "Knees bent 30–45° only." in printed
 
 
 def test_default_visit_type_names_read_in_spanish_on_the_runners_visits(client, make_user, runner):
