@@ -123,6 +123,10 @@ def test_spanish_runner_home_reads_the_library_in_spanish(client, world, runner)
         assert text in printed, text
     for text in ENGLISH_HOME[:3]:
         assert text not in printed, text
+    # The exercise's own name and cues (in the check-off labels and on the printout) too.
+    for page in (html, printed):
+        assert "Wall sit" not in page
+        assert "Back flat on the wall" not in page
     with translation.override("es"):
         names = [m.name for m in due_questionnaires(patient=runner.patient.pk)]
     assert "Escala de dolor anterior de rodilla (AKPS, Kujala)" in names
