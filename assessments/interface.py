@@ -20,11 +20,20 @@ def linkable_evaluations(patients):
 def due_questionnaires(*, patient) -> list:
     """The questionnaires (outcome measures) a runner should fill now, for their home page.
 
-    Each has ``schedule``, ``timepoint``, ``instrument``, ``name`` and ``due_on`` (two queries).
+    Each has ``schedule``, ``timepoint``, ``instrument``, ``name`` (in the active language, as
+    the runner reads it) and ``due_on`` (two queries).
     """
+    from django.utils.translation import get_language
+
+    from assessments.proms.registry import INSTRUMENTS
     from assessments.selectors import due_measures  # published through this module only
 
-    return due_measures(patient=patient)
+    due = due_measures(patient=patient)
+    language = get_language()
+    for measure in due:
+        if measure.instrument in INSTRUMENTS:
+            measure.name = INSTRUMENTS[measure.instrument].name_in(language)
+    return due
 
 
 # --- Programs on the chart -------------------------------------------------------------------

@@ -81,6 +81,8 @@ RUNNER_MODULES = (
     "programs/portal/advice.py",
     "programs/portal/runs.py",
     "programs/dose.py",
+    # The default visit type names (AppointmentType.shown_name).
+    "patients/models/scheduling.py",
 )
 
 # Branches that translate their own runner pages, merged after this one.

@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from programs.library_words import in_language
+
 
 def _duration(seconds: int) -> str:
     if seconds >= 60 and seconds % 60 == 0:
@@ -71,10 +73,14 @@ def _words(item: dict) -> str:
     if side:
         parts.append(side)
     if item.get("tempo"):
-        parts.append(item["tempo"])
+        parts.append(in_language(item["tempo"]))
     load = item.get("load") or ""
     if item.get("load_kg"):
-        load = _weight(item["load_kg"]) + (f", {load}" if load and "body" not in load else "")
+        load = _weight(item["load_kg"]) + (
+            f", {in_language(load)}" if load and "body" not in load else ""
+        )
+    else:
+        load = in_language(load)
     if load:
         parts.append(load)
     return ", ".join(parts) + " · " + _frequency(item.get("times_per_week") or 1)
@@ -82,7 +88,7 @@ def _words(item: dict) -> str:
 
 def dose_text(item: dict, *, language: str | None = None) -> str:
     """The dose in plain words (sets, reps, holds, side, tempo, load, how often), in the active
-    language or in ``language``."""
+    language or in ``language``; the library's load and tempo words too (library_words)."""
     if language is None:
         return _words(item)
     with translation.override(language):

@@ -9,7 +9,9 @@ Each JSON file describes one instrument and is named after its ``id``. Keys: ``i
 optional ``short_name`` (for buttons) and ``retired`` (kept for scoring and old results, not
 offered for new recordings), optional ``translations`` (``{"es": {"name", "items"}}``, the same
 form as a language section of the clinic's wording file, see ``WORDING.md``; only instruments
-that are not licensed, the NPRS, ship one).
+that are not licensed, the NPRS, ship one), optional ``names`` (``{"es": "..."}``: the name as a
+runner reads it in that language, acronym kept, for the pages that list or link the
+questionnaire; it translates the title only, never the validated wording).
 
 Options are ``[value, points, label]`` triples, inline or named from ``option_sets``; ``points``
 is ``null`` for a "not applicable" answer. Items that share a ``branch`` (VISA-A 8A/8B/8C) are
@@ -95,6 +97,8 @@ class Instrument:
     short_name: str = ""
     retired: bool = False
     translations: tuple[Translation, ...] = ()
+    # The name as a runner reads it, by language ("es"), where no validated wording is loaded.
+    names: MappingProxyType = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def button_label(self) -> str:
@@ -107,9 +111,13 @@ class Instrument:
         return next((t for t in self.translations if t.language == code), None)
 
     def name_in(self, language: str | None) -> str:
-        """The instrument's name in ``language`` when it has that wording, else in English."""
+        """The instrument's name in ``language``: the validated wording's name when one is loaded,
+        else the name a runner reads in that language (``names``), else in English."""
         translation = self.translation(language)
-        return translation.name if translation else self.name
+        if translation is not None:
+            return translation.name
+        code = (language or "").split("-")[0].lower()
+        return self.names.get(code) or self.name
 
     def wording_version_in(self, language: str | None) -> str:
         """Which text a respondent saw: the translation's version, or the English one's."""
@@ -163,8 +171,14 @@ def parse_definition(data: dict[str, Any]) -> Instrument:
         notes=tuple(data.get("notes", ())),
         short_name=data.get("short_name", ""),
         retired=bool(data.get("retired", False)),
+        names=MappingProxyType(dict(data.get("names") or {})),
     )
     problems = definition_problems(instrument)
+    problems.extend(
+        f"names.{code}: unknown language or blank name"
+        for code, name in instrument.names.items()
+        if code not in TRANSLATED_LANGUAGES or not isinstance(name, str) or not name.strip()
+    )
     translations = []
     for language, spec in (data.get("translations") or {}).items():
         translation = translation_from_spec(instrument, language, spec, language, problems)

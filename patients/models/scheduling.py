@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext, gettext_noop
 
 from dangpt.audit.history import track
 from dangpt.dates import shown
@@ -95,6 +96,18 @@ class VisitKind(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow-up"
 
 
+# The names the clinic starts with (patients/demo.py): a runner reads them in their language.
+# A name the clinic typed itself is shown as typed.
+DEFAULT_TYPE_NAMES = frozenset(
+    {
+        gettext_noop("Initial evaluation"),
+        gettext_noop("Follow-up"),
+        gettext_noop("Gait analysis"),
+        gettext_noop("Re-assessment"),
+    }
+)
+
+
 class AppointmentType(models.Model):
     """What is booked (initial evaluation, follow-up...) and how long it takes."""
 
@@ -126,6 +139,11 @@ class AppointmentType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.duration_minutes} min)"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language when it is one of the default names, else as typed."""
+        return gettext(self.name) if self.name in DEFAULT_TYPE_NAMES else self.name
 
 
 class TsTzRange(Func):

@@ -67,7 +67,7 @@ def _appointment_context(reminder: Reminder) -> dict:
         "address": appointment.location.address,
         "phone": appointment.location.phone_display,
         "therapist": appointment.therapist.get_full_name() or gettext("your therapist"),
-        "visit": appointment.appointment_type.name,
+        "visit": appointment.appointment_type.shown_name,
         "minutes": appointment.appointment_type.duration_minutes,
         "links": links,
         "cancel_until": cancel_window,

@@ -67,7 +67,7 @@ def session_rows(items: list, values: dict, errors: dict | None = None) -> list[
     language = get_language()
     rows = []
     for item in items:
-        name = item.data["exercise_name"]
+        name = item.name
         done = f"done_{item.item_id}"
         scores = []
         for prefix, label, _choices in SCORE_FIELDS:
@@ -107,7 +107,7 @@ class SessionForm(forms.Form):
         self.items = items
         for item in items:
             pk = item.item_id
-            name = item.data["exercise_name"]
+            name = item.name
             self.fields[f"done_{pk}"] = forms.BooleanField(required=False, label=name)
             for prefix, label, choices in SCORE_FIELDS:
                 shared = {"required": False, "label": f"{label}, {name}"}

@@ -27,6 +27,7 @@ from patients.models import Appointment, Patient
 from patients.previsit import previsit_banner, upcoming_visits
 from patients.selectors import runner_patient
 from programs import forms, selectors
+from programs.library_words import LIBRARY_DIR, in_language
 from programs.portal import cache
 from programs.portal.checkoff import SessionForm, session_rows
 from programs.portal.items import CARD_FIELDS, CARD_TEMPLATE, version_items
@@ -120,11 +121,14 @@ def next_appointment(appointment: Appointment | None) -> dict | None:
 
 @functools.cache
 def _templates_hash() -> str:
-    """Changes with the body's templates, so a deploy never serves a body of the old ones."""
+    """Changes with the body's templates and the library's Spanish words, so a deploy never
+    serves a body of the old ones."""
     sources = []
     for name in (BODY_TEMPLATE, CARD_TEMPLATE):
         with open(get_template(name).origin.name, "rb") as handle:
             sources.append(handle.read())
+    for name in ("exercises_es.json", "templates.json"):
+        sources.append((LIBRARY_DIR / name).read_bytes())
     return hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
 
 
@@ -151,6 +155,7 @@ def _context(patient, program, today: dt.date, session_form: SessionForm | None 
         "morning_session": _morning_session(sessions, today),
         "morning_form": forms.MorningForm(),
         "version": program.current_version,
+        "program_title": in_language(program.title),
     }
 
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from programs.dose import dose_text
+from programs.library_words import in_language
 from programs.models import Exercise
 
 CARD_TEMPLATE = "programs/_exercise_card_body.html"
@@ -45,6 +46,11 @@ class TodayItem:
         return tuple(self.exercise.localized("cues") or ()) if self.exercise else ()
 
     @property
+    def notes(self) -> str:
+        """The therapist's note, in the runner's language when it is the library's own note."""
+        return in_language(self.data.get("notes") or "")
+
+    @property
     def card_html(self) -> str:
         """The exercise's card (name, dose, notes, picture, how-to), rendered once per process
         for the same content and language: the runner home shows ten of them on every visit."""
@@ -52,7 +58,7 @@ class TodayItem:
         return _card_html(
             self.name,
             self.dose,
-            self.data.get("notes") or "",
+            self.notes,
             exercise is not None,
             exercise.illustration if exercise else "",
             self.instructions,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from dangpt.roles import Role, role_required
 from programs import selectors
+from programs.library_words import in_language
 from programs.models import Program
 from programs.portal.advice import clinic_phone
 from programs.portal.items import version_items
@@ -19,6 +20,8 @@ def _print(request: HttpRequest, program: Program) -> HttpResponse:
         raise Http404
     context = {
         "program": program,
+        # The library's name in the reader's language (a therapist's own title as typed).
+        "title": in_language(program.title),
         "version": version,
         "items": version_items(version),
         "clinic_phone": clinic_phone(program.patient),
