@@ -83,3 +83,18 @@ def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_
     assert page.locator("h1", has_text="Schedule").count() == 1  # swapped, not nested
     # Focus moves to the new day's heading, so a screen reader announces it.
     assert page.evaluate("document.activeElement.id") == "schedule-date"
+
+
+def test_patient_page_fits_a_phone_with_a_long_email(
+    live_server, browser, transactional_db, make_user
+):
+    """At 390 px a long email breaks inside its cell; the page is never wider than the screen."""
+    desk = make_user(Role.FRONT_DESK)
+    patient = PatientFactory(email="christopherjonathanalexandermarathoner@examplerunningclub.test")
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server.url, desk)
+    page.goto(f"{live_server.url}/desk/patients/{patient.pk}/")
+    page.get_by_text(patient.email).wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
