@@ -98,3 +98,26 @@ def test_patient_page_fits_a_phone_with_a_long_email(
     page.get_by_text(patient.email).wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def contrast_on_white(rgb: str) -> float:
+    """WCAG contrast ratio of a computed "rgb(r, g, b)" colour against white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(part) for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_checkbox_outlines_stand_out(live_server, page, transactional_db, make_user):
+    """A checkbox's outline has at least 3:1 contrast on white (WCAG 1.4.11)."""
+    desk = make_user(Role.FRONT_DESK)
+    patient = PatientFactory()
+    sign_in(page, live_server.url, desk)
+    page.goto(f"{live_server.url}/desk/patients/{patient.pk}/edit/")
+    box = page.locator("input.form-check-input:not(:checked)").first
+    colour = box.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert contrast_on_white(colour) >= 3
