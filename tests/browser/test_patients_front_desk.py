@@ -33,7 +33,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
     page.get_by_label("Date of birth").fill("1994-06-01")
     page.get_by_label("Email", exact=True).fill("nadia@example.test")
     page.get_by_label("Phone", exact=True).fill("213 555 0190")
-    page.get_by_label("Consent to treatment (v2026-01)").check()
+    page.get_by_label("Consent to treatment (version of January 2026)").check()
     page.get_by_role("button", name="Register").click()
     page.get_by_role("heading", name="Nadia Newrunner").wait_for()
 

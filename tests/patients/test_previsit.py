@@ -231,7 +231,7 @@ def test_the_desk_sees_outdated_consents(client_for, front_desk, monkeypatch):
     detail = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert "outdated — text changed, ask again" in detail
     edit = client.get(reverse("patients:edit", args=[patient.pk])).content.decode()
-    assert "outdated: signed version 2025-01" in edit
+    assert "outdated: signed the version of January 2025" in edit
 
 
 # --- The runner's pages ----------------------------------------------------------------------

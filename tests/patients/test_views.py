@@ -478,3 +478,11 @@ def test_patient_detail_says_not_given_for_empty_values(client_for, front_desk):
     for anchor in ('id="patient-sex"', 'id="patient-address"'):
         assert "Not given" in html.split(anchor, 1)[1].split("</dd>", 1)[0]
     assert "None reported" in html.split('id="patient-injuries"', 1)[1].split("</dd>", 1)[0]
+
+
+def test_consent_boxes_name_the_version_by_its_month_not_its_code():
+    """Staff read "Consent to treatment (version of January 2026)", never "(v2026-01)"."""
+    from patients.forms import ConsentForm
+
+    labels = [field.label for field in ConsentForm().fields.values()]
+    assert labels and all("(v2" not in label and "version of " in label for label in labels)
