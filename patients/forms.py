@@ -184,6 +184,15 @@ class ReferringProviderForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) or "" for name in ReferringProvider.FIELDS}
 
 
+def consent_version_shown(version: str) -> str:
+    """A consent text's version code ("2026-01") as people read it: "version of January 2026"."""
+    try:
+        year, month = (int(part) for part in version.split("-")[:2])
+        return f"version of {dt.date(year, month, 1):%B %Y}"
+    except ValueError:
+        return "earlier version"
+
+
 class ConsentForm(forms.Form):
     """One tick box per consent: ticked and locked when given for the current text; when only an
     older text was given, it says so and is left unticked, as the runner must be asked again."""
@@ -194,11 +203,14 @@ class ConsentForm(forms.Form):
         for kind, (version, texts) in CONSENT_TEXTS.items():
             current = (kind.value, version) in given
             older = sorted(v for k, v in given if k == kind.value and v != version)
-            label = f"{ConsentKind(kind).label} (v{version})"
+            label = f"{ConsentKind(kind).label} ({consent_version_shown(version)})"
             if current:
                 label += " — signed, current"
             elif older:
-                label += f" — outdated: signed version {older[-1]}, the text has changed since"
+                label += (
+                    f" — outdated: signed the {consent_version_shown(older[-1])},"
+                    " the text has changed since"
+                )
             self.fields[kind.value] = forms.BooleanField(
                 required=False,
                 label=label,

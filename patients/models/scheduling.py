@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from dangpt.audit.history import track
@@ -259,6 +260,14 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Booked or confirmed and not yet started: the visits whose intake can still be done."""
+        return (
+            self.status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
+            and self.start > timezone.now()
+        )
 
 
 class WaitlistStatus(models.TextChoices):

@@ -182,5 +182,13 @@ def test_screenshots_of_day_and_week(live_server, browser, transactional_db, mak
     for view in ("day", "week"):
         page.goto(calendar_url(live_server.url, clinic, view=view))
         assert page.locator("#calendar-grid").is_visible()
+        # The grid scrolls inside its own box; the page itself is never wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Previous, Today and Next stay on one line together.
+        tops = {
+            round(page.get_by_role("link", name=name).bounding_box()["y"])
+            for name in ("Previous " + view, "Today", "Next " + view)
+        }
+        assert len(tops) == 1
         page.screenshot(path=str(SHOTS / f"calendar-{view}-{width}.png"), full_page=False)
     context.close()

@@ -33,7 +33,7 @@ def test_front_desk_books_cancels_and_fills_from_the_waitlist(
     page.get_by_label("Date of birth").fill("1994-06-01")
     page.get_by_label("Email", exact=True).fill("nadia@example.test")
     page.get_by_label("Phone", exact=True).fill("213 555 0190")
-    page.get_by_label("Consent to treatment (v2026-01)").check()
+    page.get_by_label("Consent to treatment (version of January 2026)").check()
     page.get_by_role("button", name="Register").click()
     page.get_by_role("heading", name="Nadia Newrunner").wait_for()
 
@@ -83,3 +83,41 @@ def test_schedule_moves_between_days_with_htmx(live_server, page, transactional_
     assert page.locator("h1", has_text="Schedule").count() == 1  # swapped, not nested
     # Focus moves to the new day's heading, so a screen reader announces it.
     assert page.evaluate("document.activeElement.id") == "schedule-date"
+
+
+def test_patient_page_fits_a_phone_with_a_long_email(
+    live_server, browser, transactional_db, make_user
+):
+    """At 390 px a long email breaks inside its cell; the page is never wider than the screen."""
+    desk = make_user(Role.FRONT_DESK)
+    patient = PatientFactory(email="christopherjonathanalexandermarathoner@examplerunningclub.test")
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server.url, desk)
+    page.goto(f"{live_server.url}/desk/patients/{patient.pk}/")
+    page.get_by_text(patient.email).wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def contrast_on_white(rgb: str) -> float:
+    """WCAG contrast ratio of a computed "rgb(r, g, b)" colour against white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(part) for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_checkbox_outlines_stand_out(live_server, page, transactional_db, make_user):
+    """A checkbox's outline has at least 3:1 contrast on white (WCAG 1.4.11)."""
+    desk = make_user(Role.FRONT_DESK)
+    patient = PatientFactory()
+    sign_in(page, live_server.url, desk)
+    page.goto(f"{live_server.url}/desk/patients/{patient.pk}/edit/")
+    box = page.locator("input.form-check-input:not(:checked)").first
+    colour = box.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert contrast_on_white(colour) >= 3

@@ -68,7 +68,7 @@ def test_release_asks_then_frees_the_time_and_the_runner_s_link_expires(
     assert response.status_code == 302
     assert re.search(rf"location={online.location.pk}&(amp;)?date={online.monday}", response.url)
     assert BookingHold.objects.get().status == HoldStatus.EXPIRED
-    assert "Held online" not in _calendar(desk_client, online)
+    assert 'class="cal-off-label">Held online' not in _calendar(desk_client, online)
     services.appointment_book(  # the time is the desk's to book again
         patient=PatientFactory(),
         therapist=online.therapist,
@@ -101,3 +101,15 @@ def test_release_is_the_desk_s_at_its_own_locations_only(online, desk, client_fo
     assert (
         client_for(desk).get(reverse("patients:hold_release", args=[other.pk])).status_code == 404
     )
+
+
+def test_a_hold_has_its_own_look_and_a_legend_entry(online, desk, client_for):
+    """Held time is not drawn as "Not working": its own class, and the legend names it."""
+    hold(online, at(online.monday, 10))
+    page = _calendar(client_for(desk), online)
+    cell = re.search(
+        r'<td rowspan="\d+" class="([^"]*)">\s*<span class="cal-off-label">Held online', page
+    )
+    assert cell and "cal-off" not in cell.group(1).split() and "cal-held" in cell.group(1)
+    legend = page.split('class="list-inline small mb-2 cal-legend"', 1)[1].split("</ul>", 1)[0]
+    assert 'cal-swatch cal-held"></span> Held online' in legend

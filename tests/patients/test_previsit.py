@@ -231,7 +231,7 @@ def test_the_desk_sees_outdated_consents(client_for, front_desk, monkeypatch):
     detail = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert "outdated — text changed, ask again" in detail
     edit = client.get(reverse("patients:edit", args=[patient.pk])).content.decode()
-    assert "outdated: signed version 2025-01" in edit
+    assert "outdated: signed the version of January 2025" in edit
 
 
 # --- The runner's pages ----------------------------------------------------------------------
@@ -580,3 +580,29 @@ def test_a_stale_page_asks_to_read_the_new_text(client_for, ana):
     assert "The text of this consent has changed." in body
     assert f'value="{current_text("privacy", "en").sha256}"' in body
     assert not ana.consents.exists()
+
+
+@pytest.mark.parametrize("status", ["booked", "completed"])
+def test_no_intake_badge_on_a_visit_already_past(client_for, front_desk, clinic, ana, status):
+    """Readiness is for visits still to come: a past or completed visit shows no "Intake" badge."""
+    clinic.evaluation.visit_kind = VisitKind.NEW_PATIENT
+    clinic.evaluation.save()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    AppointmentFactory(
+        patient=ana,
+        therapist=clinic.therapist,
+        location=clinic.location,
+        appointment_type=clinic.evaluation,
+        start=at(yesterday, 9),
+        status=status,
+    )
+    body = (
+        client_for(front_desk)
+        .get(
+            reverse("patients:schedule"),
+            {"location": clinic.location.pk, "date": yesterday.isoformat()},
+        )
+        .content.decode()
+    )
+    assert "Ana" in body or ana.last_name in body
+    assert "data-readiness" not in body and "Intake " not in body

@@ -465,3 +465,24 @@ def test_waitlist_add_and_list(client_for, front_desk, clinic):
     client.post(url, {"appointment_type": clinic.follow_up.pk, "preferred_weekdays": ["0", "2"]})
     assert WaitlistEntry.objects.get().preferred_weekdays == [0, 2]
     assert len(client.get(reverse("patients:waitlist")).context["page"].object_list) == 1
+
+
+def test_patient_detail_says_not_given_for_empty_values(client_for, front_desk):
+    """Empty contact and profile values read "Not given" (as on the chart), never a bare dash."""
+    from patients.models import RunningProfile
+
+    patient = PatientFactory(sex="", address="")
+    RunningProfile.objects.create(patient=patient)
+    page = client_for(front_desk).get(reverse("patients:detail", args=[patient.pk]))
+    html = page.content.decode()
+    for anchor in ('id="patient-sex"', 'id="patient-address"'):
+        assert "Not given" in html.split(anchor, 1)[1].split("</dd>", 1)[0]
+    assert "None reported" in html.split('id="patient-injuries"', 1)[1].split("</dd>", 1)[0]
+
+
+def test_consent_boxes_name_the_version_by_its_month_not_its_code():
+    """Staff read "Consent to treatment (version of January 2026)", never "(v2026-01)"."""
+    from patients.forms import ConsentForm
+
+    labels = [field.label for field in ConsentForm().fields.values()]
+    assert labels and all("(v2" not in label and "version of " in label for label in labels)
