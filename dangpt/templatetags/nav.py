@@ -8,26 +8,15 @@ the core imports no app.
 """
 
 from django import template
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
+
+from dangpt.menus import MENUS, Group, menu_sections
 
 register = template.Library()
 
 # Every route a menu links to: the sections a page can belong to.
-SECTIONS = frozenset({
-    # Front desk and manager.
-    "patients:clinic_overview", "patients:calendar", "patients:list", "patients:book",
-    "patients:waitlist", "reminders:outbox", "reports:list", "patients:booking_settings",
-    "audit:search",
-    # Therapist.
-    "patients:my_day", "assessments:patient_list", "assessments:screening_list",
-    "assessments:evaluation_list", "assessments:outcome_overview", "programs:dashboard",
-    "programs:list", "programs:library",
-    # Runner.
-    "programs:home", "programs:runs", "programs:calendar", "assessments:my_measures",
-    "patients:my_appointments", "assessments:my_clips", "records:mine",
-    "reminders:preferences", "patients:my_settings",
-})  # fmt: skip
+SECTIONS = menu_sections()
 
 # Pages whose path is not under their section's.
 BELONGS_TO = {
@@ -87,17 +76,49 @@ def section_of(path: str) -> str | None:
     return None
 
 
+def _section(context) -> str | None:
+    request = context.get("request")
+    if request is None:
+        return None
+    if not hasattr(request, "_nav_section"):
+        request._nav_section = section_of(request.path_info)
+    return request._nav_section
+
+
 @register.simple_tag(takes_context=True)
 def nav_current(context, *routes: str, value: str = "page") -> str:
     """` aria-current="page"` when the page is in one of the routes' sections, else nothing.
 
     A dropdown's toggle names all its links' routes and passes ``value="true"``.
     """
-    request = context.get("request")
-    if request is None:
-        return ""
-    if not hasattr(request, "_nav_section"):
-        request._nav_section = section_of(request.path_info)
-    if request._nav_section in routes:
+    if _section(context) in routes:
         return format_html(' aria-current="{}"', value)
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def staff_menu(context, role: str) -> list[dict]:
+    """The role's menu (dangpt.menus.MENUS) ready to draw: each entry has ``label`` and
+    ``current``; a link has ``url``, a group ``links`` (each with ``label``, ``url``,
+    ``current``)."""
+    section = _section(context)
+
+    def link(item) -> dict:
+        return {
+            "label": item.label,
+            "url": reverse(item.route),
+            "current": section in item.sections,
+        }
+
+    drawn = []
+    for item in MENUS.get(role, ()):
+        if isinstance(item, Group):
+            links = [link(child) for child in item.links]
+            drawn.append({
+                "label": item.label,
+                "links": links,
+                "current": any(child["current"] for child in links),
+            })  # fmt: skip
+        else:
+            drawn.append(link(item))
+    return drawn
