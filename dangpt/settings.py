@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "ninja",
@@ -215,6 +216,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 60 if DEBUG else 31536000
 
+# Widgets render through the project's templates, so templates/django/forms/ can override one
+# (the empty choice of a select reads "Choose…" rather than Django's "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -50,3 +50,17 @@ def test_django_defaults_are_the_us_formats_too():
 def test_nothing_shows_as_nothing():
     assert shown(None) == ""
     assert Template("{% load dates %}[{{ v|shown }}]").render(Context({"v": None})) == "[]"
+
+
+def test_an_empty_choice_reads_choose_not_dashes():
+    """Every select's empty choice says what to do, in the reader's language."""
+    from django import forms
+
+    class Pick(forms.Form):
+        sex = forms.ChoiceField(choices=[("", "---------"), ("f", "Female")], required=False)
+
+    with translation.override("en"):
+        html = str(Pick()["sex"])
+    assert "Choose…" in html and "---------" not in html
+    with translation.override("es"):
+        assert "Elija…" in str(Pick()["sex"])

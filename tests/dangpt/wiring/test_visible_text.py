@@ -30,6 +30,7 @@ PATTERNS = {
         r"(?:^|:\s*)None\.?$"
     ),  # a value shown as None; not "None recorded."
     'an "(s)" plural': re.compile(r"\w\(s\)"),
+    "Django's dashes for an empty choice": re.compile(r"-{9}"),
     # Codes without an underscore ("pfps", "lefs") look like words to the pattern above.
     "a condition or measure code": re.compile(
         r"\b(?:" + "|".join(sorted({*CONDITION_CODES, *INSTRUMENTS}, key=len)[::-1]) + r")\b"
