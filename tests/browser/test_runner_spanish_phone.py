@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import PromSchedule
+from assessments.proms.registry import INSTRUMENTS
 from assessments.selectors import due_measures
 from dangpt.roles import Role
 from patients.models import Location
@@ -91,8 +92,9 @@ def test_spanish_runner_on_a_phone(live_server, phone_page, spanish_runner):
     # The questionnaire that is due, from the home page.
     patient = spanish_runner.patient
     nprs = next(d for d in due_measures(patient=patient) if d.instrument.startswith("nprs"))
+    nprs_es = INSTRUMENTS[nprs.instrument].name_in("es")  # the name a Spanish reader sees
     page.goto(f"{base}/me/")
-    page.get_by_role("link", name=f"Cuestionario: {nprs.name}").click()
+    page.get_by_role("link", name=f"Cuestionario: {nprs_es}").click()
     form = page.get_by_test_id("prom-form")
     fieldsets = form.locator("fieldset")
     for index in range(fieldsets.count()):
@@ -105,7 +107,7 @@ def test_spanish_runner_on_a_phone(live_server, phone_page, spanish_runner):
     assert page.get_by_role("heading", name="Cuestionarios", exact=True).is_visible()
     assert patient.outcome_results.filter(instrument=nprs.instrument).exists()
     page.goto(f"{base}/me/")
-    assert page.get_by_role("link", name=f"Cuestionario: {nprs.name}").count() == 0
+    assert page.get_by_role("link", name=f"Cuestionario: {nprs_es}").count() == 0
 
 
 def test_spanish_runner_on_a_desktop(live_server, page, spanish_runner):
